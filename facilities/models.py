@@ -1,0 +1,72 @@
+"""The facility directory: a category tree and the city's facilities with contact details."""
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import BilingualNameModel, SourcedModel
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1f77b4."))
+
+
+class Category(BilingualNameModel):
+    """A node of the category tree: a group (no parent) or a category inside a group."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    icon = models.CharField(_("icon"), max_length=8, help_text=_("A short symbol drawn on the marker."))
+    colour = models.CharField(_("colour"), max_length=7, validators=[colour_validator])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Hidden categories are shown to staff only.")
+    )
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "slug"]
+
+
+class Facility(BilingualNameModel, SourcedModel):
+    """A place residents look for on the map: a school, a pharmacy, a stop, an office."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="facilities"
+    )
+    location = models.PointField(_("location"), srid=4326)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    district = models.ForeignKey(
+        "city.District",
+        verbose_name=_("district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilities",
+    )
+    phones = ArrayField(models.CharField(max_length=40), verbose_name=_("phones"), default=list, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=255,
+        blank=True,
+        help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00; Sa 09:00-14:00"),
+    )
+    operator = models.CharField(_("operator"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    accessibility = models.CharField(_("accessibility notes"), max_length=255, blank=True)
+    data_source = models.CharField(_("data source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name_uk"]
+        indexes = [models.Index(fields=["category"])]

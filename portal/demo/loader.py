@@ -1,0 +1,417 @@
+"""Load the demo city from data/shapefiles/ into the database: `manage.py load_demo_city`.
+
+Every file is read and checked before anything is written; the writing happens in one
+transaction and upserts by each record's stable source id, so loading twice changes nothing
+and a missing, corrupt or wrongly-projected file changes nothing at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.db import transaction
+from django.utils import timezone
+
+from citizen_requests.models import Service, ServiceArea
+from city.models import Barrier, District, Municipality, Street, StreetSegment
+from facilities.category_tree import GROUPS
+from facilities.models import Category, Facility
+from housing_registry.models import Building
+from portal.demo.accounts import demo_accounts_ensure
+
+SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+# Where Ukraine is: a file whose coordinates fall outside is not in longitude/latitude.
+UKRAINE_BOUNDS = (22.0, 44.0, 40.5, 52.5)
+MAX_PROBLEMS_SHOWN = 20
+
+
+class DemoDataError(Exception):
+    """The demo data cannot be loaded; `problems` says what is wrong, file and row."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        text = "\n".join(f"  - {p}" for p in shown)
+        if more:
+            text += f"\n  ... and {more} more"
+        super().__init__(f"The demo city was not loaded (nothing changed):\n{text}")
+
+
+@dataclass
+class Layer:
+    """One shapefile: what it must contain."""
+
+    name: str
+    columns: tuple[str, ...]
+    geometry_types: tuple[str, ...]
+    within_city: bool = True
+
+
+LAYERS = [
+    Layer("boundary", ("src_id", "name_uk", "name_en", "katotth", "source"), ("Polygon", "MultiPolygon"), False),
+    Layer("districts", ("src_id", "name_uk", "name_en"), ("Polygon", "MultiPolygon")),
+    Layer("streets", ("src_id", "street_id", "name_uk", "name_en", "kind", "road_class", "bridge", "crossing"),
+          ("LineString",)),
+    Layer("water", ("src_id", "name_uk", "name_en"), ("Polygon", "MultiPolygon"), False),
+    Layer("railway", ("src_id", "name_uk", "name_en"), ("LineString", "MultiLineString"), False),
+    Layer("buildings", ("src_id", "street_id", "house_no", "address", "floors", "entrances", "apartments",
+                        "year_built", "wall_mat", "mgmt_form", "osbb_name"), ("Polygon", "MultiPolygon")),
+    Layer("facilities", ("src_id", "category", "name_uk", "name_en", "address", "phones", "email", "website",
+                         "hours", "operator", "descr", "access", "source"), ("Point",)),
+    Layer("services", ("src_id", "kind", "name_uk", "name_en", "phone", "email", "address"), ("Point",)),
+    Layer("service_areas", ("src_id", "kind", "service", "name_uk", "name_en"), ("Polygon", "MultiPolygon")),
+]  # fmt: skip
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass
+class LoadReport:
+    counts: dict[str, Counts] = field(default_factory=dict)
+    accounts_created: int = 0
+
+    @property
+    def changed(self) -> int:
+        return sum(c.created + c.updated for c in self.counts.values()) + self.accounts_created
+
+
+# -- reading and checking -------------------------------------------------------------------
+
+
+def read_layers(directory: Path) -> dict[str, gpd.GeoDataFrame]:
+    """Read and check every shapefile; raise DemoDataError listing all problems found."""
+    problems: list[str] = []
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    if not directory.is_dir():
+        raise DemoDataError([f"{directory} is not a folder with the demo shapefiles"])
+    for layer in LAYERS:
+        frame = _read_one(directory, layer, problems)
+        if frame is not None:
+            frames[layer.name] = frame
+    if "boundary" in frames and len(frames["boundary"]) == 1:
+        city = frames["boundary"].geometry.iloc[0].buffer(0.001)
+        for layer in LAYERS:
+            if layer.within_city and layer.name in frames:
+                outside = ~frames[layer.name].geometry.within(city)
+                for row in frames[layer.name].index[outside][:5]:
+                    problems.append(f"{layer.name}.shp row {row + 1}: lies outside the city boundary")
+    elif "boundary" in frames:
+        problems.append(f"boundary.shp must hold exactly one polygon, it holds {len(frames['boundary'])}")
+    if problems:
+        raise DemoDataError(problems)
+    return frames
+
+
+def _read_one(directory: Path, layer: Layer, problems: list[str]) -> gpd.GeoDataFrame | None:
+    base = directory / layer.name
+    missing = [base.with_suffix(s).name for s in SIDECARS if not base.with_suffix(s).exists()]
+    if missing:
+        problems.append(f"{layer.name}.shp: missing {', '.join(missing)}")
+        return None
+    try:
+        frame = gpd.read_file(base.with_suffix(".shp"), engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError) as exc:
+        problems.append(f"{layer.name}.shp cannot be read ({exc}); the file is damaged or not a shapefile")
+        return None
+    if frame.crs is None:
+        problems.append(f"{layer.name}.shp: {layer.name}.prj does not name a coordinate system")
+        return None
+    absent = [c for c in layer.columns if c not in frame.columns]
+    if absent:
+        problems.append(f"{layer.name}.shp: missing fields {', '.join(absent)}")
+        return None
+    if frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    minx, miny, maxx, maxy = frame.total_bounds
+    lo_x, lo_y, hi_x, hi_y = UKRAINE_BOUNDS
+    if not (lo_x <= minx and maxx <= hi_x and lo_y <= miny and maxy <= hi_y):
+        problems.append(
+            f"{layer.name}.shp: coordinates {minx:.4g}..{maxx:.4g}, {miny:.4g}..{maxy:.4g} are not "
+            f"longitude/latitude in Ukraine; the .prj does not match the data"
+        )
+        return None
+    for row, geom in enumerate(frame.geometry, start=1):
+        if geom is None or geom.is_empty:
+            problems.append(f"{layer.name}.shp row {row}: no geometry")
+        elif geom.geom_type not in layer.geometry_types:
+            problems.append(
+                f"{layer.name}.shp row {row}: {geom.geom_type}, expected {' or '.join(layer.geometry_types)}"
+            )
+        elif not geom.is_valid:
+            problems.append(f"{layer.name}.shp row {row}: invalid geometry ({shapely.is_valid_reason(geom)})")
+    duplicated = frame["src_id"][frame["src_id"].duplicated()].tolist()
+    if duplicated:
+        problems.append(f"{layer.name}.shp: src_id not unique: {', '.join(map(str, duplicated[:5]))}")
+    return frame
+
+
+# -- values -----------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _int(value) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def _geos(geom, multi: bool = False) -> GEOSGeometry:
+    out = GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+    if multi and isinstance(out, Polygon):
+        out = MultiPolygon(out, srid=4326)
+    return out
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, GEOSGeometry) and isinstance(b, GEOSGeometry):
+        return a.geom_type == b.geom_type and a.equals_exact(b, 1e-9)
+    return a == b
+
+
+def upsert(model, rows: list[dict]) -> Counts:
+    """Create or update `model` rows by source_id; rows whose values match are not written."""
+    counts = Counts()
+    existing = {o.source_id: o for o in model.objects.filter(source_id__in=[r["source_id"] for r in rows])}
+    create, update, fields = [], [], set()
+    now = timezone.now()
+    for row in rows:
+        obj = existing.get(row["source_id"])
+        if obj is None:
+            create.append(model(**row))
+            continue
+        changed = [k for k, v in row.items() if not _same(getattr(obj, k), v)]
+        if not changed:
+            counts.unchanged += 1
+            continue
+        for k in changed:
+            setattr(obj, k, row[k])
+        obj.updated_at = now
+        fields.update(changed)
+        update.append(obj)
+    model.objects.bulk_create(create, batch_size=500)
+    if update:
+        model.objects.bulk_update(update, [*fields, "updated_at"], batch_size=500)
+    counts.created, counts.updated = len(create), len(update)
+    return counts
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def load_demo_city(
+    directory: Path, *, with_accounts: bool = True, log: Callable[[str], None] = print
+) -> LoadReport:
+    """Load (or refresh) the demo city from `directory`; nothing is written if any file is wrong."""
+    frames = read_layers(directory)
+    report = LoadReport()
+    with transaction.atomic():
+        report.counts["municipality"] = _load_boundary(frames["boundary"])
+        report.counts["districts"] = upsert(District, [
+            dict(source_id=r.src_id, name_uk=_text(r.name_uk), name_en=_text(r.name_en),
+                 area=_geos(r.geometry, multi=True))
+            for r in frames["districts"].itertuples()
+        ])  # fmt: skip
+        report.counts["streets"], report.counts["street segments"] = _load_streets(frames["streets"])
+        report.counts["water and railway"] = upsert(Barrier, [
+            dict(source_id=r.src_id, name_uk=_text(r.name_uk), name_en=_text(r.name_en), kind=kind,
+                 geometry=_geos(r.geometry))
+            for kind, frame in (("water", frames["water"]), ("railway", frames["railway"]))
+            for r in frame.itertuples()
+        ])  # fmt: skip
+        report.counts["categories"] = _load_categories()
+        districts = {d.source_id: d for d in District.objects.all()}
+        report.counts["facilities"] = _load_facilities(frames["facilities"], districts)
+        report.counts["buildings"] = _load_buildings(frames["buildings"], districts)
+        report.counts["services"], report.counts["service areas"] = _load_services(
+            frames["services"], frames["service_areas"]
+        )
+        if with_accounts:
+            report.accounts_created, _ = demo_accounts_ensure()
+    for name, counts in report.counts.items():
+        log(f"  {name:18s} {counts}")
+    return report
+
+
+def _load_boundary(frame) -> Counts:
+    r = next(frame.itertuples())
+    return upsert(Municipality, [dict(
+        source_id=r.src_id, name_uk=_text(r.name_uk), name_en=_text(r.name_en), katotth=_text(r.katotth),
+        attribution=_text(r.source), boundary=_geos(r.geometry, multi=True),
+    )])  # fmt: skip
+
+
+def _load_streets(frame) -> tuple[Counts, Counts]:
+    problems = []
+    kinds, classes = set(Street.Kind.values), set(StreetSegment.RoadClass.values)
+    streets = {}
+    for row, r in enumerate(frame.itertuples(), start=1):
+        if _text(r.kind) not in kinds:
+            problems.append(
+                f"streets.shp row {row}: kind {r.kind!r} is not one of {', '.join(sorted(kinds))}"
+            )
+        if _text(r.road_class) not in classes:
+            problems.append(f"streets.shp row {row}: road_class {r.road_class!r} is unknown")
+        streets.setdefault(r.street_id, dict(source_id=r.street_id, name_uk=_text(r.name_uk),
+                                             name_en=_text(r.name_en), kind=_text(r.kind)))  # fmt: skip
+    if problems:
+        raise DemoDataError(problems)
+    street_counts = upsert(Street, list(streets.values()))
+    ids = dict(Street.objects.values_list("source_id", "id"))
+    segment_counts = upsert(StreetSegment, [
+        dict(source_id=r.src_id, street_id=ids[r.street_id], road_class=_text(r.road_class),
+             is_bridge=bool(r.bridge), is_crossing=bool(r.crossing), geometry=_geos(r.geometry))
+        for r in frame.itertuples()
+    ])  # fmt: skip
+    return street_counts, segment_counts
+
+
+def _load_categories() -> Counts:
+    counts = Counts()
+    for order, (group, children) in enumerate(GROUPS):
+        parent, c = _upsert_category(group, None, order * 100)
+        _count(counts, c)
+        for i, child in enumerate(children):
+            _count(counts, _upsert_category(child, parent, order * 100 + i + 1)[1])
+    return counts
+
+
+def _count(counts: Counts, outcome: str) -> None:
+    setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+
+def _upsert_category(node, parent, order) -> tuple[Category, str]:
+    values = dict(name_uk=node.name_uk, name_en=node.name_en, icon=node.icon, colour=node.colour,
+                  parent=parent, order=order)  # fmt: skip
+    obj = Category.objects.filter(slug=node.slug).first()
+    if obj is None:
+        return Category.objects.create(slug=node.slug, **values), "created"
+    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    if not changed:
+        return obj, "unchanged"
+    for k, v in changed.items():
+        setattr(obj, k, v)
+    obj.save()
+    return obj, "updated"
+
+
+def _district_of(point, districts: dict, shapes: list) -> int | None:
+    for source_id, shape in shapes:
+        if shape.covers(point):
+            return districts[source_id].pk
+    return None
+
+
+def _district_shapes(districts: dict) -> list:
+    return [(sid, shapely.from_wkb(bytes(d.area.wkb))) for sid, d in sorted(districts.items())]
+
+
+def _load_facilities(frame, districts: dict) -> Counts:
+    categories = dict(Category.objects.filter(parent__isnull=False).values_list("slug", "id"))
+    shapes = _district_shapes(districts)
+    problems, rows = [], []
+    for row, r in enumerate(frame.itertuples(), start=1):
+        if _text(r.category) not in categories:
+            problems.append(f"facilities.shp row {row}: unknown category {r.category!r}")
+            continue
+        if not _text(r.name_uk):
+            problems.append(f"facilities.shp row {row}: name_uk is empty")
+            continue
+        rows.append(dict(
+            source_id=r.src_id, name_uk=_text(r.name_uk), name_en=_text(r.name_en),
+            category_id=categories[_text(r.category)], location=_geos(r.geometry),
+            address=_text(r.address), district_id=_district_of(r.geometry, districts, shapes),
+            phones=[p.strip() for p in _text(r.phones).split(";") if p.strip()],
+            email=_text(r.email), website=_text(r.website), opening_hours=_text(r.hours),
+            operator=_text(r.operator), description=_text(r.descr), accessibility=_text(r.access),
+            data_source=_text(r.source),
+        ))  # fmt: skip
+    if problems:
+        raise DemoDataError(problems)
+    return upsert(Facility, rows)
+
+
+BUILDING_RANGES = {
+    "floors": (1, 40),
+    "entrances": (1, 30),
+    "apartments": (1, 2000),
+    "year_built": (1800, 2100),
+}
+
+
+def _load_buildings(frame, districts: dict) -> Counts:
+    streets = dict(Street.objects.values_list("source_id", "id"))
+    shapes = _district_shapes(districts)
+    walls, forms = set(Building.WallMaterial.values), set(Building.ManagementForm.values)
+    problems, rows = [], []
+    for row, r in enumerate(frame.itertuples(), start=1):
+        values = {f: _int(getattr(r, f)) for f in BUILDING_RANGES}
+        for f, (lo, hi) in BUILDING_RANGES.items():
+            if values[f] is not None and not lo <= values[f] <= hi:
+                problems.append(f"buildings.shp row {row}: {f} {values[f]} is outside {lo}–{hi}")
+        if r.street_id not in streets:
+            problems.append(f"buildings.shp row {row}: street_id {r.street_id!r} is not in streets.shp")
+        if _text(r.wall_mat) and _text(r.wall_mat) not in walls:
+            problems.append(f"buildings.shp row {row}: wall_mat {r.wall_mat!r} is unknown")
+        if _text(r.mgmt_form) and _text(r.mgmt_form) not in forms:
+            problems.append(f"buildings.shp row {row}: mgmt_form {r.mgmt_form!r} is unknown")
+        if problems:
+            continue
+        rows.append(dict(
+            source_id=r.src_id, footprint=_geos(r.geometry, multi=True), street_id=streets[r.street_id],
+            house_number=_text(r.house_no), address=_text(r.address),
+            district_id=_district_of(r.geometry.centroid, districts, shapes),
+            wall_material=_text(r.wall_mat), management_form=_text(r.mgmt_form),
+            condominium_name=_text(r.osbb_name), **values,
+        ))  # fmt: skip
+    if problems:
+        raise DemoDataError(problems)
+    return upsert(Building, rows)
+
+
+def _load_services(services, areas) -> tuple[Counts, Counts]:
+    kinds = set(Service.Kind.values)
+    bad = [f"services.shp row {i}: kind {r.kind!r} is unknown"
+           for i, r in enumerate(services.itertuples(), start=1) if r.kind not in kinds]  # fmt: skip
+    known = set(services["src_id"])
+    area_kinds = set(ServiceArea.Kind.values)
+    for i, r in enumerate(areas.itertuples(), start=1):
+        if r.service not in known:
+            bad.append(f"service_areas.shp row {i}: service {r.service!r} is not in services.shp")
+        if r.kind not in area_kinds:
+            bad.append(f"service_areas.shp row {i}: kind {r.kind!r} is unknown")
+    if bad:
+        raise DemoDataError(bad)
+    service_counts = upsert(Service, [
+        dict(source_id=r.src_id, kind=r.kind, name_uk=_text(r.name_uk), name_en=_text(r.name_en),
+             phone=_text(r.phone), email=_text(r.email), address=_text(r.address), location=_geos(r.geometry))
+        for r in services.itertuples()
+    ])  # fmt: skip
+    ids = dict(Service.objects.values_list("source_id", "id"))
+    area_counts = upsert(ServiceArea, [
+        dict(source_id=r.src_id, kind=r.kind, service_id=ids[r.service], name_uk=_text(r.name_uk),
+             name_en=_text(r.name_en), area=_geos(r.geometry, multi=True))
+        for r in areas.itertuples()
+    ])  # fmt: skip
+    return service_counts, area_counts

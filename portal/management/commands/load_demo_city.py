@@ -1,0 +1,26 @@
+"""manage.py load_demo_city [--path DIR] [--no-accounts]"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo.loader import DemoDataError, load_demo_city
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the demo city from ESRI shapefiles (idempotent, all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--path", type=Path, default=settings.MISTO_DEMO_DATA_DIR)
+        parser.add_argument("--no-accounts", action="store_true", help="do not create the demo accounts")
+
+    def handle(self, *args, path: Path, no_accounts: bool, **options):
+        try:
+            report = load_demo_city(path, with_accounts=not no_accounts, log=self.stdout.write)
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from None
+        if report.changed:
+            self.stdout.write(self.style.SUCCESS(f"Demo city loaded from {path}."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Demo city already up to date ({path})."))

@@ -1,0 +1,144 @@
+"""Leaflet maps built with folium, served entirely from local static files.
+
+folium writes the map's HTML and JavaScript; every asset it links comes from static/vendor/
+(no CDN), and the data layers are fetched from the portal's own endpoints rather than
+inlined, so the page stays small however many facilities the city has.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from city.selectors import municipality
+from facilities.selectors import category_groups_with_counts
+
+
+class MistoMap(folium.Map):
+    """A folium map whose page chrome (layout, viewport) is left to the portal's template."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }</style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+            <div class="folium-map" id={{ this.get_name()|tojson }}
+                 role="application" aria-label="{{ this.aria_label }}"></div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
+                center: {{ this.location|tojson }},
+                crs: L.CRS.{{ this.crs }},
+                ...{{ this.options|tojavascript }}
+            });
+            L.control.scale({imperial: false}).addTo({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *args, aria_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without a tile layer folium sets no zoom limits; clustering needs a maxZoom.
+        self.options.update(max_zoom=19, min_zoom=10)
+        self.aria_label = aria_label
+        self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
+        self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
+
+
+class ScriptCall(JSCSSMixin, MacroElement):
+    """Calls a function of static/js/map.js with the map and JSON options."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            Misto.{{ this.function }}({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, function: str, options: dict, js=(), css=()):
+        super().__init__()
+        self._name = f"Misto{function}"
+        self.function = function
+        self.options = options
+        self.default_js = [(name, static(path)) for name, path in js]
+        self.default_css = [(name, static(path)) for name, path in css]
+
+
+@dataclass
+class RenderedMap:
+    header: str
+    html: str
+    script: str
+
+
+def city_map(*, strings: dict[str, str]) -> RenderedMap:
+    """The public map: basemap (tiles from the setting, or the city's own drawing), the city
+    boundary, and every public facility as clustered markers coloured by category."""
+    lat, lon = settings.MISTO_MAP_CENTER
+    m = MistoMap(
+        location=[lat, lon],
+        zoom_start=settings.MISTO_MAP_ZOOM,
+        tiles=None,
+        control_scale=False,
+        aria_label=strings["map_label"],
+    )
+    if settings.MISTO_BASEMAP_URL:
+        folium.TileLayer(
+            tiles=settings.MISTO_BASEMAP_URL,
+            attr=settings.MISTO_BASEMAP_ATTRIBUTION,
+            name="basemap",
+            max_zoom=19,
+            control=False,
+        ).add_to(m)
+    ScriptCall(
+        "loadBasemap",
+        {
+            "url": reverse("map-basemap"),
+            "drawStreets": not settings.MISTO_BASEMAP_URL,
+        },
+        js=[("misto_map", "js/map.js")],
+    ).add_to(m)
+    city = municipality()
+    if city is not None:
+        folium.GeoJson(
+            json.loads(city.boundary.simplify(0.0002, preserve_topology=True).geojson),
+            name="boundary",
+            style_function=lambda _f: {"color": "#166534", "weight": 2, "fill": False, "dashArray": "6 4"},
+            control=False,
+            interactive=False,
+        ).add_to(m)
+    categories = {
+        leaf.slug: {"name": leaf.name, "colour": leaf.colour, "icon": leaf.icon}
+        for group in category_groups_with_counts()
+        for leaf in group.leaves
+    }
+    ScriptCall(
+        "loadFacilities",
+        {"url": reverse("map-facilities"), "categories": categories, "strings": strings},
+        js=[
+            ("markercluster", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
+            ("misto_map", "js/map.js"),
+        ],
+        css=[
+            ("markercluster_css", "vendor/leaflet.markercluster/MarkerCluster.css"),
+            ("markercluster_default_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+        ],
+    ).add_to(m)
+    figure = m.get_root()
+    figure.render()
+    figure.header._children.pop("meta_http", None)
+    return RenderedMap(
+        header=figure.header.render(),
+        html=figure.html.render(),
+        script=figure.script.render(),
+    )

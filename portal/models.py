@@ -1,0 +1,35 @@
+"""Pieces of data shape shared by the portal's apps."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualNameModel(models.Model):
+    """A name kept in Ukrainian (always) and English (optional, falls back to Ukrainian)."""
+
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "uk").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_uk
+
+
+class SourcedModel(models.Model):
+    """A record loaded from a data set: `source_id` is its stable key for re-imports."""
+
+    source_id = models.CharField(_("source id"), max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

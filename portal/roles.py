@@ -1,0 +1,89 @@
+"""Roles are Django groups with model permissions (DESIGN.md, "Who uses it").
+
+The groups and their permissions are kept in step with this table after every `migrate`;
+object-level scoping (which service a head may act for) lives in each app's permissions.py.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    group: str
+    title: str
+    staff: bool
+    permissions: tuple[str, ...]
+
+
+VIEW_DIRECTORY = ("facilities.view_category", "facilities.view_facility")
+VIEW_CITY = ("city.view_district", "city.view_street", "city.view_streetsegment")
+VIEW_SERVICES = ("citizen_requests.view_service", "citizen_requests.view_servicearea")
+
+ROLES: dict[str, Role] = {
+    "resident": Role("Residents", _("Resident"), False, ()),
+    "front_office": Role("Front office", _("Front office (registrar)"), True, VIEW_SERVICES),
+    "service_head": Role("Service heads", _("Service head"), True, VIEW_SERVICES),
+    "process_owner": Role("Process owners", _("Process owner (executor)"), True, VIEW_SERVICES),
+    "approver": Role("Approvers", _("Approver"), True, VIEW_SERVICES),
+    "dispatcher": Role(
+        "Utility dispatchers",
+        _("Utility dispatcher"),
+        True,
+        ("housing_registry.view_building", "housing_registry.change_building", *VIEW_CITY),
+    ),
+    "layer_editor": Role(
+        "Layer editors",
+        _("Layer editor"),
+        True,
+        (*VIEW_DIRECTORY, "facilities.add_facility", "facilities.change_facility", *VIEW_CITY),
+    ),
+    "gis_admin": Role(
+        "GIS admins",
+        _("City IT (GIS admin)"),
+        True,
+        (
+            *VIEW_DIRECTORY,
+            "facilities.add_facility",
+            "facilities.change_facility",
+            "facilities.delete_facility",
+            "facilities.add_category",
+            "facilities.change_category",
+            *VIEW_CITY,
+            "city.change_district",
+            "city.change_street",
+            "city.change_streetsegment",
+            "housing_registry.view_building",
+            *VIEW_SERVICES,
+            "citizen_requests.change_servicearea",
+        ),
+    ),
+}
+
+
+def sync_roles(using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions listed above."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    for role in ROLES.values():
+        group, _created = Group.objects.using(using).get_or_create(name=role.group)
+        wanted = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+@receiver(post_migrate)
+def _sync_roles_after_migrate(sender, using="default", **kwargs):
+    if sender.name == "portal":
+        sync_roles(using=using)

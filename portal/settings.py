@@ -1,0 +1,158 @@
+"""Misto settings: everything that differs between machines comes from the environment.
+
+Local defaults let `make run` work on a fresh machine; production sets at least SECRET_KEY,
+DEBUG=0, ALLOWED_HOSTS and DATABASE_URL (see README.md and docker-compose.yml). With DEBUG off
+the default secret is refused by a system check (portal/checks.py).
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# A development-only secret; portal.checks refuses to run with it when DEBUG is off.
+DEFAULT_SECRET_KEY = "misto-insecure-development-key-change-me"
+SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework_gis",
+    "portal",
+    "city",
+    "facilities",
+    "housing_registry",
+    "citizen_requests",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "portal" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgis://misto:misto@127.0.0.1:5432/misto")}
+# Whatever scheme the URL names, the portal needs the PostGIS backend.
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Ukrainian first, English second. The language comes from the visitor's choice (cookie),
+# not from the browser's Accept-Language: a city portal speaks the city's language by default.
+LANGUAGE_CODE = "uk"
+LANGUAGES = [("uk", "Українська"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Mail: EMAIL_URL such as smtp://user:pass@mail.example.org:587/?tls=True; locally the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Misto <noreply@misto.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (imports, notifications) goes through Celery on this broker.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
+# The map. An empty basemap URL draws the city's own streets, districts and water as the
+# basemap, so the map works with no tile server at all (and no page contacts another host).
+# Production may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
+MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
+MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+MISTO_MAP_CENTER = (49.0105, 33.638)  # lat, lon: the centre of Horishni Plavni
+MISTO_MAP_ZOOM = 14
+MISTO_DEMO_DATA_DIR = Path(
+    env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles"))
+)
+MISTO_DEMO_PASSWORD = env.str("MISTO_DEMO_PASSWORD", default="misto-demo")
+
+if not DEBUG:
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Debian 12's GDAL (3.6) predates the option that blocks file and network access from
+# spatial reference strings (gis.W001). GeoDjango here only handles SRIDs it chose itself;
+# uploaded files are read through pyogrio, which bundles its own, newer GDAL.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
