@@ -40,7 +40,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +48,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:
+    # Production serves collected static files itself (gunicorn + WhiteNoise, no nginx needed).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -133,9 +136,7 @@ MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
 MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
 MISTO_MAP_CENTER = (49.0105, 33.638)  # lat, lon: the centre of Horishni Plavni
 MISTO_MAP_ZOOM = 14
-MISTO_DEMO_DATA_DIR = Path(
-    env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles"))
-)
+MISTO_DEMO_DATA_DIR = Path(env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles")))
 MISTO_DEMO_PASSWORD = env.str("MISTO_DEMO_PASSWORD", default="misto-demo")
 
 if not DEBUG:

@@ -71,6 +71,8 @@ def map_basemap(request):
         features.append(_feature(d.gj, {"kind": "district", "name": d.name}))
     for b in parts["barriers"].annotate(gj=AsGeoJSON("geometry", precision=6)):
         features.append(_feature(b.gj, {"kind": b.kind, "name": b.name}))
+    for b in parts["buildings"].annotate(gj=AsGeoJSON("footprint", precision=6)):
+        features.append(_feature(b.gj, {"kind": "building"}))
     for s in parts["segments"].annotate(gj=AsGeoJSON("geometry", precision=6)):
         features.append(_feature(s.gj, {"kind": "street", "class": s.road_class, "name": s.street.name}))
     body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -114,7 +114,8 @@ pg_super() {
 }
 
 app_psql() {
-  PGPASSWORD="$DB_PASS" psql -X -w -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$@"
+  PGPASSWORD="$DB_PASS" PGOPTIONS="-c client_min_messages=warning" \
+    psql -X -w -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$@"
 }
 
 if ! app_psql -d "$DB_NAME" -c 'select 1' >/dev/null 2>&1; then

@@ -26,12 +26,15 @@
         L.geoJSON(data, {
           pane: "basemap",
           interactive: false,
-          filter: function (f) { return options.drawStreets || f.properties.kind !== "street"; },
+          filter: function (f) {
+            return options.drawStreets || (f.properties.kind !== "street" && f.properties.kind !== "building");
+          },
           style: function (f) {
             var p = f.properties;
             if (p.kind === "district") return { color: "#94a3b8", weight: 1, fillColor: "#f1f5f9", fillOpacity: options.drawStreets ? 0.9 : 0.15 };
             if (p.kind === "water") return { color: "#60a5fa", weight: 1, fillColor: "#bfdbfe", fillOpacity: 1 };
             if (p.kind === "railway") return { color: "#334155", weight: 3, dashArray: "8 6" };
+            if (p.kind === "building") return { color: "#a8a29e", weight: 1, fillColor: "#d6d3d1", fillOpacity: 1 };
             var w = p["class"] === "primary" ? 7 : p["class"] === "secondary" ? 5 : 3;
             return { color: "#ffffff", weight: w, opacity: 1, lineCap: "round" };
           }
@@ -81,6 +84,7 @@
         });
         cluster.addLayers(markers);
         map.addLayer(cluster);
+        window.Misto.map = map;
         setStatus(markers.length + " " + options.strings.shown);
         document.documentElement.dataset.facilitiesLoaded = String(markers.length);
       })

@@ -1,0 +1,109 @@
+"""Fixtures for the whole suite: a real PostGIS test database with the demo city loaded once,
+a portal served from a thread for browser tests, and Playwright driving Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connection
+from django.test.testcases import LiveServerThread
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("MISTO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+# Chromium in a closed network: no background connections, no sandbox (root in CI).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # Hashing the demo accounts' passwords with PBKDF2 would cost seconds per test run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def demo_city(django_db_setup, django_db_blocker):
+    """The demo city, loaded (and committed) once into the test database.
+
+    Tests read it inside their own transaction, which is rolled back afterwards, so it stays
+    as loaded for the whole session. Returns the first load's report.
+    """
+    from portal.demo.loader import load_demo_city
+
+    with django_db_blocker.unblock():
+        return load_demo_city(settings.MISTO_DEMO_DATA_DIR, log=lambda _line: None)
+
+
+@pytest.fixture
+def city(demo_city, db):
+    """Per-test access to the demo city (within a rolled-back transaction)."""
+    return demo_city
+
+
+@pytest.fixture(scope="session")
+def portal_url(demo_city, django_db_blocker):
+    """The portal served over HTTP from a thread, on the test database with the demo city."""
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    with django_db_blocker.unblock():
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+        yield f"http://127.0.0.1:{thread.port}"
+        thread.terminate()
+        # A request thread cut short by a closing browser may still hold its connection;
+        # the test database can only be dropped once it is gone.
+        others = "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+        with connection.cursor() as cursor:
+            cursor.execute(f"select pg_terminate_backend(pid) {others}")
+            for _ in range(50):
+                cursor.execute(f"select count(*) {others}")
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; `make test` installs it (package chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="uk-UA")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

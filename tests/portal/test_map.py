@@ -1,0 +1,125 @@
+"""The map page and its data: local assets only, every public facility, the basemap."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from facilities.models import Category, Facility
+
+URL_IN_PAGE = re.compile(
+    r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)|(https?://[^\s"'<>)]+)"""
+)
+
+
+def external_urls(html: str) -> list[str]:
+    """Every URL in the page (attributes, CSS url(), literals in scripts) naming another host."""
+    found = []
+    for match in URL_IN_PAGE.finditer(html):
+        url = next(g for g in match.groups() if g)
+        host = urlparse(url).hostname
+        if url.startswith("//") or (host and host not in {"testserver", "127.0.0.1", "localhost"}):
+            found.append(url)
+    return found
+
+
+def test_map_page_uses_only_local_assets(city, client):
+    response = client.get("/map/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert external_urls(html) == []
+    assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
+    assert any(a.endswith("leaflet/leaflet.js") for a in assets)
+    assert any(a.endswith("leaflet.markercluster.js") for a in assets)
+    for asset in assets:
+        assert finders.find(asset), f"{asset} is linked but not served"
+
+
+def test_map_page_does_not_inline_the_facilities(city, client):
+    html = client.get("/map/").content.decode()
+    assert len(html) < 100_000
+    assert "/map/facilities.geojson" in html
+    assert "Ліцей № 1" not in html
+
+
+def test_external_url_detector_catches_cdn_links():
+    page = '<script src="https://cdn.example.org/leaflet.js"></script><link href="//cdn.test/a.css">'
+    assert external_urls(page) == ["https://cdn.example.org/leaflet.js", "//cdn.test/a.css"]
+
+
+def test_map_data_holds_every_public_facility_with_popup_fields(city, client):
+    response = client.get("/map/facilities.geojson")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == Facility.objects.count()
+    school = next(f for f in data["features"] if f["properties"]["name"] == "Ліцей № 1")
+    assert set(school["properties"]) >= {"name", "category", "address", "phones", "opening_hours"}
+    assert school["properties"]["category"] == "school"
+    lon, lat = school["geometry"]["coordinates"]
+    assert 33.5 < lon < 33.8 and 48.9 < lat < 49.1
+
+
+def test_map_data_speaks_english_when_asked(city, client):
+    data = client.get("/map/facilities.geojson?lang=en").json()
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert "Lyceum No. 1" in names and "Ліцей № 1" not in names
+
+
+def test_hidden_category_never_reaches_the_public_map(city, client):
+    Category.objects.filter(slug="police").update(is_public=False)
+    data = client.get("/map/facilities.geojson").json()
+    assert not any(f["properties"]["category"] == "police" for f in data["features"])
+    html = client.get("/map/").content.decode()
+    assert "Поліція" not in html
+
+
+def test_hidden_group_hides_its_categories(city, client):
+    Category.objects.filter(slug="transport").update(is_public=False)
+    data = client.get("/map/facilities.geojson").json()
+    assert not any(f["properties"]["category"] == "bus_stop" for f in data["features"])
+
+
+def test_basemap_draws_districts_water_railway_and_streets(city, client):
+    response = client.get("/map/basemap.geojson")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    kinds = {f["properties"]["kind"] for f in response.json()["features"]}
+    assert kinds == {"district", "water", "railway", "street", "building"}
+    # Outlines only: the building sheets (addresses, floors, ...) are staff-only.
+    building = next(f for f in response.json()["features"] if f["properties"]["kind"] == "building")
+    assert building["properties"] == {"kind": "building"}
+
+
+def test_map_data_is_gzipped_for_browsers(city, client):
+    response = client.get("/map/facilities.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("url", ["", "https://tiles.example.org/{z}/{x}/{y}.png"])
+def test_basemap_url_is_a_setting(city, client, settings, url):
+    settings.MISTO_BASEMAP_URL = url
+    html = client.get("/map/").content.decode()
+    if url:
+        assert "tiles.example.org" in html
+    else:
+        assert "L.tileLayer" not in html
+
+
+def test_home_page_lists_categories_with_counts(city, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Портал міста Горішні Плавні" in html
+    assert f"{Facility.objects.count()} об'єктів" in html
+    assert "Аптеки" in html
+
+
+def test_home_page_empty_state_without_data(city, client):
+    Facility.objects.all().delete()
+    Category.objects.filter(parent__isnull=False).delete()
+    html = client.get("/").content.decode()
+    assert "Об'єктів ще немає" in html
