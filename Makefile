@@ -4,11 +4,12 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export DEBUG ?= 1
 
-.PHONY: help setup run test lint demo-data clean
+.PHONY: help setup run test bench lint demo-data clean
 
 help:
 	@echo "make run        set up, migrate, load the demo city, serve http://127.0.0.1:8000"
 	@echo "make test       set up, then run the whole test suite against PostGIS"
+	@echo "make bench      benchmarks: latency percentiles and ratios to the raw PostGIS query"
 	@echo "make lint       ruff"
 	@echo "make demo-data  regenerate data/shapefiles/ from the deterministic generator"
 
@@ -22,6 +23,9 @@ run:
 test:
 	@scripts/setup.sh --test
 	@scripts/test.sh $(ARGS)
+
+bench:
+	@scripts/bench.sh
 
 lint:
 	@scripts/setup.sh

@@ -20,9 +20,11 @@ VENDOR = ROOT / "static" / "vendor"
 
 # package -> files or folders (relative to the package root) to copy, plus its licence file.
 FILES: dict[str, list[str]] = {
-    "leaflet": ["dist/leaflet.js", "dist/leaflet.css", "dist/images", "LICENSE"],
+    # Source maps travel with the scripts that name them (collectstatic checks the references).
+    "leaflet": ["dist/leaflet.js", "dist/leaflet.js.map", "dist/leaflet.css", "dist/images", "LICENSE"],
     "leaflet.markercluster": [
         "dist/leaflet.markercluster.js",
+        "dist/leaflet.markercluster.js.map",
         "dist/MarkerCluster.css",
         "dist/MarkerCluster.Default.css",
         "MIT-LICENCE.txt",

@@ -1,0 +1,239 @@
+"""The benchmark harness behind `make bench`.
+
+Each `bench/scenarios_<area>.py` module may define:
+
+- `setup(ctx)`: create its scale data in the bench database (idempotent);
+- `scenarios(ctx) -> list[Scenario]`: HTTP endpoints loaded with wrk at 1 and 8 concurrent
+  clients on 127.0.0.1, each beside the raw PostGIS query underneath (`sql`), run with
+  `pgbench -M prepared` at the same concurrency in the same run, so that the ratio of the two
+  is measured on the same noisy machine at the same time;
+- `measurements(ctx) -> list[Measurement]`: anything else that is timed.
+
+Nothing here is a test: numbers are printed and written to bench/results/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+WRK_SCRIPT = r"""
+local method, body, headers = os.getenv("BENCH_METHOD"), os.getenv("BENCH_BODY"), os.getenv("BENCH_HEADERS")
+wrk.method = method
+if body and body ~= "" then wrk.body = body end
+if headers and headers ~= "" then
+  for line in string.gmatch(headers, "[^\n]+") do
+    local k, v = string.match(line, "^([^:]+):%s*(.*)$")
+    wrk.headers[k] = v
+  end
+end
+local bad = 0
+response = function(status, hdrs, b)
+  if status >= 400 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %f %f %f %f %d %d\n",
+    summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.mean / 1000, summary.errors.status + summary.errors.connect + summary.errors.timeout, bad))
+end
+"""
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    sql: str | None = None
+    method: str = "GET"
+    body: str = ""
+    content_type: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    login_as: str | None = None
+    concurrency: tuple[int, ...] = (1, 8)
+    expect_status: int = 200
+
+
+@dataclass
+class Measurement:
+    name: str
+    value: float
+    unit: str
+    note: str = ""
+
+
+@dataclass
+class Load:
+    """One load run: requests per second and latency percentiles in milliseconds."""
+
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int = 0
+
+
+@dataclass
+class Context:
+    base_url: str
+    database_url: str
+    env: dict[str, str]
+    duration: int = 5
+    _cookies: dict[str, str] = field(default_factory=dict)
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+        return result.stdout
+
+    def psql(self, sql: str) -> str:
+        result = subprocess.run(
+            ["psql", "-X", "-q", "-tA", self.pg_dsn, "-c", sql], capture_output=True, text=True, check=True
+        )
+        return result.stdout.strip()
+
+    @property
+    def pg_dsn(self) -> str:
+        return self.database_url.replace("postgis://", "postgresql://", 1)
+
+    def session_cookie(self, username: str) -> str:
+        """A logged-in session for a demo account (password from the environment)."""
+        if username not in self._cookies:
+            jar = CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            login = self.base_url + "/accounts/login/"
+            page = opener.open(login).read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            data = urllib.parse.urlencode(
+                {
+                    "username": username,
+                    "password": self.env.get("MISTO_DEMO_PASSWORD", "misto-demo"),
+                    "csrfmiddlewaretoken": token,
+                }
+            ).encode()
+            request = urllib.request.Request(login, data=data, headers={"Referer": login})
+            opener.open(request).read()
+            cookies = {c.name: c.value for c in jar}
+            if "sessionid" not in cookies:
+                raise RuntimeError(f"could not log in as {username}")
+            self._cookies[username] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        return self._cookies[username]
+
+
+def check_once(ctx: Context, scenario: Scenario) -> None:
+    """One request before loading: a scenario that answers wrongly is a broken benchmark."""
+    headers = dict(scenario.headers)
+    if scenario.login_as:
+        headers["Cookie"] = ctx.session_cookie(scenario.login_as)
+    if scenario.content_type:
+        headers["Content-Type"] = scenario.content_type
+    request = urllib.request.Request(
+        ctx.base_url + scenario.path,
+        data=scenario.body.encode() if scenario.body else None,
+        method=scenario.method,
+        headers=headers,
+    )
+    try:
+        status = urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != scenario.expect_status:
+        raise RuntimeError(f"{scenario.name}: {scenario.path} answered {status}, expected {scenario.expect_status}")
+
+
+def run_wrk(ctx: Context, scenario: Scenario, clients: int) -> Load:
+    headers = dict(scenario.headers)
+    if scenario.login_as:
+        headers["Cookie"] = ctx.session_cookie(scenario.login_as)
+    if scenario.content_type:
+        headers["Content-Type"] = scenario.content_type
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    env = {
+        **os.environ,
+        "BENCH_METHOD": scenario.method,
+        "BENCH_BODY": scenario.body,
+        "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
+    }
+    threads = min(clients, 2)
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{ctx.duration}s", "-s", script.name, ctx.base_url + scenario.path],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    os.unlink(script.name)
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result for {scenario.name}:\n{result.stdout}\n{result.stderr}")
+    _, requests, duration_us, p50, p95, p99, _mean, errors, bad = line.split()
+    return Load(
+        rps=int(requests) / (int(duration_us) / 1e6),
+        p50=float(p50),
+        p95=float(p95),
+        p99=float(p99),
+        errors=int(errors) + int(bad),
+    )
+
+
+def run_pgbench(ctx: Context, sql: str, clients: int) -> Load:
+    """The raw query with pgbench -M prepared; per-transaction log gives the percentiles."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "query.sql"
+        script.write_text(sql.strip().rstrip(";") + ";\n")
+        result = subprocess.run(
+            [
+                "pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
+                "-T", str(ctx.duration), "-f", str(script), "-l", "--log-prefix", str(Path(tmp) / "log"),
+                ctx.pg_dsn,
+            ],
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"pgbench failed: {result.stderr[-1500:]}")
+        latencies = []
+        for log in Path(tmp).glob("log*"):
+            for row in log.read_text().splitlines():
+                parts = row.split()
+                if len(parts) >= 3:
+                    latencies.append(int(parts[2]) / 1000)  # microseconds -> ms
+        tps = float(re.search(r"tps = ([\d.]+)", result.stdout).group(1))
+    return Load(rps=tps, **percentiles(latencies))
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return {"p50": q[49], "p95": q[94], "p99": q[98]}
+
+
+def timed(fn, repeat: int = 3) -> tuple[float, float]:
+    """(best, median) wall-clock seconds of `fn()` over `repeat` runs."""
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return min(runs), statistics.median(runs)
+
+
+def dump(path: Path, payload: dict) -> None:
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")

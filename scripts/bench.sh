@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make bench`: a scale data set in its own database, the portal under gunicorn on 127.0.0.1,
+# then bench/run.py (wrk against each endpoint, pgbench against the SQL underneath).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1;34m[bench]\033[0m %s\n' "$*"; }
+
+export DATABASE_URL=${BENCH_DATABASE_URL:-postgis://misto:misto@127.0.0.1:5432/misto_bench}
+export DEBUG=0
+export SECRET_KEY=${BENCH_SECRET_KEY:-bench-only-secret-not-for-production-0123456789abcdef}
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+export STATIC_ROOT=${STATIC_ROOT:-$PWD/staticfiles}
+export LOG_LEVEL=WARNING
+PORT=${BENCH_PORT:-8765}
+WORKERS=${BENCH_WORKERS:-4}
+
+# The database of the bench (created by the set-up when missing).
+DATABASE_URL=$DATABASE_URL scripts/setup.sh --bench
+say "migrating and loading the demo city into $(basename "$DATABASE_URL")"
+.venv/bin/python manage.py migrate --no-input -v 0
+.venv/bin/python manage.py load_demo_city --no-accounts > /dev/null
+MISTO_DEMO_PASSWORD=misto-demo .venv/bin/python -c "
+import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings'); django.setup()
+from portal.demo.accounts import demo_accounts_ensure; demo_accounts_ensure()"
+.venv/bin/python manage.py collectstatic --no-input -v 0
+
+say "starting gunicorn ($WORKERS workers) on 127.0.0.1:$PORT"
+.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --log-level warning \
+  > /tmp/misto-bench-gunicorn.log 2>&1 &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null && break
+  sleep 0.2
+done
+curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null || { cat /tmp/misto-bench-gunicorn.log; exit 1; }
+
+.venv/bin/python bench/run.py --base-url "http://127.0.0.1:$PORT" ${BENCH_ONLY:+--only "$BENCH_ONLY"}
