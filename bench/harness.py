@@ -65,6 +65,7 @@ class Scenario:
     login_as: str | None = None
     concurrency: tuple[int, ...] = (1, 8)
     expect_status: int = 200
+    server: str = "default"  # "nocache": a second gunicorn with the tile cache switched off
 
 
 @dataclass
@@ -92,7 +93,11 @@ class Context:
     database_url: str
     env: dict[str, str]
     duration: int = 5
+    servers: dict[str, str] = field(default_factory=dict)
     _cookies: dict[str, str] = field(default_factory=dict)
+
+    def url(self, scenario: Scenario) -> str:
+        return self.servers.get(scenario.server, self.base_url) + scenario.path
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
@@ -144,7 +149,7 @@ def check_once(ctx: Context, scenario: Scenario) -> None:
     if scenario.content_type:
         headers["Content-Type"] = scenario.content_type
     request = urllib.request.Request(
-        ctx.base_url + scenario.path,
+        ctx.url(scenario),
         data=scenario.body.encode() if scenario.body else None,
         method=scenario.method,
         headers=headers,
@@ -154,7 +159,9 @@ def check_once(ctx: Context, scenario: Scenario) -> None:
     except urllib.error.HTTPError as exc:
         status = exc.code
     if status != scenario.expect_status:
-        raise RuntimeError(f"{scenario.name}: {scenario.path} answered {status}, expected {scenario.expect_status}")
+        raise RuntimeError(
+            f"{scenario.name}: {scenario.path} answered {status}, expected {scenario.expect_status}"
+        )
 
 
 def run_wrk(ctx: Context, scenario: Scenario, clients: int) -> Load:
@@ -173,7 +180,7 @@ def run_wrk(ctx: Context, scenario: Scenario, clients: int) -> Load:
     }
     threads = min(clients, 2)
     result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{ctx.duration}s", "-s", script.name, ctx.base_url + scenario.path],
+        ["wrk", f"-t{threads}", f"-c{clients}", f"-d{ctx.duration}s", "-s", script.name, ctx.url(scenario)],
         capture_output=True,
         text=True,
         env=env,

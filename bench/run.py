@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, Context, Load, Measurement, Scenario, check_once, dump, run_pgbench, run_wrk  # noqa: E402
+from harness import ROOT, Context, Load, Scenario, check_once, dump, run_pgbench, run_wrk  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -41,11 +41,22 @@ def fmt(x: float) -> str:
 
 def machine() -> dict[str, str]:
     cpu = next(
-        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in ln
+        ),
         platform.processor(),
     )
-    mem = next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": f"{int(mem) // 1024 // 1024} GiB", "os": platform.platform()}
+    mem = next(
+        ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")
+    )
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{int(mem) // 1024 // 1024} GiB",
+        "os": platform.platform(),
+    }
 
 
 def versions(ctx: Context) -> dict[str, str]:
@@ -63,6 +74,7 @@ def versions(ctx: Context) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", required=True)
+    parser.add_argument("--nocache-url", default="", help="a server with the tile cache switched off")
     parser.add_argument("--only", default="")
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "5")))
     args = parser.parse_args()
@@ -71,6 +83,7 @@ def main() -> int:
         database_url=os.environ["DATABASE_URL"],
         env=dict(os.environ),
         duration=args.duration,
+        servers={"nocache": args.nocache_url.rstrip("/")} if args.nocache_url else {},
     )
     only = {x for x in args.only.split(",") if x} or None
     loaded = list(modules(only))

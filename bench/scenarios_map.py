@@ -1,17 +1,103 @@
-"""The public map: the page and its data (issue 4 grows this with the API and tiles)."""
+"""The public map (issue 4): tiles, the facilities API, nearest search and the map page.
 
-from harness import Scenario
-
-FACILITIES_SQL = """
-select f.id, f.name_uk, f.name_en, c.slug, f.address, f.phones, f.opening_hours, ST_AsGeoJSON(f.location, 6)
-from facilities_facility f join facilities_category c on c.id = f.category_id
-left join facilities_category g on g.id = c.parent_id
-where c.is_public and (g.id is null or g.is_public)
+Scale data: 100,000 buildings and 50,000 facilities (manage.py generate_scale_data, run by
+scripts/bench.sh). Each HTTP scenario is loaded beside the SQL it runs (pgbench -M prepared).
 """
+
+from __future__ import annotations
+
+import math
+import time
+
+from harness import Measurement, Scenario
+
+CENTRE = (49.0105, 33.638)  # lat, lon
+CITY_BBOX = "33.60,48.99,33.68,49.03"
+PAGE_QUERY = f"bbox={CITY_BBOX}&page_size=1000"
+NEAREST_QUERY = f"lat={CENTRE[0]}&lon={CENTRE[1]}&category=pharmacy&page_size=5"
+
+
+def tile_xy(z: int) -> tuple[int, int]:
+    lat, lon = CENTRE
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def tile_sql(ctx, layer: str, z: int) -> str:
+    x, y = tile_xy(z)
+    sql = ctx.manage(
+        "shell", "--no-imports", "-c", f"from gis_layers.tiles import LAYERS; print(LAYERS[{layer!r}].sql)"
+    )
+    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y))
 
 
 def scenarios(ctx):
+    out = []
+    for z in (12, 14, 16):
+        x, y = tile_xy(z)
+        sql = tile_sql(ctx, "buildings", z)
+        path = f"/tiles/buildings/{z}/{x}/{y}.mvt"
+        out.append(Scenario(f"building tile z{z} uncached", path, sql=sql, server="nocache"))
+        out.append(Scenario(f"building tile z{z} cached", path, sql=sql))
+    out.append(
+        Scenario(
+            "facilities GeoJSON, bbox page of 1,000",
+            f"/api/v1/facilities/?{PAGE_QUERY}",
+            sql=ctx.manage("facilities_api_sql", PAGE_QUERY),
+        )
+    )
+    out.append(
+        Scenario(
+            "nearest 5 pharmacies",
+            f"/api/v1/facilities/?{NEAREST_QUERY}",
+            sql=ctx.manage("facilities_api_sql", NEAREST_QUERY),
+        )
+    )
+    out.append(Scenario("map page /map/", "/map/"))
+    return out
+
+
+def measurements(ctx):
+    """The map page in headless Chromium: bytes transferred (without basemap tiles) and the
+    time until the first markers are on the map, median of 5 cold loads."""
+    from playwright.sync_api import sync_playwright
+
+    sizes, times = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        for _ in range(5):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            received: list[int] = []
+            cdp.on("Network.loadingFinished", lambda e, got=received: got.append(e["encodedDataLength"]))
+            started = time.perf_counter()
+            page.goto(ctx.base_url + "/map/")
+            page.wait_for_selector(".marker-cluster, .misto-marker", state="attached", timeout=15000)
+            times.append(time.perf_counter() - started)
+            page.wait_for_load_state("networkidle")
+            sizes.append(sum(received))
+            context.close()
+        browser.close()
+    sizes.sort()
+    times.sort()
     return [
-        Scenario("map page /map/", "/map/"),
-        Scenario("map data, all facilities", "/map/facilities.geojson", sql=FACILITIES_SQL),
+        Measurement(
+            "map page transfer (all requests, no basemap tiles)", sizes[2] / 1024, "KiB", "target < 1,024 KiB"
+        ),
+        Measurement(
+            "map page: navigation to first markers", times[2], "s", "target < 1.5 s; median of 5 cold loads"
+        ),
     ]

@@ -2,9 +2,15 @@
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import RegexValidator
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db.models import Value
+from django.db.models.functions import Concat, Lower, Replace
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from facilities import opening_hours
 from portal.models import BilingualNameModel, SourcedModel
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1f77b4."))
@@ -35,6 +41,21 @@ class Category(BilingualNameModel):
         ordering = ["order", "slug"]
 
 
+def _search_text():
+    """Lower-cased names, address and operator with every apostrophe written as ' —
+    so that "Кав'ярня", "кав’ярня" and "КАВʼЯРНЯ" find each other (see selectors.search_terms)."""
+    text = Lower(
+        Concat(
+            "name_uk", Value(" "), "name_en", Value(" "), "address", Value(" "), "operator",
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+    )  # fmt: skip
+    for variant in ("’", "ʼ", "`", "‘"):
+        text = Replace(text, Value(variant), Value("'"), output_field=models.TextField())
+    return text
+
+
 class Facility(BilingualNameModel, SourcedModel):
     """A place residents look for on the map: a school, a pharmacy, a stop, an office."""
 
@@ -63,10 +84,51 @@ class Facility(BilingualNameModel, SourcedModel):
     operator = models.CharField(_("operator"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     accessibility = models.CharField(_("accessibility notes"), max_length=255, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="facilities/%Y/", blank=True)
     data_source = models.CharField(_("data source"), max_length=255, blank=True)
+    search_text = models.GeneratedField(
+        expression=_search_text(), output_field=models.TextField(), db_persist=True
+    )
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name_uk"]
-        indexes = [models.Index(fields=["category"])]
+        indexes = [
+            models.Index(fields=["category"]),
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="facility_search_trgm"),
+        ]
+
+    def clean(self):
+        super().clean()
+        try:
+            opening_hours.parse(self.opening_hours)
+        except opening_hours.OpeningHoursError as exc:
+            raise ValidationError({"opening_hours": str(exc)}) from None
+
+
+class OpeningPeriod(models.Model):
+    """One weekly period a facility is open, derived from its opening_hours text."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="opening_periods")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), validators=[MaxValueValidator(6)])
+    opens = models.PositiveSmallIntegerField(_("opens (minutes after midnight)"))
+    closes = models.PositiveSmallIntegerField(
+        _("closes (minutes after midnight)"), validators=[MaxValueValidator(1440)]
+    )
+    months = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening periods")
+        # "Is this facility open now?" looks up one facility's periods for one weekday.
+        indexes = [models.Index(fields=["facility", "weekday"], name="period_facility_weekday")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="period_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{opening_hours.DAYS[self.weekday]} {self.opens // 60:02d}:{self.opens % 60:02d}-{self.closes // 60:02d}:{self.closes % 60:02d}"

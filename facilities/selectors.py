@@ -1,8 +1,45 @@
-"""Read queries over the facility directory, shared by pages, the map and the API."""
+"""Read queries over the facility directory, shared by pages, the map, the API and tiles."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from __future__ import annotations
 
-from facilities.models import Category, Facility
+import datetime as dt
+import re
+
+from django.db.models import Count, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from facilities.filters import FacilityFilter
+from facilities.models import Category, Facility, OpeningPeriod
+
+# Abbreviations residents type, and the apostrophes Ukrainian text is written with.
+ABBREVIATIONS = {
+    "вул.": "вулиця ",
+    "вул ": "вулиця ",
+    "просп.": "проспект ",
+    "пр-т": "проспект",
+    "пров.": "провулок ",
+    "бульв.": "бульвар ",
+    "бул.": "бульвар ",
+    "пл.": "площа ",
+    "м-н": "мікрорайон",
+}
+APOSTROPHES = "’ʼ`‘"
+
+
+def normalize_search(text: str) -> str:
+    """Lower-case, one kind of apostrophe, abbreviations written out (as Facility.search_text)."""
+    text = text.lower()
+    for variant in APOSTROPHES:
+        text = text.replace(variant, "'")
+    for short, full in ABBREVIATIONS.items():
+        text = text.replace(short, full)
+    return " ".join(text.split())
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search: every one of them must appear in what is found."""
+    return [w for w in re.split(r"[\s,;«»\"()]+", normalize_search(text)) if w]
 
 
 def categories_public() -> QuerySet[Category]:
@@ -30,3 +67,51 @@ def facilities_public() -> QuerySet[Facility]:
     return Facility.objects.filter(
         Q(category__is_public=True) & (Q(category__parent__isnull=True) | Q(category__parent__is_public=True))
     ).select_related("category")
+
+
+def open_at(moment: dt.datetime) -> Exists:
+    """An expression: the facility (OuterRef) is open at this local time."""
+    local = timezone.localtime(moment)
+    minute = local.hour * 60 + local.minute
+    periods = OpeningPeriod.objects.filter(
+        facility=OuterRef("pk"), weekday=local.weekday(), opens__lte=minute, closes__gt=minute
+    ).filter(Q(months=[]) | Q(months__contains=[local.month]))
+    return Exists(periods)
+
+
+def facilities_filtered(f: FacilityFilter) -> QuerySet[Facility]:
+    """Public facilities matching a parsed filter; with a point they carry `distance` (metres)."""
+    qs = facilities_public()
+    if f.category_ids is not None:
+        qs = qs.filter(category_id__in=f.category_ids)
+    if f.district_id is not None:
+        qs = qs.filter(district_id=f.district_id)
+    for word in search_terms(f.q):
+        qs = qs.filter(search_text__contains=word)
+    if f.open_now:
+        qs = qs.filter(open_at(f.moment or timezone.now()))
+    if f.bbox is not None:
+        qs = qs.filter(location__intersects=f.bbox)
+    if f.point is not None:
+        qs = qs.annotate(distance=geography_distance(f.point))
+        if f.radius_m is not None:
+            qs = qs.filter(distance__lte=f.radius_m)
+    return qs
+
+
+def geography_distance(point) -> RawSQL:
+    """Metres on the spheroid from each facility to a point (geography, never degrees)."""
+    return RawSQL(
+        "ST_Distance(facilities_facility.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)",
+        (point.x, point.y),
+        output_field=FloatField(),
+    )
+
+
+def facilities_nearest(*, point, category_ids: list[int] | None, limit: int = 5) -> list[Facility]:
+    """The `limit` public facilities nearest to a point (optionally of some categories),
+    ordered by true distance; each has `.distance` in metres."""
+    qs = facilities_public()
+    if category_ids is not None:
+        qs = qs.filter(category_id__in=category_ids)
+    return list(qs.annotate(distance=geography_distance(point)).order_by("distance", "pk")[:limit])

@@ -15,6 +15,7 @@ from branca.element import MacroElement
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -81,17 +82,27 @@ class RenderedMap:
     script: str
 
 
-def city_map(*, strings: dict[str, str]) -> RenderedMap:
-    """The public map: basemap (tiles from the setting, or the city's own drawing), the city
-    boundary, and every public facility as clustered markers coloured by category."""
-    lat, lon = settings.MISTO_MAP_CENTER
-    m = MistoMap(
-        location=[lat, lon],
-        zoom_start=settings.MISTO_MAP_ZOOM,
-        tiles=None,
-        control_scale=False,
-        aria_label=strings["map_label"],
+@dataclass
+class MapState:
+    """What a permalink restores: centre, zoom, selected categories, a facility to show."""
+
+    centre: tuple[float, float]
+    zoom: int
+    selected: list[str] | None  # leaf category slugs; None = all
+    focus: int | None = None
+
+
+def _render(m: folium.Map) -> RenderedMap:
+    figure = m.get_root()
+    figure.render()
+    figure.header._children.pop("meta_http", None)
+    return RenderedMap(
+        header=figure.header.render(), html=figure.html.render(), script=figure.script.render()
     )
+
+
+def _base_map(centre, zoom: int, label: str) -> MistoMap:
+    m = MistoMap(location=list(centre), zoom_start=zoom, tiles=None, control_scale=False, aria_label=label)
     if settings.MISTO_BASEMAP_URL:
         folium.TileLayer(
             tiles=settings.MISTO_BASEMAP_URL,
@@ -102,12 +113,17 @@ def city_map(*, strings: dict[str, str]) -> RenderedMap:
         ).add_to(m)
     ScriptCall(
         "loadBasemap",
-        {
-            "url": reverse("map-basemap"),
-            "drawStreets": not settings.MISTO_BASEMAP_URL,
-        },
+        {"url": reverse("map-basemap"), "drawStreets": not settings.MISTO_BASEMAP_URL},
         js=[("misto_map", "js/map.js")],
     ).add_to(m)
+    return m
+
+
+def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
+    """The public map: basemap (tiles from the setting, or the city's own drawing), the city
+    boundary, and the public facilities in view as clustered markers coloured by category,
+    fetched from /api/v1/facilities/ as the view moves."""
+    m = _base_map(state.centre, state.zoom, strings["map_label"])
     city = municipality()
     if city is not None:
         folium.GeoJson(
@@ -117,14 +133,26 @@ def city_map(*, strings: dict[str, str]) -> RenderedMap:
             control=False,
             interactive=False,
         ).add_to(m)
+    groups = category_groups_with_counts()
     categories = {
-        leaf.slug: {"name": leaf.name, "colour": leaf.colour, "icon": leaf.icon}
-        for group in category_groups_with_counts()
+        leaf.slug: {"name": leaf.name, "colour": leaf.colour, "icon": leaf.icon, "group": group.slug}
+        for group in groups
         for leaf in group.leaves
     }
     ScriptCall(
-        "loadFacilities",
-        {"url": reverse("map-facilities"), "categories": categories, "strings": strings},
+        "initFacilities",
+        {
+            "api": reverse("api-facilities"),
+            "mapUrl": reverse("map"),
+            "listUrl": reverse("directory"),
+            "lang": get_language(),
+            "pageSize": 5000,
+            "categories": categories,
+            "groups": [{"slug": g.slug, "children": [leaf.slug for leaf in g.leaves]} for g in groups],
+            "selected": state.selected,
+            "focus": state.focus,
+            "strings": strings,
+        },
         js=[
             ("markercluster", "vendor/leaflet.markercluster/leaflet.markercluster.js"),
             ("misto_map", "js/map.js"),
@@ -134,11 +162,21 @@ def city_map(*, strings: dict[str, str]) -> RenderedMap:
             ("markercluster_default_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
         ],
     ).add_to(m)
-    figure = m.get_root()
-    figure.render()
-    figure.header._children.pop("meta_http", None)
-    return RenderedMap(
-        header=figure.header.render(),
-        html=figure.html.render(),
-        script=figure.script.render(),
-    )
+    return _render(m)
+
+
+def facility_map(facility, *, label: str) -> RenderedMap:
+    """A small map of one facility (its page)."""
+    point = facility.location
+    m = _base_map((point.y, point.x), 17, label)
+    folium.CircleMarker(
+        location=[point.y, point.x],
+        radius=10,
+        color="#ffffff",
+        weight=3,
+        fill=True,
+        fill_color=facility.category.colour,
+        fill_opacity=1,
+        tooltip=facility.name,
+    ).add_to(m)
+    return _render(m)

@@ -1,4 +1,7 @@
-"""Language selection: Ukrainian unless the visitor chose English (cookie or ?lang=)."""
+"""Language selection: Ukrainian unless the visitor chose English (cookie or ?lang=).
+
+Responses that are the same in every language (vector tiles) set `language_independent`, so
+that shared caches do not keep a copy per cookie."""
 
 from django.conf import settings
 from django.utils import translation
@@ -17,6 +20,7 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", language)
+        if not getattr(response, "language_independent", False):
+            patch_vary_headers(response, ("Cookie",))
+            response.headers.setdefault("Content-Language", language)
         return response

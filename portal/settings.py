@@ -26,16 +26,20 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
+    "simple_history",
     "rest_framework",
     "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "city",
     "facilities",
     "housing_registry",
     "citizen_requests",
+    "gis_layers",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -127,6 +132,18 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Misto API",
+    "DESCRIPTION": "Public data of the Horishni Plavni city portal: facilities and their categories (GeoJSON).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation page loads Swagger UI from the portal itself, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The map. An empty basemap URL draws the city's own streets, districts and water as the
@@ -134,6 +151,10 @@ REST_FRAMEWORK = {
 # Production may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
 MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+# Vector tiles: how long a worker trusts the data version it read (seconds), and how long a
+# tile stays in the cache (a data change makes new cache keys anyway).
+MISTO_TILE_VERSION_TTL = env.float("MISTO_TILE_VERSION_TTL", default=1.0)
+MISTO_TILE_CACHE_SECONDS = env.int("MISTO_TILE_CACHE_SECONDS", default=3600)
 MISTO_MAP_CENTER = (49.0105, 33.638)  # lat, lon: the centre of Horishni Plavni
 MISTO_MAP_ZOOM = 14
 MISTO_DEMO_DATA_DIR = Path(env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles")))

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from city.selectors import basemap_parts
-from facilities.api.serializers import FacilityMapSerializer
-from facilities.selectors import category_groups_with_counts, facilities_public
-from portal.maps import city_map
+from facilities.filters import InvalidParameter, resolve_categories
+from facilities.models import Category
+from facilities.selectors import category_groups_with_counts
+from gis_layers.tiles import data_version
+from portal.maps import MapState, city_map
 from portal.roles import ROLES
 
 
@@ -29,8 +35,35 @@ def home(request):
     return render(request, "portal/home.html", {"groups": groups, "facility_total": total})
 
 
+def map_state(params) -> MapState:
+    """The permalink parameters (?layers=pharmacy,school&z=15&c=49.01,33.64&f=12); anything
+    malformed falls back to the default view rather than failing the page."""
+    lat, lon = settings.MISTO_MAP_CENTER
+    try:
+        clat, clon = (float(v) for v in params.get("c", "").split(","))
+        if -90 <= clat <= 90 and -180 <= clon <= 180:
+            lat, lon = clat, clon
+    except ValueError:
+        pass
+    zoom = settings.MISTO_MAP_ZOOM
+    if params.get("z", "").isdigit():
+        zoom = min(max(int(params["z"]), 10), 19)
+    selected = None
+    if "layers" in params:
+        slugs = [s for s in params["layers"].split(",") if s]
+        try:
+            ids = set(resolve_categories(slugs)) if slugs else set()
+        except InvalidParameter as exc:
+            known = [s for s in slugs if s not in exc.message]
+            ids = set(resolve_categories(known)) if known else set()
+        selected = sorted(Category.objects.filter(pk__in=ids).values_list("slug", flat=True))
+    focus = int(params["f"]) if params.get("f", "").isdigit() else None
+    return MapState(centre=(lat, lon), zoom=zoom, selected=selected, focus=focus)
+
+
 @require_GET
 def map_page(request):
+    state = map_state(request.GET)
     strings = {
         "map_label": _("Map of the city's facilities"),
         "loading": _("Loading facilities…"),
@@ -38,26 +71,29 @@ def map_page(request):
         "phone": _("Phone"),
         "hours": _("Opening hours"),
         "address": _("Address"),
-        "shown": _("facilities on the map"),
+        "open": _("open now"),
+        "closed": _("closed now"),
+        "details": _("More about this place"),
+        "inView": _("Facilities in view: %s."),
+        "zoomIn": _("Showing %s of them: zoom in to see all."),
+        "noneSelected": _("No category is selected."),
+        "noResults": _("Nothing found."),
+        "locating": _("Finding where you are…"),
+        "locateFailed": _("Your location is not available (the browser did not share it)."),
     }
-    rendered = city_map(strings=strings)
+    fingerprint = repr((get_language(), state, data_version("facilities"), settings.MISTO_BASEMAP_URL))
+    key = "map:" + hashlib.sha1(fingerprint.encode()).hexdigest()
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = city_map(state=state, strings=strings)
+        cache.set(key, rendered, 600)
+    groups = category_groups_with_counts()
+    selected = set(state.selected) if state.selected is not None else None
     return render(
         request,
         "portal/map.html",
-        {"map": rendered, "groups": category_groups_with_counts()},
+        {"map": rendered, "groups": groups, "selected": selected},
     )
-
-
-@require_GET
-@gzip_page
-@cache_control(public=True, max_age=300)
-def map_facilities(request):
-    """GeoJSON of every public facility, in the visitor's language (the map's data)."""
-    queryset = facilities_public().only(
-        "id", "name_uk", "name_en", "category__slug", "address", "phones", "opening_hours", "location"
-    )
-    data = FacilityMapSerializer(queryset, many=True).data
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 @require_GET

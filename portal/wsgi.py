@@ -1,5 +1,6 @@
 """WSGI entry point (gunicorn). Refuses to start when a system check fails, e.g. the
-default SECRET_KEY with DEBUG off: gunicorn does not run Django's checks by itself."""
+default SECRET_KEY with DEBUG off: gunicorn does not run Django's checks by itself.
+Public vector tiles take a lean path in front of Django (gis_layers/fast_tiles.py)."""
 
 import os
 
@@ -7,8 +8,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-application = get_wsgi_application()
-
+from gis_layers.fast_tiles import FastTiles  # noqa: E402
 from portal.checks import refuse_to_serve_if_misconfigured  # noqa: E402
+
+application = FastTiles(get_wsgi_application())
 
 refuse_to_serve_if_misconfigured()

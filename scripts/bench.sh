@@ -25,15 +25,23 @@ import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.setti
 from portal.demo.accounts import demo_accounts_ensure; demo_accounts_ensure()"
 .venv/bin/python manage.py collectstatic --no-input -v 0
 
-say "starting gunicorn ($WORKERS workers) on 127.0.0.1:$PORT"
-.venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --log-level warning \
-  > /tmp/misto-bench-gunicorn.log 2>&1 &
-GUNICORN=$!
-trap 'kill $GUNICORN 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null && break
-  sleep 0.2
-done
-curl -fs "http://127.0.0.1:$PORT/healthz" > /dev/null || { cat /tmp/misto-bench-gunicorn.log; exit 1; }
+say "generating the scale data set (100,000 buildings, 50,000 facilities; once)"
+.venv/bin/python manage.py generate_scale_data --buildings "${BENCH_BUILDINGS:-100000}" --facilities "${BENCH_FACILITIES:-50000}"
 
-.venv/bin/python bench/run.py --base-url "http://127.0.0.1:$PORT" ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+# Two servers: the portal as configured, and one with the tile cache off (uncached tiles).
+start_server() {  # port, log, extra env...
+  local port=$1 log=$2; shift 2
+  env "$@" .venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$port" --workers "$WORKERS" --log-level warning \
+    > "$log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" > /dev/null && return 0; sleep 0.2; done
+  cat "$log"; exit 1
+}
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+say "starting gunicorn ($WORKERS workers each) on 127.0.0.1:$PORT and :$((PORT + 1)) (tile cache off)"
+start_server "$PORT" /tmp/misto-bench-gunicorn.log
+start_server "$((PORT + 1))" /tmp/misto-bench-gunicorn-nocache.log MISTO_TILE_CACHE_SECONDS=0
+
+.venv/bin/python bench/run.py --base-url "http://127.0.0.1:$PORT" --nocache-url "http://127.0.0.1:$((PORT + 1))" \
+  ${BENCH_ONLY:+--only "$BENCH_ONLY"}

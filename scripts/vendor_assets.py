@@ -29,6 +29,8 @@ FILES: dict[str, list[str]] = {
         "dist/MarkerCluster.Default.css",
         "MIT-LICENCE.txt",
     ],
+    # Not used by any page: the accessibility checker the browser tests inject.
+    "axe-core": ["axe.min.js", "LICENSE"],
 }
 
 

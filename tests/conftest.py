@@ -30,9 +30,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _fast_password_hashing():
+def _test_settings():
     # Hashing the demo accounts' passwords with PBKDF2 would cost seconds per test run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change data and look at once: always re-read the data versions behind caches.
+    settings.MISTO_TILE_VERSION_TTL = 0
 
 
 @pytest.fixture(scope="session")

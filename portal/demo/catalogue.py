@@ -93,6 +93,12 @@ def _en(uk: str, generic_en: str | None = None) -> str:
     return names.quoted_en(uk)
 
 
+def _kind_and_name(rng: random.Random, kinds: list[tuple[str, str]]) -> tuple[str, str]:
+    kind_uk, kind_en = rng.choice(kinds)
+    proper = rng.choice(names.PROPER_NAMES)
+    return f"{kind_uk} «{proper}»", f'{kind_en} "{transliterate(proper)}"'
+
+
 def describe(category: str, n: int, rng: random.Random) -> dict:
     """Attributes of the n-th (1-based) generated facility of a category."""
     d = dict(
@@ -248,8 +254,11 @@ def describe(category: str, n: int, rng: random.Random) -> dict:
         if atm:
             d["hours"] = "24/7"
     elif category == "grocery":
-        uk = _pick(rng, names.GROCERY_NAMES + names.SHOP_BRANDS[:7])
-        d["name_uk"], d["name_en"] = uk, _en(uk, "Grocery")
+        if rng.random() < 0.12:  # a branch of a chain
+            brand = _pick(rng, names.SHOP_BRANDS[:7])
+            d["name_uk"], d["name_en"] = f"Магазин «{brand}»", f'Shop "{transliterate(brand)}"'
+        else:
+            d["name_uk"], d["name_en"] = _kind_and_name(rng, names.GROCERY_KINDS)
         d["operator"], d["phones"] = fop(rng), [mobile(rng)]
     elif category == "supermarket":
         brand = _pick(rng, names.SHOP_BRANDS[:7])
@@ -268,19 +277,27 @@ def describe(category: str, n: int, rng: random.Random) -> dict:
         d["operator"] = "КП «Міський ринок»"
         d["phones"] = [landline(rng)]
     elif category == "nonfood_shop":
-        uk = _pick(rng, names.NONFOOD_NAMES + names.SHOP_BRANDS[7:])
-        d["name_uk"], d["name_en"] = uk, names.quoted_en(uk)
+        if rng.random() < 0.05:
+            uk = _pick(rng, names.SHOP_BRANDS[7:])
+            d["name_uk"], d["name_en"] = uk, names.quoted_en(uk)
+        else:
+            d["name_uk"], d["name_en"] = _kind_and_name(rng, names.NONFOOD_KINDS)
         d["operator"], d["phones"] = fop(rng), [mobile(rng)]
-    elif category in ("cafe", "restaurant", "fast_food"):
-        pool = {"cafe": names.CAFE_NAMES, "restaurant": names.RESTAURANT_NAMES,
-                "fast_food": names.FASTFOOD_NAMES}[category]  # fmt: skip
+    elif category == "cafe":
+        d["name_uk"], d["name_en"] = _kind_and_name(rng, names.CAFE_KINDS)
+        d["operator"], d["phones"] = fop(rng), [mobile(rng)]
+    elif category in ("restaurant", "fast_food"):
+        pool = {"restaurant": names.RESTAURANT_NAMES, "fast_food": names.FASTFOOD_NAMES}[category]
         uk = _pick(rng, pool)
         d["name_uk"], d["name_en"] = uk, names.quoted_en(uk)
         d["operator"], d["phones"] = fop(rng), [mobile(rng)]
     elif category == "canteen":
         d["name_uk"], d["name_en"] = f"Їдальня № {n}", f"Canteen No. {n}"
         d["operator"] = "КП «Комбінат громадського харчування»"
-    elif category in ("hairdresser", "repair", "car_service"):
+    elif category in ("hairdresser", "repair"):
+        d["name_uk"], d["name_en"] = _kind_and_name(rng, names.SERVICE_KINDS[category])
+        d["operator"], d["phones"] = fop(rng), [mobile(rng)]
+    elif category == "car_service":
         uk = _pick(rng, names.SERVICE_NAMES[category])
         d["name_uk"], d["name_en"] = uk, names.quoted_en(uk)
         d["operator"], d["phones"] = fop(rng), [mobile(rng)]

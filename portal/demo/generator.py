@@ -182,7 +182,9 @@ class Generator:
     def add_facility(self, category: str, point_uv: Point, address: str, **extra) -> None:
         self.counts[category] += 1
         n = self.counts[category]
-        attrs = catalogue.describe(category, n, self.rng)
+        # Names and contacts come from a generator of their own, so that changing how places
+        # are named never moves where they are.
+        attrs = catalogue.describe(category, n, random.Random(f"facility:{category}:{n}"))
         attrs.update(extra)
         self.facilities.append(
             dict(

@@ -18,12 +18,16 @@ import pyogrio
 import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from citizen_requests.models import Service, ServiceArea
 from city.models import Barrier, District, Municipality, Street, StreetSegment
 from facilities.category_tree import GROUPS
 from facilities.models import Category, Facility
+from facilities.opening_hours import OpeningHoursError
+from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
 from portal.demo.accounts import demo_accounts_ensure
 
@@ -31,6 +35,7 @@ SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 # Where Ukraine is: a file whose coordinates fall outside is not in longitude/latitude.
 UKRAINE_BOUNDS = (22.0, 44.0, 40.5, 52.5)
 MAX_PROBLEMS_SHOWN = 20
+CHANGE_REASON = "load_demo_city"
 
 
 class DemoDataError(Exception):
@@ -77,6 +82,7 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    changed_ids: list[str] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
@@ -191,7 +197,10 @@ def _same(a, b) -> bool:
 
 
 def upsert(model, rows: list[dict]) -> Counts:
-    """Create or update `model` rows by source_id; rows whose values match are not written."""
+    """Create or update `model` rows by source_id; rows whose values match are not written.
+
+    Models with history get a history record per created or changed row.
+    """
     counts = Counts()
     existing = {o.source_id: o for o in model.objects.filter(source_id__in=[r["source_id"] for r in rows])}
     create, update, fields = [], [], set()
@@ -210,10 +219,18 @@ def upsert(model, rows: list[dict]) -> Counts:
         obj.updated_at = now
         fields.update(changed)
         update.append(obj)
-    model.objects.bulk_create(create, batch_size=500)
-    if update:
-        model.objects.bulk_update(update, [*fields, "updated_at"], batch_size=500)
+    if hasattr(model, "history"):
+        bulk_create_with_history(create, model, batch_size=500, default_change_reason=CHANGE_REASON)
+        if update:
+            bulk_update_with_history(
+                update, model, [*fields, "updated_at"], batch_size=500, default_change_reason=CHANGE_REASON
+            )
+    else:
+        model.objects.bulk_create(create, batch_size=500)
+        if update:
+            model.objects.bulk_update(update, [*fields, "updated_at"], batch_size=500)
     counts.created, counts.updated = len(create), len(update)
+    counts.changed_ids = [o.source_id for o in (*create, *update)]
     return counts
 
 
@@ -349,7 +366,15 @@ def _load_facilities(frame, districts: dict) -> Counts:
         ))  # fmt: skip
     if problems:
         raise DemoDataError(problems)
-    return upsert(Facility, rows)
+    counts = upsert(Facility, rows)
+    try:
+        # Changed facilities, and any whose periods were never derived (a database loaded
+        # before periods existed).
+        stale = Q(source_id__in=counts.changed_ids) | (Q(opening_periods__isnull=True) & ~Q(opening_hours=""))
+        facility_sync_opening_periods(facilities=Facility.objects.filter(stale).distinct())
+    except OpeningHoursError as exc:
+        raise DemoDataError([f"facilities.shp: opening hours of {exc}"]) from None
+    return counts
 
 
 BUILDING_RANGES = {

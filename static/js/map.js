@@ -1,7 +1,10 @@
-/* Misto map behaviour: data layers fetched from the portal's own endpoints.
-   Called from the folium-generated script as Misto.<function>(map, options). */
+/* Misto map behaviour. folium writes the Leaflet map; this file fills it with data from the
+   portal's own API and keeps the side panel (layers, search, locate, list view) and the
+   address bar (permalink) in step with it. Called as Misto.<function>(map, options). */
 (function () {
   "use strict";
+
+  var Misto = (window.Misto = window.Misto || {});
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -10,14 +13,23 @@
     return node;
   }
 
+  function $(id) { return document.getElementById(id); }
+
   function setStatus(text, isError) {
-    var status = document.getElementById("map-status");
+    var status = $("map-status");
     if (!status) return;
     status.textContent = text;
     status.classList.toggle("error", !!isError);
   }
 
-  function loadBasemap(map, options) {
+  function debounce(fn, ms) {
+    var timer;
+    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
+
+  /* --- the local basemap (when no tile server is configured) ------------------------ */
+
+  Misto.loadBasemap = function (map, options) {
     map.createPane("basemap");
     map.getPane("basemap").style.zIndex = 250;
     fetch(options.url, { credentials: "same-origin" })
@@ -41,7 +53,9 @@
         }).addTo(map);
       })
       .catch(function () { /* the basemap is decoration; facilities still load */ });
-  }
+  };
+
+  /* --- facilities ------------------------------------------------------------------- */
 
   function markerIcon(category) {
     var html = '<span class="misto-marker" style="background:' + category.colour + '">' +
@@ -63,33 +77,244 @@
     }
     row(strings.address, props.address);
     (props.phones || []).forEach(function (p) { row(strings.phone, p, "tel:" + p.replace(/[^+\d]/g, "")); });
-    row(strings.hours, props.opening_hours);
+    if (props.opening_hours) {
+      var state = props.open_now === true ? " · " + strings.open : props.open_now === false ? " · " + strings.closed : "";
+      row(strings.hours, props.opening_hours + state);
+    }
     box.appendChild(dl);
+    box.appendChild(el("a", { href: props.url, "class": "popup-more" }, strings.details));
+    box.dataset.loaded = "1";
     return box;
   }
 
-  function loadFacilities(map, options) {
+  Misto.initFacilities = function (map, options) {
+    var strings = options.strings;
+    var categories = options.categories;
+    var allSlugs = Object.keys(categories);
+    var selected = new Set(options.selected || allSlugs);
     var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
-    fetch(options.url, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) {
-        var markers = [];
-        data.features.forEach(function (f) {
-          var category = options.categories[f.properties.category];
-          if (!category) return;
-          var c = f.geometry.coordinates;
-          var marker = L.marker([c[1], c[0]], { icon: markerIcon(category), title: f.properties.name, alt: f.properties.name });
-          marker.bindPopup(function () { return popupContent(f.properties, category, options.strings); });
-          markers.push(marker);
-        });
-        cluster.addLayers(markers);
-        map.addLayer(cluster);
-        window.Misto.map = map;
-        setStatus(markers.length + " " + options.strings.shown);
-        document.documentElement.dataset.facilitiesLoaded = String(markers.length);
-      })
-      .catch(function (err) { console.error("Misto: facilities failed to load", err); setStatus(options.strings.failed, true); });
-  }
+    map.addLayer(cluster);
+    var markers = {};
+    var controller = null;
+    var pendingFocus = options.focus || null;
+    Misto.map = map;
 
-  window.Misto = { loadBasemap: loadBasemap, loadFacilities: loadFacilities };
+    function categoryParam() {
+      if (selected.size === allSlugs.length) return null;
+      // Whole groups are written as the group's slug: shorter, readable permalinks.
+      var parts = [];
+      var covered = new Set();
+      options.groups.forEach(function (g) {
+        if (g.children.length && g.children.every(function (c) { return selected.has(c); })) {
+          parts.push(g.slug);
+          g.children.forEach(function (c) { covered.add(c); });
+        }
+      });
+      allSlugs.forEach(function (s) { if (selected.has(s) && !covered.has(s)) parts.push(s); });
+      return parts.join(",");
+    }
+
+    function bboxParam(bounds) {
+      return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+        .map(function (v) { return v.toFixed(5); }).join(",");
+    }
+
+    function updateLinks() {
+      var c = map.getCenter();
+      var layers = categoryParam();
+      var params = new URLSearchParams();
+      if (layers !== null) params.set("layers", layers);
+      params.set("z", String(map.getZoom()));
+      params.set("c", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
+      var url = options.mapUrl + "?" + params.toString().replace(/%2C/g, ",");
+      history.replaceState(null, "", url);
+      var share = $("map-permalink");
+      if (share) share.href = url;
+      var list = $("map-list-link");
+      if (list) {
+        var lp = new URLSearchParams();
+        if (layers) lp.set("category", layers);
+        lp.set("bbox", bboxParam(map.getBounds()));
+        list.href = options.listUrl + "?" + lp.toString().replace(/%2C/g, ",");
+      }
+    }
+
+    var openId = null;
+    map.on("popupopen", function (e) { openId = e.popup._source && e.popup._source.mistoId; });
+    map.on("popupclose", function () { openId = null; });
+
+    function render(data) {
+      // Keep the popup a person is reading open across reloads of the markers.
+      var keepOpen = pendingFocus || openId;
+      cluster.clearLayers();
+      markers = {};
+      var list = [];
+      data.features.forEach(function (f) {
+        var category = categories[f.properties.category];
+        if (!category) return;
+        var c = f.geometry.coordinates;
+        var marker = L.marker([c[1], c[0]], { icon: markerIcon(category), title: f.properties.name, alt: f.properties.name, keyboard: true });
+        marker.mistoId = f.id;
+        // Markers carry name and category only; the popup asks for the rest when opened.
+        marker.bindPopup(el("div", { "class": "popup" }, strings.loading));
+        marker.on("popupopen", function (event) {
+          var popup = event.popup;
+          if (popup.options.misto_loaded) return;
+          fetch(options.api + f.id + "/" + (options.lang ? "?lang=" + options.lang : ""), { credentials: "same-origin" })
+            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+            .then(function (detail) {
+              popup.options.misto_loaded = true;
+              popup.setContent(popupContent(detail.properties, category, strings));
+            })
+            .catch(function () { popup.setContent(el("div", { "class": "popup error" }, strings.failed)); });
+        });
+        markers[f.id] = marker;
+        list.push(marker);
+      });
+      cluster.addLayers(list);
+      var text = strings.inView.replace("%s", String(data.count));
+      if (data.count > data.features.length) text += " " + strings.zoomIn.replace("%s", String(data.features.length));
+      setStatus(text);
+      document.documentElement.dataset.facilitiesLoaded = String(list.length);
+      if (keepOpen && markers[keepOpen]) {
+        var m = markers[keepOpen];
+        pendingFocus = null;
+        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      }
+    }
+
+    var lastKey = null;
+    var lastData = null;
+
+    function load() {
+      updateLinks();
+      if (selected.size === 0) {
+        cluster.clearLayers();
+        setStatus(strings.noneSelected);
+        document.documentElement.dataset.facilitiesLoaded = "0";
+        return;
+      }
+      var params = new URLSearchParams({
+        bbox: bboxParam(map.getBounds().pad(0.25)), page_size: String(options.pageSize), properties: "minimal"
+      });
+      var layers = categoryParam();
+      if (layers) params.set("category", layers);
+      if (options.lang) params.set("lang", options.lang);
+      var key = params.toString();
+      if (key === lastKey) {
+        // Same data as on the map already: only a facility to show may be pending.
+        if (pendingFocus && markers[pendingFocus]) render(lastData);
+        return;
+      }
+      lastKey = key;
+      if (controller) controller.abort();
+      controller = new AbortController();
+      setStatus(strings.loading);
+      fetch(options.api + "?" + params.toString(), { credentials: "same-origin", signal: controller.signal })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (data) { lastData = data; render(data); })
+        .catch(function (err) {
+          if (err.name === "AbortError") return;
+          lastKey = null;
+          console.error("Misto: facilities failed to load", err);
+          setStatus(strings.failed, true);
+        });
+    }
+
+    /* The layer panel: one checkbox per category, and one per group that toggles its categories. */
+    document.querySelectorAll("input[data-category]").forEach(function (box) {
+      box.checked = selected.has(box.dataset.category);
+      box.addEventListener("change", function () {
+        if (box.checked) selected.add(box.dataset.category); else selected.delete(box.dataset.category);
+        syncGroups();
+        load();
+      });
+    });
+    document.querySelectorAll("input[data-group]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var group = options.groups.find(function (g) { return g.slug === box.dataset.group; });
+        group.children.forEach(function (c) {
+          if (box.checked) selected.add(c); else selected.delete(c);
+          var child = document.querySelector('input[data-category="' + c + '"]');
+          if (child) child.checked = box.checked;
+        });
+        syncGroups();
+        load();
+      });
+    });
+    function syncGroups() {
+      document.querySelectorAll("input[data-group]").forEach(function (box) {
+        var group = options.groups.find(function (g) { return g.slug === box.dataset.group; });
+        var on = group.children.filter(function (c) { return selected.has(c); }).length;
+        box.checked = on === group.children.length;
+        box.indeterminate = on > 0 && on < group.children.length;
+      });
+    }
+    syncGroups();
+    var all = $("map-all"), none = $("map-none");
+    if (all) all.addEventListener("click", function () { selected = new Set(allSlugs); document.querySelectorAll("input[data-category]").forEach(function (b) { b.checked = true; }); syncGroups(); load(); });
+    if (none) none.addEventListener("click", function () { selected.clear(); document.querySelectorAll("input[data-category]").forEach(function (b) { b.checked = false; }); syncGroups(); load(); });
+
+    /* Search by name or address. */
+    var form = $("map-search"), results = $("map-search-results");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var q = $("map-search-q").value.trim();
+        results.innerHTML = "";
+        if (!q) return;
+        var params = new URLSearchParams({ q: q, page_size: "10" });
+        if (options.lang) params.set("lang", options.lang);
+        fetch(options.api + "?" + params.toString(), { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            if (!data.features || !data.features.length) {
+              results.appendChild(el("li", { "class": "empty" }, strings.noResults));
+              return;
+            }
+            data.features.forEach(function (f) {
+              var item = el("li");
+              var button = el("button", { type: "button", "class": "link-button" }, f.properties.name);
+              item.appendChild(button);
+              item.appendChild(el("span", { "class": "count" }, f.properties.address));
+              button.addEventListener("click", function () { focus(f); });
+              results.appendChild(item);
+            });
+            results.querySelector("button").focus();
+          });
+      });
+    }
+
+    function focus(feature) {
+      var c = feature.geometry.coordinates;
+      if (!selected.has(feature.properties.category)) {
+        selected.add(feature.properties.category);
+        var box = document.querySelector('input[data-category="' + feature.properties.category + '"]');
+        if (box) box.checked = true;
+        syncGroups();
+      }
+      pendingFocus = feature.id;
+      map.setView([c[1], c[0]], 18, { animate: false });
+      load();  // the move reloads too; the same request is not made twice
+    }
+    Misto.focus = focus;
+
+    /* "Where am I?" */
+    var locate = $("map-locate");
+    var here = null;
+    if (locate) {
+      locate.addEventListener("click", function () {
+        setStatus(strings.locating);
+        map.locate({ setView: true, maxZoom: 17, timeout: 10000 });
+      });
+      map.on("locationfound", function (e) {
+        if (here) map.removeLayer(here);
+        here = L.circle(e.latlng, { radius: Math.max(e.accuracy, 15), color: "#0b5fa5", weight: 2, fillOpacity: 0.15 }).addTo(map);
+      });
+      map.on("locationerror", function () { setStatus(strings.locateFailed, true); });
+    }
+
+    map.on("moveend", debounce(load, 200));
+    load();
+  };
 })();

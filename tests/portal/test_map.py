@@ -41,7 +41,7 @@ def test_map_page_uses_only_local_assets(city, client):
 def test_map_page_does_not_inline_the_facilities(city, client):
     html = client.get("/map/").content.decode()
     assert len(html) < 100_000
-    assert "/map/facilities.geojson" in html
+    assert '"api": "/api/v1/facilities/"' in html
     assert "Ліцей № 1" not in html
 
 
@@ -50,37 +50,42 @@ def test_external_url_detector_catches_cdn_links():
     assert external_urls(page) == ["https://cdn.example.org/leaflet.js", "//cdn.test/a.css"]
 
 
-def test_map_data_holds_every_public_facility_with_popup_fields(city, client):
-    response = client.get("/map/facilities.geojson")
-    assert response.status_code == 200
-    data = response.json()
-    assert data["type"] == "FeatureCollection"
-    assert len(data["features"]) == Facility.objects.count()
-    school = next(f for f in data["features"] if f["properties"]["name"] == "Ліцей № 1")
-    assert set(school["properties"]) >= {"name", "category", "address", "phones", "opening_hours"}
-    assert school["properties"]["category"] == "school"
-    lon, lat = school["geometry"]["coordinates"]
-    assert 33.5 < lon < 33.8 and 48.9 < lat < 49.1
-
-
-def test_map_data_speaks_english_when_asked(city, client):
-    data = client.get("/map/facilities.geojson?lang=en").json()
-    names = {f["properties"]["name"] for f in data["features"]}
-    assert "Lyceum No. 1" in names and "Ліцей № 1" not in names
-
-
-def test_hidden_category_never_reaches_the_public_map(city, client):
+def test_hidden_category_is_not_offered_on_the_map(city, client):
     Category.objects.filter(slug="police").update(is_public=False)
-    data = client.get("/map/facilities.geojson").json()
-    assert not any(f["properties"]["category"] == "police" for f in data["features"])
     html = client.get("/map/").content.decode()
-    assert "Поліція" not in html
+    assert 'data-category="police"' not in html and 'data-category="pharmacy"' in html
 
 
-def test_hidden_group_hides_its_categories(city, client):
-    Category.objects.filter(slug="transport").update(is_public=False)
-    data = client.get("/map/facilities.geojson").json()
-    assert not any(f["properties"]["category"] == "bus_stop" for f in data["features"])
+@pytest.mark.parametrize(
+    "query, centre, zoom, selected",
+    [
+        ("", "[49.0105, 33.638]", '"zoom": 14', "null"),
+        (
+            "?layers=pharmacy,school&z=15&c=49.01,33.64",
+            "[49.01, 33.64]",
+            '"zoom": 15',
+            '["pharmacy", "school"]',
+        ),
+        (
+            "?layers=health&z=16",
+            "[49.0105, 33.638]",
+            '"zoom": 16',
+            '["clinic", "dentistry", "hospital", "pharmacy"]',
+        ),
+        ("?layers=pharmacy,nonsense&z=99&c=x,y", "[49.0105, 33.638]", '"zoom": 19', '["pharmacy"]'),
+    ],
+)
+def test_permalink_restores_view_and_layers(city, client, query, centre, zoom, selected):
+    html = client.get("/map/" + query).content.decode()
+    assert f"center: {centre}" in html
+    assert zoom in html
+    assert f'"selected": {selected}' in html
+
+
+def test_permalink_checks_the_selected_layers_in_the_panel(city, client):
+    html = client.get("/map/?layers=pharmacy").content.decode()
+    assert re.search(r'data-category="pharmacy" checked', html)
+    assert not re.search(r'data-category="school" checked', html)
 
 
 def test_basemap_draws_districts_water_railway_and_streets(city, client):
@@ -95,8 +100,9 @@ def test_basemap_draws_districts_water_railway_and_streets(city, client):
 
 
 def test_map_data_is_gzipped_for_browsers(city, client):
-    response = client.get("/map/facilities.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get("/api/v1/facilities/?page_size=500", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
+    assert client.get("/map/basemap.geojson", HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
 
 
 @pytest.mark.parametrize("url", ["", "https://tiles.example.org/{z}/{x}/{y}.png"])

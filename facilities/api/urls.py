@@ -1,0 +1,9 @@
+from django.urls import path
+
+from facilities.api import views
+
+urlpatterns = [
+    path("facilities/", views.FacilityListView.as_view(), name="api-facilities"),
+    path("facilities/<int:pk>/", views.FacilityDetailView.as_view(), name="api-facility"),
+    path("categories/", views.CategoryListView.as_view(), name="api-categories"),
+]

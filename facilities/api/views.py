@@ -1,0 +1,136 @@
+"""/api/v1/facilities/ and /api/v1/categories/."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from facilities.api.serializers import (
+    CategoryTreeSerializer,
+    FacilityDetailSerializer,
+    FacilityListFeatureSerializer,
+)
+from facilities.filters import InvalidParameter, parse_facility_filter
+from facilities.selectors import category_groups_with_counts, facilities_public
+from facilities.sql import facilities_geojson_page
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 5000
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat (WGS 84), e.g. 33.60,48.99,33.68,49.03"),
+    OpenApiParameter("category", OpenApiTypes.STR, description="Category or group slugs, comma-separated (see /api/v1/categories/)."),
+    OpenApiParameter("district", OpenApiTypes.STR, description="District id, e.g. district-centre."),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Text search in Ukrainian or English names, address and operator; case and apostrophes (' ’ ʼ) do not matter."),
+    OpenApiParameter("open_now", OpenApiTypes.BOOL, description="Only facilities open right now (Europe/Kyiv)."),
+    OpenApiParameter("lat", OpenApiTypes.NUMBER, description="Latitude of a point: results are ordered by distance and carry distance_m."),
+    OpenApiParameter("lon", OpenApiTypes.NUMBER, description="Longitude of the point."),
+    OpenApiParameter("radius", OpenApiTypes.NUMBER, description="With lat/lon: only within this many metres (1–50000)."),
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"Features per page (1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE})."),
+    OpenApiParameter("lang", OpenApiTypes.STR, enum=["uk", "en"], description="Language of names (default uk)."),
+    OpenApiParameter("properties", OpenApiTypes.STR, enum=["all", "minimal"], description="minimal: only name and category (for drawing markers); default all."),
+]  # fmt: skip
+
+
+def _page_params(params) -> tuple[int, int]:
+    def number(name: str, default: int, lo: int, hi: int) -> int:
+        raw = params.get(name, "")
+        if raw == "":
+            return default
+        if not raw.isdigit() or not lo <= int(raw) <= hi:
+            raise InvalidParameter(
+                name,
+                _("%(name)s must be a whole number from %(lo)d to %(hi)d.")
+                % {"name": name, "lo": lo, "hi": hi},
+            )
+        return int(raw)
+
+    return number("page", 1, 1, 10_000_000), number("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+
+
+def _properties_param(params) -> bool:
+    value = params.get("properties", "all")
+    if value not in ("all", "minimal"):
+        raise InvalidParameter("properties", _("properties must be “all” or “minimal”."))
+    return value == "minimal"
+
+
+@method_decorator(gzip_page, name="dispatch")
+class FacilityListView(APIView):
+    """Public facilities as a GeoJSON FeatureCollection, filtered and paged."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=FacilityListFeatureSerializer(many=True))
+    def get(self, request):
+        try:
+            f = parse_facility_filter(request.query_params)
+            page, page_size = _page_params(request.query_params)
+            minimal = _properties_param(request.query_params)
+        except InvalidParameter as exc:
+            return Response(exc.as_dict(), status=400)
+        count, features = facilities_geojson_page(
+            f,
+            district_id=f.district_id,
+            english=(get_language() or "uk").startswith("en"),
+            limit=page_size,
+            offset=(page - 1) * page_size,
+            minimal=minimal,
+        )
+        next_link = self._link(request, page + 1) if page * page_size < count else None
+        previous_link = self._link(request, page - 1) if page > 1 else None
+        # The features are PostgreSQL's JSON text, put in place without parsing it again.
+        body = (
+            f'{{"type":"FeatureCollection","count":{count},"page":{page},"page_size":{page_size},'
+            f'"next":{json.dumps(next_link)},"previous":{json.dumps(previous_link)},"features":{features}}}'
+        )
+        response = HttpResponse(body, content_type="application/geo+json")
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+    @staticmethod
+    def _link(request, page: int) -> str:
+        params = request.query_params.copy()
+        params["page"] = str(page)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+class FacilityDetailView(RetrieveAPIView):
+    """One public facility, with its structured opening hours."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = FacilityDetailSerializer
+
+    def get_queryset(self):
+        return (
+            facilities_public()
+            .select_related("category__parent", "district")
+            .prefetch_related("opening_periods")
+        )
+
+
+@method_decorator(gzip_page, name="dispatch")
+class CategoryListView(ListAPIView):
+    """The public category tree: groups, their categories and facility counts."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = CategoryTreeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return category_groups_with_counts()

@@ -1,0 +1,153 @@
+"""Opening hours: the OpenStreetMap `opening_hours` syntax that staff type, parsed into
+weekly periods the database can query ("open now").
+
+Supported (what Ukrainian facilities need): `24/7`; rules separated by `;`; an optional month
+selector (`May-Sep:`); weekday selectors (`Mo-Fr`, `Sa,Su`, `Mo,We,Fr`, `Tu-Sa`, or none for
+every day); one or more time spans (`08:00-12:00,13:00-17:00`, `24:00` as a closing time,
+spans past midnight such as `22:00-02:00`); `off` / `closed`. A later rule replaces the hours
+of the days it names, as in OpenStreetMap. Anything else is refused with a message that says
+what and where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MINUTES_PER_DAY = 24 * 60
+
+_TIME = r"(\d{1,2}):(\d{2})"
+_SPAN = re.compile(rf"^{_TIME}-{_TIME}$")
+
+
+class OpeningHoursError(ValueError):
+    """The text is not opening hours this parser understands; the message says why."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    weekday: int  # 0 = Monday
+    opens: int  # minutes after midnight
+    closes: int  # minutes after midnight, up to 1440
+    months: tuple[int, ...] = ()  # 1-12; empty = all year
+
+
+def parse(text: str) -> list[Period]:
+    """Weekly periods of an opening_hours string; [] for an empty string."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    if text == "24/7":
+        return [Period(day, 0, MINUTES_PER_DAY) for day in range(7)]
+    week: dict[tuple[int, tuple[int, ...]], list[tuple[int, int]]] = {}
+    for rule in (r.strip() for r in text.split(";")):
+        if not rule:
+            continue
+        months, rule = _months(rule)
+        days, times = _days_and_times(rule)
+        spans = _spans(times)
+        for day in days:
+            # A later rule replaces what earlier rules said about the same days and months.
+            week[(day, months)] = []
+        for day in days:
+            for opens, closes in spans:
+                if closes > opens:
+                    week[(day, months)].append((opens, closes))
+                else:  # past midnight: the rest of today and the start of tomorrow
+                    week[(day, months)].append((opens, MINUTES_PER_DAY))
+                    if closes > 0:
+                        week.setdefault(((day + 1) % 7, months), []).append((0, closes))
+    return sorted(
+        Period(day, opens, closes, months) for (day, months), spans in week.items() for opens, closes in spans
+    )
+
+
+def _months(rule: str) -> tuple[tuple[int, ...], str]:
+    match = re.match(r"^([A-Z][a-z]{2}(?:[-,][A-Z][a-z]{2})*)\s*:\s*(.*)$", rule)
+    if not match:
+        return (), rule
+    selected: set[int] = set()
+    for part in match.group(1).split(","):
+        names = part.split("-")
+        try:
+            numbers = [MONTHS.index(n) + 1 for n in names]
+        except ValueError:
+            raise OpeningHoursError(
+                _("Unknown month in “%(part)s”; use Jan … Dec.") % {"part": part}
+            ) from None
+        if len(numbers) == 1:
+            selected.add(numbers[0])
+        else:
+            start, end = numbers
+            month = start
+            while True:
+                selected.add(month)
+                if month == end:
+                    break
+                month = month % 12 + 1
+    return tuple(sorted(selected)), match.group(2)
+
+
+def _days_and_times(rule: str) -> tuple[list[int], str]:
+    head, _sep, tail = rule.partition(" ")
+    if re.fullmatch(r"[A-Z][a-z](?:[-,][A-Z][a-z])*", head):
+        return _days(head), tail.strip()
+    return list(range(7)), rule
+
+
+def _days(selector: str) -> list[int]:
+    days: list[int] = []
+    for part in selector.split(","):
+        names = part.split("-")
+        for name in names:
+            if name not in DAYS:
+                raise OpeningHoursError(
+                    _("Unknown day “%(name)s”; use Mo, Tu, We, Th, Fr, Sa, Su.") % {"name": name}
+                )
+        if len(names) == 1:
+            days.append(DAYS.index(names[0]))
+        else:
+            start, end = DAYS.index(names[0]), DAYS.index(names[1])
+            day = start
+            while True:
+                days.append(day)
+                if day == end:
+                    break
+                day = (day + 1) % 7
+    return days
+
+
+def _spans(times: str) -> list[tuple[int, int]]:
+    if times in ("off", "closed"):
+        return []
+    if not times:
+        raise OpeningHoursError(_("Times are missing after the days, e.g. “Mo-Fr 08:00-17:00”."))
+    spans = []
+    for span in times.replace(" ", "").split(","):
+        match = _SPAN.match(span)
+        if not match:
+            raise OpeningHoursError(_("“%(span)s” is not a time span such as 08:00-17:00.") % {"span": span})
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2 > 0):
+            raise OpeningHoursError(_("“%(span)s” is not a valid time of day.") % {"span": span})
+        opens, closes = h1 * 60 + m1, h2 * 60 + m2
+        if opens == closes:
+            raise OpeningHoursError(_("“%(span)s” opens and closes at the same time.") % {"span": span})
+        spans.append((opens, closes))
+    return spans
+
+
+def is_open(periods: list[Period], moment: dt.datetime) -> bool:
+    """Whether the periods cover a local date and time."""
+    minute = moment.hour * 60 + moment.minute
+    return any(
+        p.weekday == moment.weekday()
+        and p.opens <= minute < p.closes
+        and (not p.months or moment.month in p.months)
+        for p in periods
+    )

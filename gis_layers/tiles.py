@@ -1,0 +1,158 @@
+"""Mapbox vector tiles made by PostGIS: one statement per tile (ST_AsMVTGeom + ST_AsMVT).
+
+Each layer names the DataVersion source whose triggers track its tables; the version is part
+of every ETag and cache key, so a change to the data is never hidden by a cached tile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+EXTENT = 4096
+BUFFER = 64
+MAX_ZOOM = 22
+
+_BOUNDS = f"""
+bounds AS (
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
+           ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER / EXTENT}), 4326) AS env_4326
+)"""
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    name: str
+    source: str
+    sql: str
+    title: str
+
+
+FACILITIES = TileLayer(
+    name="facilities",
+    source="facilities",
+    title="Facilities (public categories)",
+    sql=f"""
+WITH {_BOUNDS},
+mvt AS (
+    SELECT ST_AsMVTGeom(ST_Transform(f.location, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
+           f.id, f.name_uk, f.name_en, c.slug AS category, g.slug AS category_group, c.colour, f.address
+    FROM facilities_facility f
+    JOIN facilities_category c ON c.id = f.category_id
+    LEFT JOIN facilities_category g ON g.id = c.parent_id
+    CROSS JOIN bounds b
+    WHERE f.location && b.env_4326 AND c.is_public AND (g.id IS NULL OR g.is_public)
+)
+SELECT ST_AsMVT(mvt.*, 'facilities', {EXTENT}, 'geom', 'id') FROM mvt""",
+)
+
+BUILDINGS = TileLayer(
+    name="buildings",
+    source="buildings",
+    title="Building outlines (address and floors only; the data sheets are staff-only)",
+    sql=f"""
+WITH {_BOUNDS},
+mvt AS (
+    SELECT ST_AsMVTGeom(ST_Transform(bl.footprint, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
+           bl.id, bl.address, bl.floors
+    FROM housing_registry_building bl
+    CROSS JOIN bounds b
+    WHERE bl.footprint && b.env_4326
+)
+SELECT ST_AsMVT(mvt.*, 'buildings', {EXTENT}, 'geom', 'id') FROM mvt""",
+)
+
+LAYERS = {layer.name: layer for layer in (FACILITIES, BUILDINGS)}
+
+_versions: dict[str, tuple[int, float]] = {}
+
+
+def data_version(source: str) -> int:
+    """The source's current version, re-read at most every MISTO_TILE_VERSION_TTL seconds."""
+    now = time.monotonic()
+    cached = _versions.get(source)
+    if cached and now - cached[1] < settings.MISTO_TILE_VERSION_TTL:
+        return cached[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM gis_layers_dataversion WHERE source = %s", [source])
+        row = cursor.fetchone()
+    version = row[0] if row else 0
+    _versions[source] = (version, now)
+    return version
+
+
+def tile_etag(layer: TileLayer, z: int, x: int, y: int) -> str:
+    return f'"{layer.name}-{data_version(layer.source)}-{z}-{x}-{y}"'
+
+
+class TileMemory:
+    """The tiles this process served last, up to a byte budget (keys carry the data version,
+    so an entry is never stale: old versions simply age out)."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.size = 0
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            data = self.items.get(key)
+            if data is not None:
+                self.items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.budget // 4:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = data
+            self.size += len(data)
+            while self.size > self.budget:
+                _old, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
+
+
+memory = TileMemory(budget=64 * 1024 * 1024)
+
+
+def tile_bytes(layer: TileLayer, z: int, x: int, y: int, etag: str) -> bytes:
+    """The tile: from this process's memory, then the shared cache, then PostGIS."""
+    seconds = settings.MISTO_TILE_CACHE_SECONDS
+    key = f"tile:{etag}"
+    if seconds:
+        data = memory.get(key)
+        if data is not None:
+            return data
+        data = cache.get(key)
+        if data is not None:
+            memory.put(key, data)
+            return data
+    with connection.cursor() as cursor:
+        cursor.execute(layer.sql, {"z": z, "x": x, "y": y})
+        data = bytes(cursor.fetchone()[0] or b"")
+    if seconds:
+        cache.set(key, data, seconds)
+        memory.put(key, data)
+    return data
+
+
+def parse_tile_address(z: str, x: str, y: str) -> tuple[int, int, int] | None:
+    """(z, x, y) when they name a tile of the pyramid, else None."""
+    if not (z.isdigit() and x.isdigit() and y.isdigit()):
+        return None
+    zi, xi, yi = int(z), int(x), int(y)
+    if zi > MAX_ZOOM or xi >= 2**zi or yi >= 2**zi:
+        return None
+    return zi, xi, yi
+
+
+TILE_HEADERS = {"Cache-Control": "public, max-age=60", "X-Content-Type-Options": "nosniff"}

@@ -1,0 +1,24 @@
+"""What every Misto API shares: one error format, and the API's URL root."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.views import exception_handler
+
+
+def api_exception_handler(exc, context):
+    """Errors as {"error": {"code": ..., "message": ...}} with DRF's status code."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data.get("detail") if isinstance(response.data, dict) else None
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    message = str(detail) if detail is not None else response.data
+    response.data = {"error": {"code": code, "message": message}}
+    return response
+
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("facilities.api.urls")),
+]
