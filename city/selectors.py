@@ -9,13 +9,9 @@ def municipality() -> Municipality | None:
 
 
 def basemap_parts():
-    """What the local basemap draws: districts, water, railway, streets (with names) and the
-    outlines of buildings (shape only: the building sheets themselves are staff-only)."""
-    from housing_registry.selectors import building_outlines
-
+    """What the local basemap draws from GeoJSON: districts, water, railway, streets."""
     return {
         "districts": District.objects.all(),
         "barriers": Barrier.objects.all(),
         "segments": StreetSegment.objects.select_related("street"),
-        "buildings": building_outlines(),
     }

@@ -113,8 +113,15 @@ def _base_map(centre, zoom: int, label: str) -> MistoMap:
         ).add_to(m)
     ScriptCall(
         "loadBasemap",
-        {"url": reverse("map-basemap"), "drawStreets": not settings.MISTO_BASEMAP_URL},
-        js=[("misto_map", "js/map.js")],
+        {
+            "url": reverse("map-basemap"),
+            "drawStreets": not settings.MISTO_BASEMAP_URL,
+            "buildingTiles": "/tiles/buildings/{z}/{x}/{y}.mvt",
+        },
+        js=[
+            ("vectorgrid", "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
+            ("misto_map", "js/map.js"),
+        ],
     ).add_to(m)
     return m
 

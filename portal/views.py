@@ -100,15 +100,15 @@ def map_page(request):
 @gzip_page
 @cache_control(public=True, max_age=3600)
 def map_basemap(request):
-    """GeoJSON the map draws under the facilities when no tile server is configured."""
+    """GeoJSON the map draws under the facilities when no tile server is configured: districts,
+    water, railway and streets. Buildings come as vector tiles (/tiles/buildings/), which scale
+    to any number of them."""
     parts = basemap_parts()
     features = []
     for d in parts["districts"].annotate(gj=AsGeoJSON("area", precision=6)):
         features.append(_feature(d.gj, {"kind": "district", "name": d.name}))
     for b in parts["barriers"].annotate(gj=AsGeoJSON("geometry", precision=6)):
         features.append(_feature(b.gj, {"kind": b.kind, "name": b.name}))
-    for b in parts["buildings"].annotate(gj=AsGeoJSON("footprint", precision=6)):
-        features.append(_feature(b.gj, {"kind": "building"}))
     for s in parts["segments"].annotate(gj=AsGeoJSON("geometry", precision=6)):
         features.append(_feature(s.gj, {"kind": "street", "class": s.road_class, "name": s.street.name}))
     body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

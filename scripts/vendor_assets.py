@@ -29,6 +29,8 @@ FILES: dict[str, list[str]] = {
         "dist/MarkerCluster.Default.css",
         "MIT-LICENCE.txt",
     ],
+    # The package has no licence file; its README and package.json state the (Beerware) licence.
+    "leaflet.vectorgrid": ["dist/Leaflet.VectorGrid.bundled.min.js", "README.md"],
     # Not used by any page: the accessibility checker the browser tests inject.
     "axe-core": ["axe.min.js", "LICENSE"],
 }

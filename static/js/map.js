@@ -38,21 +38,34 @@
         L.geoJSON(data, {
           pane: "basemap",
           interactive: false,
-          filter: function (f) {
-            return options.drawStreets || (f.properties.kind !== "street" && f.properties.kind !== "building");
-          },
+          filter: function (f) { return options.drawStreets || f.properties.kind !== "street"; },
           style: function (f) {
             var p = f.properties;
             if (p.kind === "district") return { color: "#94a3b8", weight: 1, fillColor: "#f1f5f9", fillOpacity: options.drawStreets ? 0.9 : 0.15 };
             if (p.kind === "water") return { color: "#60a5fa", weight: 1, fillColor: "#bfdbfe", fillOpacity: 1 };
             if (p.kind === "railway") return { color: "#334155", weight: 3, dashArray: "8 6" };
-            if (p.kind === "building") return { color: "#a8a29e", weight: 1, fillColor: "#d6d3d1", fillOpacity: 1 };
             var w = p["class"] === "primary" ? 7 : p["class"] === "secondary" ? 5 : 3;
             return { color: "#ffffff", weight: w, opacity: 1, lineCap: "round" };
           }
         }).addTo(map);
       })
       .catch(function () { /* the basemap is decoration; facilities still load */ });
+    if (options.drawStreets && L.vectorGrid) {
+      // Building outlines from the portal's vector tiles, once they are big enough to see,
+      // in a pane of their own above the district fills.
+      map.createPane("buildings");
+      map.getPane("buildings").style.zIndex = 260;
+      L.vectorGrid.protobuf(options.buildingTiles, {
+        pane: "buildings",
+        minZoom: 15,
+        maxNativeZoom: 16,
+        maxZoom: 19,
+        interactive: false,
+        vectorTileLayerStyles: {
+          buildings: { color: "#a8a29e", weight: 1, fill: true, fillColor: "#d6d3d1", fillOpacity: 1 }
+        }
+      }).addTo(map);
+    }
   };
 
   /* --- facilities ------------------------------------------------------------------- */

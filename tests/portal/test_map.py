@@ -93,10 +93,9 @@ def test_basemap_draws_districts_water_railway_and_streets(city, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
     kinds = {f["properties"]["kind"] for f in response.json()["features"]}
-    assert kinds == {"district", "water", "railway", "street", "building"}
-    # Outlines only: the building sheets (addresses, floors, ...) are staff-only.
-    building = next(f for f in response.json()["features"] if f["properties"]["kind"] == "building")
-    assert building["properties"] == {"kind": "building"}
+    assert kinds == {"district", "water", "railway", "street"}
+    html = client.get("/map/").content.decode()
+    assert "/tiles/buildings/{z}/{x}/{y}.mvt" in html  # buildings come as vector tiles
 
 
 def test_map_data_is_gzipped_for_browsers(city, client):
