@@ -25,6 +25,7 @@ from city.models import Barrier, District, Municipality, Street, StreetSegment
 from facilities.category_tree import GROUPS
 from facilities.models import Category, Facility
 from housing_registry.models import Building
+from portal.demo import registry
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -114,6 +115,7 @@ def read_layers(directory: Path) -> dict[str, gpd.GeoDataFrame]:
                     problems.append(f"{layer.name}.shp row {row + 1}: lies outside the city boundary")
     elif "boundary" in frames:
         problems.append(f"boundary.shp must hold exactly one polygon, it holds {len(frames['boundary'])}")
+    frames["registry"] = registry.read_registry_tables(directory, problems)
     if problems:
         raise DemoDataError(problems)
     return frames
@@ -247,8 +249,17 @@ def load_demo_city(
         report.counts["services"], report.counts["service areas"] = _load_services(
             frames["services"], frames["service_areas"]
         )
+        tables = frames["registry"]
+        report.counts["organisations"] = registry.load_organisations()
+        report.counts["building sheets"] = registry.load_sheets(
+            tables["building_sheets"], tables["elevators"]
+        )
+        registry.sheet_history_sync()
+        report.counts["contractors"] = registry.load_contractors(tables["contractors"])
+        report.counts["work records"] = registry.load_works(tables["work_records"])
         if with_accounts:
             report.accounts_created, _ = demo_accounts_ensure()
+            registry.demo_memberships_ensure()
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
@@ -387,7 +398,9 @@ def _load_buildings(frame, districts: dict) -> Counts:
         ))  # fmt: skip
     if problems:
         raise DemoDataError(problems)
-    return upsert(Building, rows)
+    # A sheet a person has edited keeps their values (its history names them).
+    edited = set(Building.history.filter(history_user__isnull=False).values_list("source_id", flat=True))
+    return upsert(Building, [r for r in rows if r["source_id"] not in edited])
 
 
 def _load_services(services, areas) -> tuple[Counts, Counts]:
