@@ -26,6 +26,10 @@ class Change:
     old: str
     new: str
 
+    @property
+    def section_title(self) -> str:
+        return str(SECTION_BY_SLUG[self.section].title) if self.section in SECTION_BY_SLUG else self.section
+
 
 @dataclass
 class Version:

@@ -98,3 +98,24 @@ def ensure_can_change_work(user, work) -> None:
 
 def loggable_systems(user) -> list[str]:
     return [system for system in SYSTEM_SECTION if can_log_work(user, system)]
+
+
+def registry_staff_required(view):
+    """Every page, data endpoint, file and export of the registry: anonymous visitors are
+    sent to log in, signed-in people without the registry right get 403 with a reason."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import render
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            ensure_can_view(request.user)
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(request, "housing_registry/forbidden.html", {"reason": str(exc)}, status=403)
+
+    return wrapper

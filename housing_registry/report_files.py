@@ -146,13 +146,17 @@ def report_xlsx(report: Report) -> bytes:
         sheet.append([line])
     sheet.append([cell(c.label, font=bold, fill_=fill, wrap=True) for c in report.columns])
     unknown = _("unknown")
+    # One styled cell per column, its value changed for every row: a write-only sheet writes
+    # each row out as it is appended, so the cell can be reused (ten times faster on 10k rows).
+    pens = [cell(None, fmt=XLSX_FORMATS.get(c.kind)) for c in report.columns]
     for row in report.rows:
         out = []
-        for column, value in zip(report.columns, row, strict=True):
+        for column, pen, value in zip(report.columns, pens, row, strict=True):
             if value is None:
                 out.append(unknown if column.none_is_unknown else None)
             else:
-                out.append(cell(value, fmt=XLSX_FORMATS.get(column.kind)))
+                pen.value = value
+                out.append(pen)
         sheet.append(out)
     if report.totals:
         sheet.append(
@@ -212,141 +216,205 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
 
 
+class _PdfLayout:
+    """Sizes of the A4 landscape report page (points)."""
+
+    def __init__(self):
+        from reportlab.lib.pagesizes import A4, landscape
+        from reportlab.lib.units import mm
+
+        self.width, self.height = landscape(A4)
+        self.margin = 12 * mm
+        self.usable = self.width - 2 * self.margin
+        self.top = self.height - 13 * mm  # below the running title
+        self.bottom = 13 * mm  # above the page number
+        self.size = 7.2  # table text
+        self.leading = self.size + 1.8
+        self.pad = 2.0
+
+
 def report_pdf(report: Report) -> bytes:
-    """A4 landscape: the header on every page, the table with its header row repeated,
-    totals, notes, and "page N of M" at the foot of each page."""
+    """A4 landscape, drawn straight on the canvas (fast for 10,000 rows): the report's title,
+    what it covers and who made it; the table with its column header on every page; the
+    totals and notes after the last row; "page N of M" and the title on every page."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.pdfgen.textobject import PDFTextObject
 
     register_fonts()
-    page_w, page_h = landscape(A4)
-    margin = 12 * mm
-    usable = page_w - 2 * margin
-    size = 7.2
+    L = _PdfLayout()
+    formatted: dict[tuple, str] = {}
+    measured: dict[tuple[str, str], float] = {}
+
+    class Text(PDFTextObject):
+        """A text object that formats each distinct string once (table values repeat a lot)."""
+
+        def _formatText(self, text):
+            key = (self._fontname, self._fontsize, text)
+            found = formatted.get(key)
+            if found is None:
+                found = formatted[key] = super()._formatText(text)
+            return found
+
+    def width_of(text: str, font: str) -> float:
+        key = (text, font)
+        found = measured.get(key)
+        if found is None:
+            found = measured[key] = stringWidth(text, font, size)
+        return found
+
+    size, leading, pad = L.size, L.leading, L.pad
     total_weight = sum(c.width for c in report.columns)
-    widths = [usable * c.width / total_weight for c in report.columns]
-    right = {i for i, c in enumerate(report.columns) if c.kind in ("int", "money", "area")}
+    widths = [L.usable * c.width / total_weight for c in report.columns]
+    lefts = [L.margin + sum(widths[:i]) for i in range(len(widths))]
+    right = [c.kind in ("int", "money", "area") for c in report.columns]
+    cache: dict[tuple[str, int, str], list[str]] = {}
 
-    def fit(text: str, width: float, font: str = FONT) -> str:
-        """Wrap to at most 3 lines of the column width (cheap: no Paragraph per cell)."""
-        if stringWidth(text, font, size) <= width - 4:
-            return text
-        lines = simpleSplit(text, font, size, width - 4)
-        if len(lines) > 3:
-            lines = lines[:3]
-            lines[-1] = lines[-1][: max(1, len(lines[-1]) - 1)] + "…"
-        return "\n".join(lines)
+    def clip(line: str, room: float, font: str) -> str:
+        while line and stringWidth(line + "…", font, size) > room:
+            line = line[:-1]
+        return line + "…"
 
-    header = [fit(c.label, w, FONT_BOLD) for c, w in zip(report.columns, widths, strict=True)]
-    body = []
-    for row in report.rows:
-        body.append(
-            [
-                fit(cell_text(v, c.kind, none_is_unknown=c.none_is_unknown, short=True), w)
-                for c, v, w in zip(report.columns, row, widths, strict=True)
-            ]
-        )
-    base_style = [
-        ("FONT", (0, 0), (-1, -1), FONT, size),
-        ("LEADING", (0, 0), (-1, -1), size + 1.6),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, size),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#4b5563")),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d1d5db")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-    ]
-    for i in right:
-        base_style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+    def lines_of(text: str, i: int, font: str = FONT) -> list[str]:
+        """The text of column i wrapped to at most 3 lines (memoised: values repeat a lot)."""
+        key = (text, i, font)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        room = widths[i] - 2 * pad
+        if len(text) * size < room or stringWidth(text, font, size) <= room:
+            lines = [text]
+        else:
+            lines = simpleSplit(text, font, size, room)[:4]
+            if len(lines) > 3:
+                lines = lines[:3]
+                lines[-1] = clip(lines[-1], room, font)
+            lines = [ln if stringWidth(ln, font, size) <= room else clip(ln, room, font) for ln in lines]
+        cache[key] = lines
+        return lines
 
-    story = []
-    title_style = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=14, leading=17, spaceAfter=3)
-    line_style = ParagraphStyle("line", fontName=FONT, fontSize=8.5, leading=11)
-    story.append(Paragraph(_escape(report.title), title_style))
+    def texts(values, font=FONT, known_blank=False):
+        out = []
+        for i, (c, v) in enumerate(zip(report.columns, values, strict=True)):
+            shown = cell_text(v, c.kind, none_is_unknown=(c.none_is_unknown and not known_blank), short=True)
+            # Numbers never wrap (a total may reach into the empty cell on its left).
+            out.append([shown] if right[i] and not isinstance(v, str) else lines_of(shown, i, font))
+        return out
+
+    header = texts([c.label for c in report.columns], FONT_BOLD)
+    header_h = max(len(x) for x in header) * leading + 2 * pad
+    rows = [texts(row) for row in report.rows]
+    totals = texts(report.totals, FONT_BOLD, known_blank=True) if report.totals else None
+
+    # The first page starts with the report's header block.
+    title_size, line_size = 14, 8.5
+    intro = [(FONT_BOLD, title_size, report.title)]
     for line in header_lines(report):
-        story.append(Paragraph(_escape(line), line_style))
-    story.append(Spacer(1, 4 * mm))
-    # Many small tables flow much faster than one long one; each repeats the header row.
-    chunk = 60
-    for start in range(0, max(len(body), 1), chunk):
-        part = body[start : start + chunk]
-        if not part:
-            part = [[_("No records match.")] + [""] * (len(header) - 1)]
-        table = Table([header, *part], colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle(base_style))
-        story.append(table)
-    if report.totals:
-        totals = [
-            fit(cell_text(v, c.kind, none_is_unknown=False, short=True), w, FONT_BOLD)
-            for c, v, w in zip(report.columns, report.totals, widths, strict=True)
-        ]
-        table = Table([totals], colWidths=widths)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), FONT_BOLD, size),
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                    *[("ALIGN", (i, 0), (i, 0), "RIGHT") for i in right],
-                ]
-            )
-        )
-        story.append(table)
-    for note in report.notes:
-        story.append(Spacer(1, 2 * mm))
-        story.append(Paragraph(_escape(note), line_style))
+        for part in simpleSplit(line, FONT, line_size, L.usable):
+            intro.append((FONT, line_size, part))
+    intro_h = title_size * 1.3 + (len(intro) - 1) * line_size * 1.35 + 10
+    notes = [part for note in report.notes for part in simpleSplit(note, FONT, line_size, L.usable)]
 
-    title = report.title
-    page_of = _("Page %(page)s of %(pages)s")
-
-    class NumberedCanvas(Canvas):
-        """Draws "page N of M" once the number of pages is known."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            count = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(FONT, 7.5)
-                self.setFillColor(colors.HexColor("#4b5563"))
-                self.drawString(margin, page_h - 8 * mm, f"Misto · {title}")
-                self.drawRightString(
-                    page_w - margin, 7 * mm, page_of % {"page": self._pageNumber, "pages": count}
-                )
-                super().showPage()
-            super().save()
+    # Paginate first, so that every page can say "page N of M".
+    pages: list[list[int]] = [[]]
+    y = L.top - intro_h - header_h
+    heights = [max(len(x) for x in r) * leading + 2 * pad for r in rows]
+    for n, h in enumerate(heights):
+        if y - h < L.bottom and pages[-1]:
+            pages.append([])
+            y = L.top - header_h
+        pages[-1].append(n)
+        y -= h
+    tail_h = (max(len(x) for x in totals) * leading + 2 * pad + 4 if totals else 0) + len(
+        notes
+    ) * line_size * 1.35
+    tail_on_new_page = y - tail_h < L.bottom
+    page_count = len(pages) + (1 if tail_on_new_page else 0)
 
     out = io.BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=(page_w, page_h),
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=report.title,
-        author="Misto",
-    )
-    document.build(story, canvasmaker=NumberedCanvas)
+    canvas = Canvas(out, pagesize=(L.width, L.height), pageCompression=1)
+    canvas.setTitle(report.title)
+    canvas.setAuthor("Misto")
+    grey, rule, band = colors.HexColor("#4b5563"), colors.HexColor("#d1d5db"), colors.HexColor("#dde6f0")
+    page_of = _("Page %(page)s of %(pages)s")
+
+    def furniture(number: int) -> None:
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(grey)
+        canvas.drawString(L.margin, L.height - 8 * 2.834, f"Misto · {report.title}")
+        canvas.drawRightString(L.width - L.margin, 7 * 2.834, page_of % {"page": number, "pages": page_count})
+        canvas.setFillColor(colors.black)
+
+    pen = None
+
+    def draw_row(cells, y_top: float, h: float, font: str) -> None:
+        pen.setFont(font, size)
+        for i, lines in enumerate(cells):
+            baseline = y_top - pad - size
+            for line in lines:
+                if line:
+                    if right[i]:
+                        pen.setTextOrigin(lefts[i] + widths[i] - pad - width_of(line, font), baseline)
+                    else:
+                        pen.setTextOrigin(lefts[i] + pad, baseline)
+                    pen.textOut(line)
+                baseline -= leading
+
+    def draw_header(y_top: float) -> float:
+        canvas.setFillColor(band)
+        canvas.rect(L.margin, y_top - header_h, L.usable, header_h, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        draw_row(header, y_top, header_h, FONT_BOLD)
+        canvas.setStrokeColor(grey)
+        canvas.setLineWidth(0.6)
+        canvas.line(L.margin, y_top - header_h, L.margin + L.usable, y_top - header_h)
+        return y_top - header_h
+
+    y = L.top
+    for number, members in enumerate(pages, start=1):
+        furniture(number)
+        pen = Text(canvas)
+        y = L.top
+        if number == 1:
+            for font, font_size, line in intro:
+                y -= font_size * (1.3 if font == FONT_BOLD else 1.35)
+                canvas.setFont(font, font_size)
+                canvas.drawString(L.margin, y, line)
+            y -= 10
+            if not rows:
+                y = draw_header(y)
+                canvas.setFont(FONT, size)
+                canvas.drawString(L.margin + pad, y - pad - size, _("No records match."))
+                y -= leading + 2 * pad
+        if members:
+            y = draw_header(y)
+        canvas.setStrokeColor(rule)
+        canvas.setLineWidth(0.25)
+        for n in members:
+            draw_row(rows[n], y, heights[n], FONT)
+            y -= heights[n]
+            canvas.line(L.margin, y, L.margin + L.usable, y)
+        canvas.drawText(pen)
+        if number < page_count:
+            canvas.showPage()
+    pen = Text(canvas)
+    if tail_on_new_page:
+        furniture(page_count)
+        y = L.top
+    if totals:
+        h = max(len(x) for x in totals) * leading + 2 * pad
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(0.9)
+        canvas.line(L.margin, y - 2, L.margin + L.usable, y - 2)
+        draw_row(totals, y - 2, h, FONT_BOLD)
+        y -= h + 4
+    canvas.drawText(pen)
+    canvas.setFont(FONT, line_size)
+    for part in notes:
+        y -= line_size * 1.35
+        canvas.drawString(L.margin, y, part)
+    canvas.showPage()
+    canvas.save()
     return out.getvalue()
-
-
-def _escape(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

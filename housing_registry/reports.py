@@ -113,16 +113,16 @@ def _works_list(queryset, title: str, criteria: list[str], *, overdue: bool) -> 
     columns = [
         Column("n", "№", "int", 0.45),
         Column("address", _("Address"), "text", 2.2),
-        Column("district", _("District"), "text", 1.3),
+        Column("district", _("District"), "text", 1.45),
         Column("entrance", _("Entr."), "int", 0.45, none_is_unknown=False),
-        Column("system", _("System"), "text", 0.9),
-        Column("kind", _("Kind"), "text", 1.1),
-        Column("title", _("Work"), "text", 2.6),
+        Column("system", _("System"), "text", 1.15),
+        Column("kind", _("Kind"), "text", 1.2),
+        Column("title", _("Work"), "text", 2.4),
         Column("planned", _("Planned"), "date", 0.85),
         Column("done", _("Done"), "date", 0.85, none_is_unknown=False),
-        Column("contractor", _("Contractor"), "text", 1.8),
+        Column("contractor", _("Contractor"), "text", 1.7),
         Column("status", _("Status"), "text", 0.9),
-        Column("cost", _("Cost, UAH"), "money", 1.1),
+        Column("cost", _("Cost, UAH"), "money", 1.15),
     ]
     if overdue:
         columns.insert(9, Column("late", _("Days late"), "int", 0.6))
@@ -189,8 +189,8 @@ def _works_grouped(queryset, group_by: str, title: str, criteria: list[str]) -> 
         done=Count("id", filter=done_q),
         open=Count("id", filter=Q(status__in=WorkRecord.OPEN_STATUSES)),
         overdue=Count("id", filter=overdue_q()),
-        cost=Coalesce(Sum("cost"), Value(ZERO), output_field=money),
-        cost_done=Coalesce(Sum("cost", filter=done_q), Value(ZERO), output_field=money),
+        cost_total=Coalesce(Sum("cost"), Value(ZERO), output_field=money),
+        cost_done_total=Coalesce(Sum("cost", filter=done_q), Value(ZERO), output_field=money),
     )
     keys = {
         "building": ("building__address", "building__district__name_uk"),
@@ -231,7 +231,7 @@ def _works_grouped(queryset, group_by: str, title: str, criteria: list[str]) -> 
         row = [name]
         if group_by == "building":
             row.append(g["building__district__name_uk"] or "")
-        row += [g["works"], g["done"], g["open"], g["overdue"], g["cost"], g["cost_done"]]
+        row += [g["works"], g["done"], g["open"], g["overdue"], g["cost_total"], g["cost_done_total"]]
         rows.append(row)
     first = 2 if group_by == "building" else 1
     totals = [_("Total")] + [""] * (first - 1)
@@ -298,12 +298,12 @@ def buildings_report(
         queryset.order_by()
         .values(key)
         .annotate(
-            buildings=Count("id"),
-            apartments=Coalesce(Sum("apartments"), 0),
-            area=Coalesce(
+            n_buildings=Count("id"),
+            n_apartments=Coalesce(Sum("apartments"), 0),
+            area_total=Coalesce(
                 Sum("total_area"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=1)
             ),
-            elevators=Count("id", filter=~Q(elevators=[])),
+            with_elevators=Count("id", filter=~Q(elevators=[])),
             unknown_apartments=Count("id", filter=Q(apartments__isnull=True)),
         )
         .order_by(key)
@@ -325,7 +325,7 @@ def buildings_report(
             name = _("no supplier or unknown")
         else:
             name = labels.get(value, value) if value else unknown
-        rows.append([name, g["buildings"], g["apartments"], g["area"], g["elevators"]])
+        rows.append([name, g["n_buildings"], g["n_apartments"], g["area_total"], g["with_elevators"]])
         unknown_apartments += g["unknown_apartments"]
     totals = [
         _("Total"),

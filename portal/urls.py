@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", views.account, name="account"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("registry/", include("housing_registry.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -340,3 +340,40 @@ def import_apply(
             building._change_reason = reason[:100]
             building.save()
         return ImportResult(applied=preview.changed_rows, skipped=preview.bad_rows)
+
+
+# -- keeping an uploaded file between the preview and the confirmation --------------------------
+
+
+def import_upload_store(*, name: str, content: bytes, actor) -> str:
+    """Keep an uploaded file under MEDIA_ROOT for its confirmation; returns its token."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    token = uuid.uuid4().hex
+    extension = PurePath(name).suffix.lower()[:6]
+    default_storage.save(f"housing/imports/{actor.pk}/{token}{extension}", ContentFile(content))
+    return token
+
+
+def import_upload_load(*, token: str, name: str, actor) -> ImportTable:
+    """The table of a stored upload of `actor` (ImportRejected if it is gone)."""
+    from django.core.files.storage import default_storage
+
+    if not token.isalnum():
+        raise ImportRejected(_("The upload was not found; send the file again."))
+    path = f"housing/imports/{actor.pk}/{token}{PurePath(name).suffix.lower()[:6]}"
+    if not default_storage.exists(path):
+        raise ImportRejected(_("The upload was not found; send the file again."))
+    with default_storage.open(path, "rb") as f:
+        content = f.read()
+    return import_table_read(name=name, content=content)
+
+
+def import_upload_discard(*, token: str, name: str, actor) -> None:
+    from django.core.files.storage import default_storage
+
+    if token.isalnum():
+        default_storage.delete(f"housing/imports/{actor.pk}/{token}{PurePath(name).suffix.lower()[:6]}")
