@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from citizen_requests.models import Service
 from city.models import District
@@ -33,7 +34,9 @@ class BuildingFilterForm(forms.Form):
         label=_("Technical state"), required=False, choices=_with_unknown(Building.TechnicalState.choices)
     )
     heating_type = forms.ChoiceField(
-        label=_("Heating"), required=False, choices=_with_unknown(Building.HeatingType.choices)
+        label=pgettext_lazy("building system", "Heating"),
+        required=False,
+        choices=_with_unknown(Building.HeatingType.choices),
     )
     heating_provider = forms.ModelChoiceField(
         Service.objects.filter(heated_buildings__isnull=False).distinct(),

@@ -237,7 +237,7 @@ def _works_grouped(queryset, group_by: str, title: str, criteria: list[str]) -> 
     totals = [_("Total")] + [""] * (first - 1)
     for i in range(first, len(columns)):
         totals.append(_sum(r[i] for r in rows) if columns[i].kind == "money" else sum(r[i] for r in rows))
-    title = f"{title}: {_('by %(what)s') % {'what': group_label}}"
+    title = _("%(report)s by %(what)s") % {"report": title, "what": group_label}
     return Report(f"works-by-{group_by}", title, columns, rows, totals, criteria)
 
 
@@ -340,7 +340,7 @@ def buildings_report(
             _("%(n)s buildings have an unknown number of apartments (not counted).")
             % {"n": unknown_apartments}
         )
-    title = f"{REPORTS['buildings']}: {_('by %(what)s') % {'what': group_label}}"
+    title = _("%(report)s by %(what)s") % {"report": REPORTS["buildings"], "what": group_label}
     return Report(f"buildings-by-{group_by}", title, columns, rows, totals, criteria or [], notes)
 
 

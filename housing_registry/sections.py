@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,11 @@ SECTIONS: tuple[Section, ...] = (
             "has_technical_floor",
         ),
     ),
-    Section("heating", _("Heating"), ("heating_type", "heating_provider", "has_heat_meter")),
+    Section(
+        "heating",
+        pgettext_lazy("building system", "Heating"),
+        ("heating_type", "heating_provider", "has_heat_meter"),
+    ),
     Section(
         "water",
         _("Water and sewerage"),

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models import SourcedModel
@@ -177,7 +178,9 @@ class Building(SourcedModel):
     has_technical_floor = models.BooleanField(_("technical floor"), null=True, blank=True)
 
     # -- engineering systems -------------------------------------------------------------
-    heating_type = models.CharField(_("heating"), max_length=20, choices=HeatingType.choices, blank=True)
+    heating_type = models.CharField(
+        pgettext_lazy("building system", "heating"), max_length=20, choices=HeatingType.choices, blank=True
+    )
     heating_provider = models.ForeignKey(
         "citizen_requests.Service",
         verbose_name=_("heat supplier"),
@@ -259,6 +262,7 @@ class Building(SourcedModel):
                 fields=["registry_number"],
                 condition=~Q(registry_number=""),
                 name="building_unique_registry_number",
+                violation_error_message=_("Another building has this registry number."),
             ),
             models.CheckConstraint(
                 condition=Q(living_area__isnull=True)
@@ -330,6 +334,13 @@ class Building(SourcedModel):
             for field in ("condominium_name", "condominium_chair", "chair_phone"):
                 if getattr(self, field):
                     add(field, _("Only a building managed by a condominium (ОСББ) has this."))
+        if self.registry_number and REGISTRY_VALIDATOR.regex.match(self.registry_number):
+            taken = Building.objects.filter(registry_number=self.registry_number).exclude(pk=self.pk).first()
+            if taken is not None:
+                add(
+                    "registry_number",
+                    _("This registry number belongs to %(address)s.") % {"address": taken.address},
+                )
         for field in ("heating_provider", "managing_company"):
             related = getattr(self, field)
             if related is not None and related.kind != "utility":
@@ -367,14 +378,14 @@ def elevators_problems(elevators, *, entrances: int | None, year_built: int | No
     for n, item in enumerate(elevators, start=1):
         prefix = _("Elevator %(n)s") % {"n": n}
         if not isinstance(item, dict):
-            problems.append(f"{prefix}: {_('not a record')}")
+            problems.append(f"{prefix}: " + _("not a record"))
             continue
         unknown = set(item) - {"entrance", "year", "state", "capacity_kg"}
         if unknown:
-            problems.append(f"{prefix}: {_('unknown fields')} {', '.join(sorted(unknown))}")
+            problems.append(f"{prefix}: " + _("unknown fields %(f)s") % {"f": ", ".join(sorted(unknown))})
         entrance = item.get("entrance")
         if not isinstance(entrance, int) or isinstance(entrance, bool) or entrance < 1:
-            problems.append(f"{prefix}: {_('the entrance must be a number from 1')}")
+            problems.append(f"{prefix}: " + _("the entrance must be a number from 1"))
         elif entrances and entrance > entrances:
             problems.append(
                 f"{prefix}: "
@@ -398,7 +409,9 @@ def elevators_problems(elevators, *, entrances: int | None, year_built: int | No
                     f"{prefix}: " + _("installed before the building was built (%(y)s)") % {"y": year_built}
                 )
         if item.get("state") not in states:
-            problems.append(f"{prefix}: {_('the state must be one of')} {', '.join(sorted(states))}")
+            problems.append(
+                f"{prefix}: " + _("the state must be one of %(s)s") % {"s": ", ".join(sorted(states))}
+            )
         capacity = item.get("capacity_kg")
         lo, hi = ELEVATOR_CAPACITY
         if capacity is not None and (

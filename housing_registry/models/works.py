@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from housing_registry.models.building import PHONE_VALIDATOR
@@ -54,7 +55,7 @@ class WorkRecord(models.Model):
         ROOF = "roof", _("roof")
         FACADE = "facade", _("facade")
         BASEMENT = "basement", _("basement")
-        HEATING = "heating", _("heating")
+        HEATING = "heating", pgettext_lazy("building system", "heating")
         HOT_WATER = "hot_water", _("hot water")
         COLD_WATER = "cold_water", _("cold water")
         SEWERAGE = "sewerage", _("sewerage")
