@@ -77,7 +77,8 @@ class BuildingFilterForm(forms.Form):
         out = []
         if not self.is_valid():
             return out
-        for name, field in self.fields.items():
+        for name in BuildingFilterForm.base_fields:
+            field = self.fields[name]
             value = self.cleaned_data.get(name)
             if value in (None, ""):
                 continue
@@ -179,6 +180,11 @@ class WorkRecordForm(forms.ModelForm):
 
 
 class WorkFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Address or registry number"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. вул. Миру, 9")}),
+    )
     district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("any")), *WorkRecord.Kind.choices]
@@ -209,6 +215,7 @@ class WorkFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             overdue=bool(data.get("overdue")),
+            q=data.get("q") or "",
         )
 
     def clean(self):
@@ -221,7 +228,8 @@ class WorkFilterForm(forms.Form):
         out = []
         if not self.is_valid():
             return out
-        for name, field in self.fields.items():
+        for name in WorkFilterForm.base_fields:
+            field = self.fields[name]
             value = self.cleaned_data.get(name)
             if value in (None, "", False) or name == "building":
                 continue

@@ -111,17 +111,17 @@ def _works_list(queryset, title: str, criteria: list[str], *, overdue: bool) -> 
     )
     today = timezone.localdate()
     columns = [
-        Column("n", "№", "int", 0.45),
-        Column("address", _("Address"), "text", 2.2),
-        Column("district", _("District"), "text", 1.45),
-        Column("entrance", _("Entr."), "int", 0.45, none_is_unknown=False),
+        Column("n", "№", "int", 0.4),
+        Column("address", _("Address"), "text", 2.0),
+        Column("district", _("District"), "text", 1.2),
+        Column("entrance", _("Entr."), "int", 0.5, none_is_unknown=False),
         Column("system", _("System"), "text", 1.15),
-        Column("kind", _("Kind"), "text", 1.2),
-        Column("title", _("Work"), "text", 2.4),
-        Column("planned", _("Planned"), "date", 0.85),
-        Column("done", _("Done"), "date", 0.85, none_is_unknown=False),
-        Column("contractor", _("Contractor"), "text", 1.7),
-        Column("status", _("Status"), "text", 0.9),
+        Column("kind", _("Kind"), "text", 1.15),
+        Column("title", _("Work"), "text", 2.3),
+        Column("planned", _("Planned"), "date", 0.95),
+        Column("done", _("Done"), "date", 0.95, none_is_unknown=False),
+        Column("contractor", _("Contractor"), "text", 1.6),
+        Column("status", _("Status"), "text", 1.1),
         Column("cost", _("Cost, UAH"), "money", 1.15),
     ]
     if overdue:

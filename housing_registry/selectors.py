@@ -218,6 +218,7 @@ class WorkFilters:
     date_from: date | None = None
     date_to: date | None = None
     overdue: bool = False
+    q: str = ""  # the buildings' address or registry number, as in the buildings' search
 
 
 def works_filtered(filters: WorkFilters | None = None) -> QuerySet[WorkRecord]:
@@ -226,6 +227,8 @@ def works_filtered(filters: WorkFilters | None = None) -> QuerySet[WorkRecord]:
     queryset = WorkRecord.objects.select_related("building", "building__district", "contractor")
     if filters.building:
         queryset = queryset.filter(building_id=filters.building)
+    if filters.q:
+        queryset = queryset.filter(building__in=buildings_filtered(BuildingFilters(q=filters.q)).values("pk"))
     if filters.district:
         queryset = queryset.filter(building__district_id=filters.district)
     for name in ("kind", "system", "status"):

@@ -71,3 +71,9 @@ def teploenergo(city) -> Service:
 @pytest.fixture
 def pivden(city) -> Service:
     return Service.objects.get(source_id="svc-pivden-teplo")
+
+
+@pytest.fixture
+def other_provider(building, teploenergo, pivden) -> Service:
+    """The heat supplier the building does not have (the demo building may be in either area)."""
+    return pivden if building.heating_provider_id == teploenergo.pk else teploenergo
