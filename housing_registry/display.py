@@ -16,6 +16,7 @@ from housing_registry.models import Building
 UNKNOWN = gettext_lazy("unknown")
 # Values shown with a unit (the unit is part of the label for areas).
 UNITS = {"capacity_kg": gettext_lazy("kg")}
+FREE_TEXT = {"notes", "accessibility_notes"}
 
 
 def field_label(name: str) -> str:
@@ -30,6 +31,8 @@ def format_value(name: str, value, *, related_names: dict | None = None) -> str:
     """A raw value of Building.<name> (a foreign key as its id or object) as text."""
     if name == "elevators":
         return elevators_text(value)
+    if name in FREE_TEXT and is_unknown(value):
+        return _("none")  # free text: nothing written is not an unknown value
     if is_unknown(value):
         return str(UNKNOWN)
     field = Building._meta.get_field(name)

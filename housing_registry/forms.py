@@ -26,7 +26,9 @@ class BuildingFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. вул. Миру, 9")}),
     )
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District"), required=False, empty_label=_("any")
+    )
     management_form = forms.ChoiceField(
         label=_("Management form"), required=False, choices=_with_unknown(Building.ManagementForm.choices)
     )
@@ -42,6 +44,7 @@ class BuildingFilterForm(forms.Form):
         Service.objects.filter(heated_buildings__isnull=False).distinct(),
         label=_("Heat supplier"),
         required=False,
+        empty_label=_("any"),
     )
     wall_material = forms.ChoiceField(
         label=_("Wall material"), required=False, choices=_with_unknown(Building.WallMaterial.choices)
@@ -185,7 +188,9 @@ class WorkFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. вул. Миру, 9")}),
     )
-    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    district = forms.ModelChoiceField(
+        District.objects.all(), label=_("District"), required=False, empty_label=_("any")
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("any")), *WorkRecord.Kind.choices]
     )
@@ -195,7 +200,9 @@ class WorkFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("any")), *WorkRecord.Status.choices]
     )
-    contractor = forms.ModelChoiceField(Contractor.objects.all(), label=_("Contractor"), required=False)
+    contractor = forms.ModelChoiceField(
+        Contractor.objects.all(), label=_("Contractor"), required=False, empty_label=_("any")
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

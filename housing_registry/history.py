@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from citizen_requests.models import Service
 from city.models import District
 from housing_registry.display import field_label, format_value
@@ -48,6 +50,10 @@ class Version:
         return self.user.get_full_name() or self.user.username
 
     @property
+    def reason_text(self) -> str:
+        return reason_text(self.reason)
+
+    @property
     def sections(self) -> list[str]:
         seen = []
         for c in self.changes:
@@ -55,6 +61,20 @@ class Version:
             if title not in seen:
                 seen.append(title)
         return seen
+
+
+def reason_text(reason: str) -> str:
+    """Why a version was saved, as stored by the services ("heating", "import:<file>",
+    "restore:<n>", "demo data", "admin"), in the reader's language."""
+    if reason in SECTION_BY_SLUG:
+        return str(SECTION_BY_SLUG[reason].title)
+    kind, _sep, detail = reason.partition(":")
+    if kind == "import" and detail:
+        return _("import: %(name)s") % {"name": detail}
+    if kind == "restore" and detail:
+        return _("restored version %(n)s") % {"n": detail}
+    known = {"demo data": _("loaded from the demo data"), "admin": _("changed in the Django admin")}
+    return str(known.get(reason, reason))
 
 
 def record_values(record) -> dict:

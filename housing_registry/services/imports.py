@@ -332,7 +332,7 @@ def import_apply(
                     "Some of these sheets were changed since the preview; nothing was imported. Check the preview again."
                 )
             )
-        reason = _("import: %(name)s") % {"name": table.name}
+        reason = f"import:{table.name}"  # history.reason_text says it in the reader's language
         for result in preview.changed_rows:
             building = result.building
             building.version += 1

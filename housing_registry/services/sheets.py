@@ -100,9 +100,7 @@ def building_restore(*, building_id: int, history_id: int, expected_version: int
         attname = Building._meta.get_field(name).attname
         setattr(building, attname, target[name])
     try:
-        return _save_version(
-            building, actor=actor, reason=_("restored version %(n)s") % {"n": record.version}
-        )
+        return _save_version(building, actor=actor, reason=f"restore:{record.version}")
     except ValidationError as exc:
         raise RegistryError(
             _("Version %(n)s cannot be restored as it is: %(why)s")

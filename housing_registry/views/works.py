@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from housing_registry import permissions, services
 from housing_registry.exceptions import RegistryError, StaleVersion
 from housing_registry.forms import AttachmentForm, WorkFilterForm, WorkRecordForm
+from housing_registry.history import reason_text
 from housing_registry.models import Building, WorkAttachment, WorkRecord
 from housing_registry.permissions import registry_staff_required
 from housing_registry.selectors import overdue_q, works_filtered
@@ -119,7 +120,9 @@ def work_detail(request, pk: int):
     if not can_change:
         for field in form.fields.values():
             field.disabled = True
-    history = work.history.select_related("history_user").order_by("-history_date")[:20]
+    history = list(work.history.select_related("history_user").order_by("-history_date")[:20])
+    for record in history:
+        record.reason_text = reason_text(record.history_change_reason or "")
     return render(
         request,
         "housing_registry/work_form.html",

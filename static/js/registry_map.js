@@ -76,7 +76,7 @@
       legend.innerHTML = "";
       legendTitle.textContent = data.legend.title;
       data.legend.classes.forEach(function (c) {
-        if (!c.count && c.key === "unknown") return;
+        if (!c.count) return;
         var item = el("li", { "data-class": c.key });
         item.appendChild(el("span", { "class": "swatch-box", style: "background:" + c.colour, "aria-hidden": "true" }));
         item.appendChild(document.createTextNode(" " + c.label + " "));

@@ -41,7 +41,12 @@ def test_demo_works_span_2024_to_2026_with_some_overdue(city):
     works = WorkRecord.objects.all()
     assert works.count() >= 1500
     assert {w.year for w in works.dates("planned_date", "year")} >= {2024, 2025, 2026}
-    assert set(works.values_list("kind", flat=True)) == {"planned_repair", "emergency", "inspection", "maintenance"}
+    assert set(works.values_list("kind", flat=True)) == {
+        "planned_repair",
+        "emergency",
+        "inspection",
+        "maintenance",
+    }
     assert set(works.values_list("status", flat=True)) == {"planned", "in_progress", "done", "cancelled"}
     overdue = works.filter(overdue_q()).count()
     assert 0 < overdue < works.count() // 5

@@ -25,7 +25,11 @@ def test_a_scan_is_stored_under_media_root_and_served_to_staff(client, building,
     client.force_login(dispatcher)
     response = client.post(
         f"/registry/buildings/{building.pk}/documents/",
-        {"kind": "technical_passport", "title": "Техпаспорт 1986", "file": SimpleUploadedFile("pasport.pdf", PDF)},
+        {
+            "kind": "technical_passport",
+            "title": "Техпаспорт 1986",
+            "file": SimpleUploadedFile("pasport.pdf", PDF),
+        },
         follow=True,
     )
     assert "Документ додано" in response.content.decode()
@@ -51,7 +55,11 @@ def test_a_scan_is_stored_under_media_root_and_served_to_staff(client, building,
 def test_wrong_files_are_refused(building, dispatcher, name, content, reason):
     with pytest.raises(UploadRejected) as refused:
         building_document_add(
-            building=building, kind="photo", title="", upload=SimpleUploadedFile(name, content), actor=dispatcher
+            building=building,
+            kind="photo",
+            title="",
+            upload=SimpleUploadedFile(name, content),
+            actor=dispatcher,
         )
     assert reason in refused.value.message
     assert not BuildingDocument.objects.exists()
@@ -62,21 +70,34 @@ def test_oversized_files_are_refused(building, dispatcher, settings):
     big = PNG + b"\0" * (1024 * 1024)
     with pytest.raises(UploadRejected) as refused:
         building_document_add(
-            building=building, kind="photo", title="", upload=SimpleUploadedFile("big.png", big), actor=dispatcher
+            building=building,
+            kind="photo",
+            title="",
+            upload=SimpleUploadedFile("big.png", big),
+            actor=dispatcher,
         )
     assert "межа — 1 МБ" in refused.value.message
 
 
-def test_removal_is_kept_in_the_history(client, building, dispatcher, media, django_capture_on_commit_callbacks):
+def test_removal_is_kept_in_the_history(
+    client, building, dispatcher, media, django_capture_on_commit_callbacks
+):
     document = building_document_add(
-        building=building, kind="photo", title="Фасад", upload=SimpleUploadedFile("f.png", PNG), actor=dispatcher
+        building=building,
+        kind="photo",
+        title="Фасад",
+        upload=SimpleUploadedFile("f.png", PNG),
+        actor=dispatcher,
     )
     stored = media / document.file.name
     with django_capture_on_commit_callbacks(execute=True):
         building_document_remove(document=document, actor=dispatcher)
     assert not stored.exists()
     events = building_document_events(building)
-    assert [(e.kind, e.title, e.user) for e in events] == [("-", "Фасад", dispatcher), ("+", "Фасад", dispatcher)]
+    assert [(e.kind, e.title, e.user) for e in events] == [
+        ("-", "Фасад", dispatcher),
+        ("+", "Фасад", dispatcher),
+    ]
     client.force_login(dispatcher)
     html = client.get(f"/registry/buildings/{building.pk}/history/").content.decode()
     assert "вилучено «Фасад»" in html

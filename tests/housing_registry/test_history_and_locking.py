@@ -27,7 +27,7 @@ def test_a_saved_section_is_a_new_version_with_who_when_and_what(building, dispa
     latest = building_versions(saved)[0]
     assert latest.number == start + 1
     assert latest.user == dispatcher and latest.who == "Віктор Мельник"
-    assert latest.reason == "heating"
+    assert latest.reason == "heating" and latest.reason_text == "Опалення"
     changed = {c.field: c for c in latest.changes}
     assert set(changed) >= {"heating_provider"}
     assert changed["heating_provider"].new == other_provider.name_uk
@@ -72,13 +72,16 @@ def test_restore_brings_back_an_old_version_as_a_new_version(building, dispatche
     save(building, "construction", dispatcher, floors=building.floors + 1)
     building.refresh_from_db()
     restored = building_restore(
-        building_id=building.pk, history_id=first.history_id, expected_version=building.version, actor=dispatcher
+        building_id=building.pk,
+        history_id=first.history_id,
+        expected_version=building.version,
+        actor=dispatcher,
     )
     assert restored.heating_provider == original_provider
     assert restored.floors == first.floors
     assert restored.version == 4
     latest = building_versions(restored)[0]
-    assert latest.reason == "відновлено версію 1"
+    assert latest.reason_text == "відновлено версію 1"
     assert {c.field for c in latest.changes} == {"heating_provider", "floors"}
     assert building.history.count() == 4  # nothing lost
 
@@ -102,12 +105,17 @@ def test_restoring_the_current_state_is_refused_with_a_reason(building, dispatch
     record = building.history.get()
     with pytest.raises(RegistryError) as refused:
         building_restore(
-            building_id=building.pk, history_id=record.history_id, expected_version=building.version, actor=dispatcher
+            building_id=building.pk,
+            history_id=record.history_id,
+            expected_version=building.version,
+            actor=dispatcher,
         )
     assert "уже такий самий" in refused.value.message
 
 
-def test_a_stale_save_is_refused_and_shows_the_other_persons_changes(building, dispatcher, housing_officer, other_provider):
+def test_a_stale_save_is_refused_and_shows_the_other_persons_changes(
+    building, dispatcher, housing_officer, other_provider
+):
     opened_at = building.version  # both open the sheet at this version
     save(building, "heating", housing_officer, heating_provider=other_provider)
     with pytest.raises(StaleVersion) as refused:
@@ -120,20 +128,29 @@ def test_a_stale_save_is_refused_and_shows_the_other_persons_changes(building, d
     # The form offered again keeps the dispatcher's edit on top of the current sheet.
     assert stale.merged == {"has_heat_meter": False}
     building.refresh_from_db()
-    assert building.heating_provider == other_provider and building.has_heat_meter == building.history.latest().has_heat_meter
+    assert (
+        building.heating_provider == other_provider
+        and building.has_heat_meter == building.history.latest().has_heat_meter
+    )
 
 
-def test_both_changing_the_same_field_is_marked_as_a_conflict(building, dispatcher, housing_officer, other_provider):
+def test_both_changing_the_same_field_is_marked_as_a_conflict(
+    building, dispatcher, housing_officer, other_provider
+):
     opened_at = building.version
     save(building, "heating", housing_officer, heating_provider=other_provider)
     with pytest.raises(StaleVersion) as refused:
-        save(building, "heating", dispatcher, version=opened_at, heating_provider=None, heating_type="central")
+        save(
+            building, "heating", dispatcher, version=opened_at, heating_provider=None, heating_type="central"
+        )
     assert refused.value.conflicts == {"heating_provider"}
     # heating_type was not changed by the dispatcher: the offered form takes the current value.
     assert refused.value.merged["heating_type"] == "central"
 
 
-def test_a_stale_form_is_refused_with_409_and_the_changes_in_the_page(client, building, dispatcher, housing_officer, other_provider):
+def test_a_stale_form_is_refused_with_409_and_the_changes_in_the_page(
+    client, building, dispatcher, housing_officer, other_provider
+):
     client.force_login(dispatcher)
     page = client.get(f"/registry/buildings/{building.pk}/edit/heating/").content.decode()
     assert f'name="version" value="{building.version}"' in page

@@ -54,17 +54,24 @@ def test_rows_are_matched_by_address_however_written_or_by_registry_number(two, 
     assert preview.errors == []
     assert [r.building for r in preview.changed_rows] == [a, b]
     changes = {(r.row, c.field): c for r in preview.changed_rows for c in r.changes}
-    assert changes[(2, "total_area")].new == "3\u00a0200,5" or changes[(2, "total_area")].new.replace(" ", "") in (
+    assert changes[(2, "total_area")].new == "3\u00a0200,5" or changes[(2, "total_area")].new.replace(
+        " ", ""
+    ) in (
         "3200,5",
         "3\u202f200,5",
     )
-    result = import_apply(table=table, actor=gisadmin, skip_bad_rows=False, expected_versions=preview.versions)
+    result = import_apply(
+        table=table, actor=gisadmin, skip_bad_rows=False, expected_versions=preview.versions
+    )
     assert len(result.applied) == 2
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.series == "1-447С" and a.total_area == Decimal("3200.5") and b.series == "1-464А"
     latest = a.history.latest()
-    assert latest.history_user == gisadmin and latest.history_change_reason == "імпорт: sheets.csv"
+    assert latest.history_user == gisadmin and latest.history_change_reason == "import:sheets.csv"
+    from housing_registry.history import building_versions
+
+    assert building_versions(a)[0].reason_text == "імпорт: sheets.csv"
     assert a.version == 2
 
 
@@ -95,7 +102,12 @@ def test_wrong_rows_are_reported_with_row_numbers_and_nothing_is_applied(two, gi
 
 def test_skipping_wrong_rows_applies_the_good_ones(two, gisadmin):
     a, b = two
-    rows = [["address", "notes"], [a.address, "Перевірено"], [b.address, "x" * 10], ["вулиця Неіснуюча, 1", "y"]]
+    rows = [
+        ["address", "notes"],
+        [a.address, "Перевірено"],
+        [b.address, "x" * 10],
+        ["вулиця Неіснуюча, 1", "y"],
+    ]
     table, preview = preview_of(rows, gisadmin)
     result = import_apply(table=table, actor=gisadmin, skip_bad_rows=True, expected_versions=preview.versions)
     assert [r.row for r in result.applied] == [2, 3] and [r.row for r in result.skipped] == [4]
@@ -111,7 +123,9 @@ def test_unknown_columns_and_missing_match_columns_are_refused(gisadmin, city):
 
 def test_the_same_building_twice_is_an_error(two, gisadmin):
     a, _b = two
-    _table, preview = preview_of([["address", "notes"], [a.address, "1"], [a.registry_number and a.address, "2"]], gisadmin)
+    _table, preview = preview_of(
+        [["address", "notes"], [a.address, "1"], [a.registry_number and a.address, "2"]], gisadmin
+    )
     assert [(e.row, "рядку 2" in e.reason) for e in preview.errors] == [(3, True)]
 
 
@@ -126,7 +140,9 @@ def test_a_question_mark_makes_a_value_unknown_and_an_empty_cell_keeps_it(two, g
 
 def test_importers_may_only_import_their_sections(two, heat_dispatcher):
     a, _b = two
-    _table, preview = preview_of([["address", "heating_type", "notes"], [a.address, "central", "x"]], heat_dispatcher)
+    _table, preview = preview_of(
+        [["address", "heating_type", "notes"], [a.address, "central", "x"]], heat_dispatcher
+    )
     assert [(e.row, e.column) for e in preview.header_errors] == [(1, "notes")]
 
 
@@ -136,7 +152,11 @@ def test_a_sheet_changed_after_the_preview_stops_the_import(two, gisadmin, dispa
     a, _b = two
     table, preview = preview_of([["address", "notes"], [a.address, "Імпорт"]], gisadmin)
     building_section_update(
-        building_id=a.pk, section="notes", data={"notes": "Ручна правка"}, expected_version=a.version, actor=dispatcher
+        building_id=a.pk,
+        section="notes",
+        data={"notes": "Ручна правка"},
+        expected_version=a.version,
+        actor=dispatcher,
     )
     with pytest.raises(ImportRejected) as refused:
         import_apply(table=table, actor=gisadmin, skip_bad_rows=False, expected_versions=preview.versions)

@@ -91,15 +91,17 @@ def test_signed_in_people_without_the_registry_right_get_403(
     response = getattr(client, method)(path)
     assert response.status_code == 403
     body = response.content.decode()
-    assert "Реєстр житлового фонду доступний лише його працівникам" in body or response["Content-Type"].startswith(
-        "application/json"
-    )
+    assert "Реєстр житлового фонду доступний лише його працівникам" in body or response[
+        "Content-Type"
+    ].startswith("application/json")
     # Nothing of a sheet leaks into the refusal.
     building = Building.objects.get(pk=registry_objects["b"])
     assert building.address not in body
 
 
-@pytest.mark.parametrize("method, template", [u for u in URLS if u[0] == "get"], ids=[i for i in IDS if i[0] == "G"])
+@pytest.mark.parametrize(
+    "method, template", [u for u in URLS if u[0] == "get"], ids=[i for i in IDS if i[0] == "G"]
+)
 def test_registry_staff_open_every_page(client, registry_objects, dispatcher, method, template):
     client.force_login(dispatcher)
     response = client.get(template.format(**registry_objects))
@@ -146,7 +148,9 @@ def _form(building, section_fields: dict) -> dict:
     return {"version": building.version, **section_fields}
 
 
-def test_a_housing_company_dispatcher_edits_technical_sections_but_not_management(client, building, dispatcher):
+def test_a_housing_company_dispatcher_edits_technical_sections_but_not_management(
+    client, building, dispatcher
+):
     client.force_login(dispatcher)
     assert client.get(f"/registry/buildings/{building.pk}/edit/heating/").status_code == 200
     assert client.get(f"/registry/buildings/{building.pk}/edit/construction/").status_code == 200
@@ -164,11 +168,16 @@ def test_a_housing_company_dispatcher_edits_technical_sections_but_not_managemen
     assert building.emergency_phone == before
 
 
-def test_a_heating_company_dispatcher_edits_the_heating_section_only(client, building, heat_dispatcher, teploenergo):
+def test_a_heating_company_dispatcher_edits_the_heating_section_only(
+    client, building, heat_dispatcher, teploenergo
+):
     client.force_login(heat_dispatcher)
     response = client.post(
         f"/registry/buildings/{building.pk}/edit/heating/",
-        _form(building, {"heating_type": "central", "heating_provider": teploenergo.pk, "has_heat_meter": "true"}),
+        _form(
+            building,
+            {"heating_type": "central", "heating_provider": teploenergo.pk, "has_heat_meter": "true"},
+        ),
     )
     assert response.status_code == 302
     building.refresh_from_db()
@@ -223,7 +232,8 @@ def test_restoring_needs_every_changed_section(client, building, housing_officer
     client.force_login(heat_dispatcher)
     building.refresh_from_db()
     response = client.post(
-        f"/registry/buildings/{building.pk}/history/{first.history_id}/restore/", {"version": building.version}
+        f"/registry/buildings/{building.pk}/history/{first.history_id}/restore/",
+        {"version": building.version},
     )
     assert response.status_code == 403
     building.refresh_from_db()
@@ -232,7 +242,11 @@ def test_restoring_needs_every_changed_section(client, building, housing_officer
 
 def test_gis_admins_read_everything_but_do_not_log_works(client, registry_objects, gisadmin):
     client.force_login(gisadmin)
-    for path in ("/registry/", "/registry/export.gpkg", f"/registry/buildings/{registry_objects['b']}/edit/management/"):
+    for path in (
+        "/registry/",
+        "/registry/export.gpkg",
+        f"/registry/buildings/{registry_objects['b']}/edit/management/",
+    ):
         assert client.get(path).status_code == 200, path
     assert client.get(f"/registry/works/new/?building={registry_objects['b']}").status_code == 403
 

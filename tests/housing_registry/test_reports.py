@@ -33,12 +33,14 @@ def test_works_by_district_add_up_per_district_and_in_total(city):
     report = works_report(filters=WorkFilters(), group_by="district")
     per = {
         row["building__district__name_uk"]: row
-        for row in WorkRecord.objects.values("building__district__name_uk").annotate(n=Count("id"), s=Sum("cost"))
+        for row in WorkRecord.objects.values("building__district__name_uk").annotate(
+            n=Count("id"), s=Sum("cost")
+        )
     }
     for name, works, done, open_, overdue, cost, cost_done in report.rows:
         assert works == per[name]["n"]
         assert cost == per[name]["s"]
-        assert done + open_ <= works
+        assert done + open_ <= works and overdue <= open_ and cost_done <= cost
     assert report.totals[1] == WorkRecord.objects.count()
     assert report.totals[5] == WorkRecord.objects.aggregate(s=Sum("cost"))["s"]
     assert report.totals[4] == WorkRecord.objects.filter(overdue_q()).count()
@@ -97,7 +99,17 @@ def test_screen_csv_and_xlsx_agree(client, dispatcher):
     sheet = book.active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Роботи за ознакою «статус»"
-    header = values.index(["Статус", "Роботи", "Виконано", "Відкриті", "Прострочено", "Вартість, грн", "Вартість виконаних робіт, грн"])
+    header = values.index(
+        [
+            "Статус",
+            "Роботи",
+            "Виконано",
+            "Відкриті",
+            "Прострочено",
+            "Вартість, грн",
+            "Вартість виконаних робіт, грн",
+        ]
+    )
     totals = values[header + 1 + len(rows) - 2]
     assert totals[0] == "Разом" and totals[1] == WorkRecord.objects.count()
     assert Decimal(str(totals[5])) == WorkRecord.objects.aggregate(s=Sum("cost"))["s"]
@@ -109,7 +121,11 @@ def test_unknown_costs_read_as_unknown_not_zero_on_screen_and_in_xlsx(client, di
     work = WorkRecord.objects.filter(cost__isnull=True).select_related("building").first()
     html = client.get(f"/registry/reports/?report=works&q={work.building.address}").content.decode()
     assert '<span class="unknown">невідомо</span>' in html
-    book = load_workbook(io.BytesIO(client.get(f"/registry/reports/?report=works&format=xlsx&building={work.building_id}").content))
+    book = load_workbook(
+        io.BytesIO(
+            client.get(f"/registry/reports/?report=works&format=xlsx&building={work.building_id}").content
+        )
+    )
     cells = [c.value for row in book.active.iter_rows() for c in row]
     assert "невідомо" in cells
 
@@ -122,7 +138,9 @@ def test_pdf_has_ukrainian_text_header_totals_and_page_numbers(client, dispatche
     assert response["Content-Disposition"].startswith('attachment; filename="works-')
     pdf = tmp_path / "works.pdf"
     pdf.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages = text.split("\f")
     pages = [p for p in pages if p.strip()]
     assert len(pages) > 10
@@ -135,7 +153,18 @@ def test_pdf_has_ukrainian_text_header_totals_and_page_numbers(client, dispatche
     assert "вулиця" in text and "Заміна" in text  # Cyrillic data, not empty boxes
     shutil.copy(pdf, artifacts / "registry-report-works.pdf")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(artifacts / "registry-report-works")],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(artifacts / "registry-report-works"),
+        ],
         check=True,
     )
 

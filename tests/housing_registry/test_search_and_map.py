@@ -68,7 +68,9 @@ def test_unknown_values_read_as_unknown_in_the_list(client, dispatcher):
     assert '<span class="unknown">невідомо</span>' in row
 
 
-@pytest.mark.parametrize("attribute", ["technical_state", "management_form", "heating_provider", "year_built"])
+@pytest.mark.parametrize(
+    "attribute", ["technical_state", "management_form", "heating_provider", "year_built"]
+)
 def test_map_data_colours_every_building_with_a_legend_that_adds_up(client, dispatcher, attribute):
     client.force_login(dispatcher)
     data = client.get(f"/registry/map/buildings.geojson?colour={attribute}").json()
@@ -89,7 +91,10 @@ def test_map_legend_counts_match_the_registry(client, dispatcher):
     assert legend["condominium"] == Building.objects.filter(management_form="condominium").count() == 36
     data = client.get("/registry/map/buildings.geojson?colour=heating_provider").json()
     names = {c["label"]: c["count"] for c in data["legend"]["classes"]}
-    assert names["КП «Теплоенерго»"] == Building.objects.filter(heating_provider__source_id="svc-teploenergo").count()
+    assert (
+        names["КП «Теплоенерго»"]
+        == Building.objects.filter(heating_provider__source_id="svc-teploenergo").count()
+    )
 
 
 def test_map_data_follows_search_and_filters(client, dispatcher):

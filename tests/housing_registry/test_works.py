@@ -75,7 +75,9 @@ def test_overdue_means_open_after_the_planned_date(building, dispatcher):
     )
     done_late = work_record_create(
         building=building,
-        data=work_data(planned_date=today - timedelta(days=9), status="done", done_date=today - timedelta(days=1)),
+        data=work_data(
+            planned_date=today - timedelta(days=9), status="done", done_date=today - timedelta(days=1)
+        ),
         actor=dispatcher,
     )
     assert late.is_overdue and not on_time.is_overdue and not done_late.is_overdue
@@ -103,7 +105,9 @@ def test_works_filter_by_building_district_status_contractor_and_period(building
 
 def test_a_stale_work_update_is_refused(building, dispatcher, housing_officer):
     work = work_record_create(building=building, data=work_data(), actor=dispatcher)
-    work_record_update(work_id=work.pk, data={"status": "in_progress"}, expected_version=1, actor=housing_officer)
+    work_record_update(
+        work_id=work.pk, data={"status": "in_progress"}, expected_version=1, actor=housing_officer
+    )
     with pytest.raises(StaleVersion) as refused:
         work_record_update(work_id=work.pk, data={"cost": Decimal("1")}, expected_version=1, actor=dispatcher)
     assert refused.value.changes[0]["user"] == housing_officer
