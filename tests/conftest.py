@@ -107,3 +107,21 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_configure(config):
+    """Browser tests reach the database through the portal thread (`portal_url`), not through
+    pytest-django's `db` fixtures, so pytest-django does not count them when it decides whether
+    to create the test database. Run on their own (`pytest tests/browser`), they would read and
+    write the developer's database: count `portal_url` as a use of the default database."""
+    import pytest_django.fixtures as pytest_django_fixtures
+
+    plain = pytest_django_fixtures._get_databases_for_test
+
+    def databases_for_test(test):
+        databases, serialized = plain(test)
+        if not databases and "portal_url" in getattr(test, "fixturenames", ()):
+            return ("default",), False
+        return databases, serialized
+
+    pytest_django_fixtures._get_databases_for_test = databases_for_test

@@ -18,10 +18,8 @@ ADDRESS = "вулиця Миру, 9"
 
 @pytest.fixture(autouse=True)
 def demo_passwords(portal_url, django_db_blocker):
-    """The demo password, hashed with the hasher the test session uses now.
-
-    The suite swaps PASSWORD_HASHERS for speed after Django has cached its hashers; accounts
-    created in between keep a hash the live server can no longer check (see the report)."""
+    """The demo password, hashed with the hasher this test session uses (the suite swaps
+    PASSWORD_HASHERS for speed; a hash made with another hasher cannot be checked)."""
     from django.contrib.auth.hashers import get_hashers
     from django.contrib.auth.models import User
 
