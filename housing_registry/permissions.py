@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from housing_registry.sections import SECTION_BY_SLUG, SECTION_SLUGS, SYSTEM_SECTION, section_of_field
@@ -73,7 +77,7 @@ def can_log_work(user, system: str) -> bool:
         can_view_registry(user)
         and user.has_perm("housing_registry.add_workrecord")
         and can_edit_section(user, SYSTEM_SECTION.get(system, "condition"))
-    ) or bool(getattr(user, "is_superuser", False))
+    )
 
 
 def can_change_work(user, work) -> bool:
@@ -81,7 +85,7 @@ def can_change_work(user, work) -> bool:
         can_view_registry(user)
         and user.has_perm("housing_registry.change_workrecord")
         and can_edit_section(user, SYSTEM_SECTION.get(work.system, "condition"))
-    ) or bool(getattr(user, "is_superuser", False))
+    )
 
 
 def ensure_can_log_work(user, system: str) -> None:
@@ -103,10 +107,6 @@ def loggable_systems(user) -> list[str]:
 def registry_staff_required(view):
     """Every page, data endpoint, file and export of the registry: anonymous visitors are
     sent to log in, signed-in people without the registry right get 403 with a reason."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import render
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

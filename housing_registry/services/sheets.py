@@ -47,10 +47,8 @@ def _stale(building: Building, base_version: int, submitted: dict) -> StaleVersi
 
 
 def _save_version(building: Building, *, actor, reason: str) -> Building:
-    try:
-        building.full_clean()
-    except ValidationError:
-        raise
+    """Check the whole sheet, then save it as the next version, recorded for `actor`."""
+    building.full_clean()
     building.version += 1
     building._history_user = actor
     building._change_reason = reason

@@ -29,7 +29,7 @@ from housing_registry.forms import (
 from housing_registry.history import building_document_events, building_versions, diff_values, record_values
 from housing_registry.models import Building, BuildingDocument
 from housing_registry.permissions import registry_staff_required
-from housing_registry.sections import SECTION_BY_SLUG, SECTIONS
+from housing_registry.sections import SECTION_BY_SLUG, SECTIONS, section_of_field
 from housing_registry.selectors import COLOUR_ATTRIBUTES, building_for_sheet, buildings_filtered, map_classes
 
 SORTS = {
@@ -320,8 +320,6 @@ def history(request, pk: int):
     restorable = {}
     for record in building.history.all():
         changed = diff_values(current, record_values(record))
-        from housing_registry.sections import section_of_field
-
         sections = {section_of_field(f) for f in changed}
         restorable[record.history_id] = bool(changed) and sections <= editable
     for version in versions:
