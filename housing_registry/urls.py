@@ -10,7 +10,7 @@ app_name = "housing_registry"
 
 urlpatterns = [
     path("", buildings.building_list, name="list"),
-    path("map/", buildings.building_map, name="map"),
+    path("map/", buildings.building_map, name="building-map"),
     path("map/buildings.geojson", buildings.building_map_data, name="map-data"),
     path("buildings/<int:pk>/", buildings.sheet, name="sheet"),
     path("buildings/<int:pk>/edit/<slug:section>/", buildings.section_edit, name="section-edit"),
