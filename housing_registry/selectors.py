@@ -219,6 +219,7 @@ class WorkFilters:
     date_to: date | None = None
     overdue: bool = False
     q: str = ""  # the buildings' address or registry number, as in the buildings' search
+    buildings: BuildingFilters | None = None  # works on the buildings these filters find
 
 
 def works_filtered(filters: WorkFilters | None = None) -> QuerySet[WorkRecord]:
@@ -229,6 +230,8 @@ def works_filtered(filters: WorkFilters | None = None) -> QuerySet[WorkRecord]:
         queryset = queryset.filter(building_id=filters.building)
     if filters.q:
         queryset = queryset.filter(building__in=buildings_filtered(BuildingFilters(q=filters.q)).values("pk"))
+    if filters.buildings is not None and filters.buildings != BuildingFilters():
+        queryset = queryset.filter(building__in=buildings_filtered(filters.buildings).values("pk"))
     if filters.district:
         queryset = queryset.filter(building__district_id=filters.district)
     for name in ("kind", "system", "status"):

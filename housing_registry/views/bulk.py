@@ -56,9 +56,14 @@ def report(request):
         else:
             filters = form.filters()
             filters.overdue = filters.overdue or kind == "overdue"
+            # The buildings' filters of the form narrow the works to those buildings (address and
+            # district are the works' own filters already).
+            filters.buildings = BuildingFilterForm.filters(form)
+            filters.buildings.q, filters.buildings.district = "", None
+            own = (str(form.fields["q"].label), str(form.fields["district"].label))
             criteria = [
                 c for c in form.work_criteria() if not c.startswith(str(form.fields["overdue"].label))
-            ]
+            ] + [c for c in BuildingFilterForm.criteria(form) if not c.startswith(own)]
             result = works_report(
                 filters=filters,
                 group_by=form.cleaned_data.get("work_group") or "",

@@ -175,3 +175,13 @@ def test_pdf_of_an_empty_report_says_so(client, dispatcher):
     assert "Записів не знайдено" in response.content.decode()
     pdf = client.get("/registry/reports/?report=works&q=вулиця+Неіснуюча&format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_works_report_narrowed_by_the_buildings_filters(client, dispatcher):
+    client.force_login(dispatcher)
+    response = client.get("/registry/reports/?report=works&technical_state=emergency&format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:-1]
+    expected = WorkRecord.objects.filter(building__technical_state="emergency").count()
+    assert len(rows) == expected > 0
+    html = client.get("/registry/reports/?report=works&technical_state=emergency").content.decode()
+    assert "Технічний стан: аварійний" in html
