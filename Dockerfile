@@ -8,7 +8,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gdal-bin libgdal32 gettext postgresql-client \
+ && apt-get install -y --no-install-recommends gdal-bin libgdal32 gettext postgresql-client fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./

@@ -23,6 +23,23 @@ class Role:
 VIEW_DIRECTORY = ("facilities.view_category", "facilities.view_facility")
 VIEW_CITY = ("city.view_district", "city.view_street", "city.view_streetsegment")
 VIEW_SERVICES = ("citizen_requests.view_service", "citizen_requests.view_servicearea")
+# The housing registry: which sections of a sheet a user edits is decided per organisation
+# in housing_registry/permissions.py; these are the model rights underneath.
+VIEW_REGISTRY = (
+    "housing_registry.view_building",
+    "housing_registry.view_buildingdocument",
+    "housing_registry.view_workrecord",
+    "housing_registry.view_workattachment",
+    "housing_registry.view_contractor",
+    "housing_registry.view_responsibleorganisation",
+)
+KEEP_REGISTRY = (
+    "housing_registry.change_building",
+    "housing_registry.add_buildingdocument",
+    "housing_registry.delete_buildingdocument",
+    "housing_registry.add_contractor",
+    "housing_registry.change_contractor",
+)
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
@@ -34,7 +51,14 @@ ROLES: dict[str, Role] = {
         "Utility dispatchers",
         _("Utility dispatcher"),
         True,
-        ("housing_registry.view_building", "housing_registry.change_building", *VIEW_CITY),
+        (
+            *VIEW_REGISTRY,
+            *KEEP_REGISTRY,
+            "housing_registry.add_workrecord",
+            "housing_registry.change_workrecord",
+            "housing_registry.add_workattachment",
+            *VIEW_CITY,
+        ),
     ),
     "layer_editor": Role(
         "Layer editors",
@@ -57,7 +81,10 @@ ROLES: dict[str, Role] = {
             "city.change_district",
             "city.change_street",
             "city.change_streetsegment",
-            "housing_registry.view_building",
+            *VIEW_REGISTRY,
+            *KEEP_REGISTRY,
+            "housing_registry.edit_all_sections",
+            "housing_registry.change_responsibleorganisation",
             *VIEW_SERVICES,
             "citizen_requests.change_servicearea",
         ),

@@ -160,6 +160,11 @@ MISTO_MAP_ZOOM = 14
 MISTO_DEMO_DATA_DIR = Path(env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles")))
 MISTO_DEMO_PASSWORD = env.str("MISTO_DEMO_PASSWORD", default="misto-demo")
 
+# The housing registry: PDF reports need a font with Cyrillic letters (Debian: fonts-dejavu-core);
+# documents and work attachments are stored under MEDIA_ROOT and served to registry staff only.
+MISTO_PDF_FONT_DIR = Path(env.str("MISTO_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
+MISTO_REGISTRY_UPLOAD_MAX_MB = env.int("MISTO_REGISTRY_UPLOAD_MAX_MB", default=20)
+
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("portal.api")),
     path("tiles/", include("gis_layers.urls")),
+    path("registry/", include("housing_registry.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -57,12 +57,13 @@ fi
 PG_VERSION=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
 [ -n "$PG_VERSION" ] || die "PostgreSQL did not install (no /usr/lib/postgresql/<version>)"
 
-PACKAGES=("postgresql-$PG_VERSION-postgis-3" "postgresql-$PG_VERSION-pgrouting" gdal-bin libgdal-dev)
+# fonts-dejavu-core: the housing registry's PDF reports need a font with Cyrillic letters.
+PACKAGES=("postgresql-$PG_VERSION-postgis-3" "postgresql-$PG_VERSION-pgrouting" gdal-bin libgdal-dev fonts-dejavu-core)
 # Tools that may come from elsewhere than Debian (e.g. Node.js from NodeSource): by command.
 command -v msgfmt >/dev/null 2>&1 || PACKAGES+=(gettext)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 python3 -c 'import ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
-[ "$WANT_TEST" -eq 1 ] && PACKAGES+=(chromium fonts-dejavu-core poppler-utils)
+[ "$WANT_TEST" -eq 1 ] && PACKAGES+=(chromium poppler-utils)
 [ "$WANT_BENCH" -eq 1 ] && PACKAGES+=(wrk chromium "postgresql-client-$PG_VERSION")
 apt_install "${PACKAGES[@]}"
 say "system packages present (PostgreSQL $PG_VERSION, PostGIS, pgRouting, GDAL $(gdal-config --version 2>/dev/null || echo '?'))"

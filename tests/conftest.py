@@ -109,3 +109,13 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests reach the database through the portal thread (`portal_url`), not through
+    pytest-django's `db` fixtures. Mark them as database tests, so that pytest-django creates
+    the test database even when they run on their own (`pytest tests/browser`) and they never
+    touch the developer's database."""
+    for item in items:
+        if "portal_url" in getattr(item, "fixturenames", ()) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)

@@ -7,6 +7,7 @@ generated around them. data/shapefiles/README.md documents the output.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import random
@@ -21,7 +22,7 @@ from shapely.ops import linemerge, unary_union
 
 from facilities.category_tree import leaf_slugs
 from portal.demo import buildings as bld
-from portal.demo import catalogue, layout, services
+from portal.demo import catalogue, layout, services, sheets
 
 SEED = 1960  # the year the city was founded
 CONDOMINIUMS = 36
@@ -404,7 +405,40 @@ class Generator:
             dict(src_id=src, kind=kind, service=svc, name_uk=uk, name_en=en, geometry=to_ll(shape_))
             for src, kind, svc, uk, en, shape_ in self.areas
         ])  # fmt: skip
+        for name, rows in self.registry_tables().items():
+            write_csv(out / f"{name}.csv", rows)
+            written[name] = len(rows)
         return written
+
+    def registry_tables(self) -> dict[str, list[dict]]:
+        """The housing registry's tables: sheets, elevators, contractors, works
+        (portal/demo/sheets.py; each building's values come from its own seed)."""
+        heat_areas = [(svc, shape_) for _src, kind, svc, _uk, _en, shape_ in self.areas if kind == "heating"]
+        district_keys = [key for key, _uk, _en in layout.names.DISTRICTS]
+        housing_of = {d: svc for svc, keys in services.HOUSING_AREAS.items() for d in keys}
+        tables: dict[str, list[dict]] = {"building_sheets": [], "elevators": [], "work_records": []}
+        for b in self.buildings:
+            district = next(k for k in district_keys if self.districts[k].covers(b.centre))
+            heat = next((svc for svc, area in heat_areas if area.covers(b.centre)), None)
+            housing = housing_of[district]
+            values = sheets.sheet_values(
+                b, heat_service=heat, housing_service=housing, district_no=district_keys.index(district) + 1
+            )
+            elevators = values.pop("elevators")
+            tables["building_sheets"].append({"src_id": b.key, **values})
+            for e in elevators:
+                tables["elevators"].append({"building": b.key, **e})
+            tables["work_records"].extend(
+                sheets.work_records(b, housing_service=housing, elevators=elevators)
+            )
+        tables["contractors"] = [
+            dict(name=name, edrpou=code, phone=phone, email=f"{mail}@{catalogue.MAIL_DOMAIN}" if mail else "")
+            for name, code, phone, mail, _systems in sheets.CONTRACTORS
+        ] + [
+            dict(name=name, edrpou="", phone=phone, email="")
+            for name, phone in sheets.HOUSING_COMPANIES.values()
+        ]
+        return tables
 
     def check(self) -> None:
         """Invariants of the generated city, so a change to the generator cannot break them."""
@@ -427,6 +461,30 @@ class Generator:
                 assert size <= DBF_TEXT_BYTES, f"{f['src_id']}.{key} is {size} bytes"
         ids = Counter(f["src_id"] for f in self.facilities)
         assert ids.most_common(1)[0][1] == 1, ids.most_common(3)
+        tables = self.registry_tables()
+        numbers = Counter(r["registry_number"] for r in tables["building_sheets"] if r["registry_number"])
+        assert not numbers or numbers.most_common(1)[0][1] == 1, numbers.most_common(3)
+        assert len(tables["work_records"]) >= 3 * len(self.buildings) // 2, len(tables["work_records"])
+        assert {e["building"] for e in tables["elevators"]} == {
+            b.key for b in self.buildings if b.floors >= 9
+        }
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    """A UTF-8 CSV with a header; empty cells mean unknown (booleans as yes / no)."""
+
+    def text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: text(v) for k, v in row.items()})
 
 
 def short_legal_name(name: str) -> str:

@@ -29,6 +29,7 @@ from facilities.models import Category, Facility
 from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
+from portal.demo import registry
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -120,6 +121,7 @@ def read_layers(directory: Path) -> dict[str, gpd.GeoDataFrame]:
                     problems.append(f"{layer.name}.shp row {row + 1}: lies outside the city boundary")
     elif "boundary" in frames:
         problems.append(f"boundary.shp must hold exactly one polygon, it holds {len(frames['boundary'])}")
+    frames["registry"] = registry.read_registry_tables(directory, problems)
     if problems:
         raise DemoDataError(problems)
     return frames
@@ -196,10 +198,11 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def upsert(model, rows: list[dict]) -> Counts:
+def upsert(model, rows: list[dict], *, history: bool = False) -> Counts:
     """Create or update `model` rows by source_id; rows whose values match are not written.
 
-    Models with history get a history record per created or changed row.
+    With `history`, a history record is written per created or changed row (buildings get
+    theirs once their whole sheet is loaded: registry.sheet_history_sync).
     """
     counts = Counts()
     existing = {o.source_id: o for o in model.objects.filter(source_id__in=[r["source_id"] for r in rows])}
@@ -219,7 +222,7 @@ def upsert(model, rows: list[dict]) -> Counts:
         obj.updated_at = now
         fields.update(changed)
         update.append(obj)
-    if hasattr(model, "history"):
+    if history:
         bulk_create_with_history(create, model, batch_size=500, default_change_reason=CHANGE_REASON)
         if update:
             bulk_update_with_history(
@@ -264,8 +267,17 @@ def load_demo_city(
         report.counts["services"], report.counts["service areas"] = _load_services(
             frames["services"], frames["service_areas"]
         )
+        tables = frames["registry"]
+        report.counts["organisations"] = registry.load_organisations()
+        report.counts["building sheets"] = registry.load_sheets(
+            tables["building_sheets"], tables["elevators"]
+        )
+        registry.sheet_history_sync()
+        report.counts["contractors"] = registry.load_contractors(tables["contractors"])
+        report.counts["work records"] = registry.load_works(tables["work_records"])
         if with_accounts:
             report.accounts_created, _ = demo_accounts_ensure()
+            registry.demo_memberships_ensure()
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
@@ -366,7 +378,7 @@ def _load_facilities(frame, districts: dict) -> Counts:
         ))  # fmt: skip
     if problems:
         raise DemoDataError(problems)
-    counts = upsert(Facility, rows)
+    counts = upsert(Facility, rows, history=True)
     try:
         # Changed facilities, and any whose periods were never derived (a database loaded
         # before periods existed).
@@ -412,7 +424,9 @@ def _load_buildings(frame, districts: dict) -> Counts:
         ))  # fmt: skip
     if problems:
         raise DemoDataError(problems)
-    return upsert(Building, rows)
+    # A sheet a person has edited keeps their values (its history names them).
+    edited = set(Building.history.filter(history_user__isnull=False).values_list("source_id", flat=True))
+    return upsert(Building, [r for r in rows if r["source_id"] not in edited])
 
 
 def _load_services(services, areas) -> tuple[Counts, Counts]:

@@ -1,0 +1,88 @@
+"""The housing registry under load (staff only, logged in as the demo dispatcher).
+
+setup: tops the works log up to 10,000 records (manage.py housing_bench_works, deterministic).
+scenarios: the staff list of buildings (page and API) and the staff map's data, each beside
+the query underneath.
+measurements: the whole-city works report over the 10,000 records, as a person downloads it
+(HTTP, logged in) in every format; the target is under 5 s.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+
+from harness import Measurement, Scenario, timed
+
+WORKS_TOTAL = 10000
+
+# The building list's page of 50 (search annotations, district and supplier joined) and its count.
+LIST_SQL = """
+select b.id, b.address, d.name_uk, b.year_built, b.floors, b.apartments, b.technical_state,
+       s.name_uk, b.management_form, b.heating_type
+from housing_registry_building b
+join city_street st on st.id = b.street_id
+left join city_district d on d.id = b.district_id
+left join citizen_requests_service s on s.id = b.heating_provider_id
+order by b.address limit 50
+"""
+MAP_SQL = """
+select b.id, b.address, b.technical_state, b.management_form, b.heating_provider_id, b.year_built,
+       d.name_uk, ST_AsGeoJSON(b.footprint, 6)
+from housing_registry_building b left join city_district d on d.id = b.district_id
+order by b.address
+"""
+REPORT = "/registry/reports/?report=works"
+
+
+def setup(ctx) -> None:
+    ctx.manage("housing_bench_works", "--total", str(WORKS_TOTAL))
+
+
+def scenarios(ctx) -> list[Scenario]:
+    return [
+        Scenario("registry: building list page", "/registry/", sql=LIST_SQL, login_as="dispatcher"),
+        Scenario(
+            "registry: building list API", "/registry/api/buildings/", sql=LIST_SQL, login_as="dispatcher"
+        ),
+        Scenario(
+            "registry: staff map data (all buildings)",
+            "/registry/map/buildings.geojson?colour=technical_state",
+            sql=MAP_SQL,
+            login_as="dispatcher",
+            concurrency=(1, 8),
+        ),
+    ]
+
+
+def _download(ctx, path: str) -> int:
+    request = urllib.request.Request(
+        ctx.base_url + path, headers={"Cookie": ctx.session_cookie("dispatcher")}
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        return len(response.read())
+
+
+def measurements(ctx) -> list[Measurement]:
+    works = ctx.psql("select count(*) from housing_registry_workrecord")
+    out = []
+    for label, query in [
+        ("whole-city works report, every work, PDF", "&format=pdf"),
+        ("whole-city works report, every work, XLSX", "&format=xlsx"),
+        ("whole-city works report, every work, CSV", "&format=csv"),
+        ("whole-city works report, on screen (first page)", ""),
+        ("whole-city works by district, PDF", "&work_group=district&format=pdf"),
+        ("whole-city overdue works, PDF", "&report=overdue&format=pdf"),
+    ]:
+        size = _download(ctx, REPORT + query)  # warm up and check it answers
+        best, median = timed(lambda q=query: _download(ctx, REPORT + q), repeat=3)
+        out.append(
+            Measurement(
+                name=label,
+                value=best,
+                unit="s",
+                note=f"median {median:.2f} s over 3; {works} work records; {size // 1024} KiB; target < 5 s",
+            )
+        )
+    return out
