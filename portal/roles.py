@@ -23,18 +23,21 @@ class Role:
 VIEW_DIRECTORY = ("facilities.view_category", "facilities.view_facility")
 VIEW_CITY = ("city.view_district", "city.view_street", "city.view_streetsegment")
 VIEW_SERVICES = ("citizen_requests.view_service", "citizen_requests.view_servicearea")
+# Service coverage analysis (coverage/permissions.py says what each permission opens).
+ANALYSE_COVERAGE = ("coverage.analyse_coverage", "coverage.view_buildingcoverage", "coverage.view_servicetype")
+RESIDENT_COUNTS = ("coverage.view_residentcount", "coverage.add_residentcount", "coverage.change_residentcount")
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
     "front_office": Role("Front office", _("Front office (registrar)"), True, VIEW_SERVICES),
-    "service_head": Role("Service heads", _("Service head"), True, VIEW_SERVICES),
+    "service_head": Role("Service heads", _("Service head"), True, (*VIEW_SERVICES, *ANALYSE_COVERAGE)),
     "process_owner": Role("Process owners", _("Process owner (executor)"), True, VIEW_SERVICES),
     "approver": Role("Approvers", _("Approver"), True, VIEW_SERVICES),
     "dispatcher": Role(
         "Utility dispatchers",
         _("Utility dispatcher"),
         True,
-        ("housing_registry.view_building", "housing_registry.change_building", *VIEW_CITY),
+        ("housing_registry.view_building", "housing_registry.change_building", *VIEW_CITY, *RESIDENT_COUNTS),
     ),
     "layer_editor": Role(
         "Layer editors",
@@ -60,6 +63,13 @@ ROLES: dict[str, Role] = {
             "housing_registry.view_building",
             *VIEW_SERVICES,
             "citizen_requests.change_servicearea",
+            *ANALYSE_COVERAGE,
+            "coverage.run_coverage",
+            "coverage.add_servicetype",
+            "coverage.change_servicetype",
+            "coverage.delete_servicetype",
+            *RESIDENT_COUNTS,
+            "coverage.delete_residentcount",
         ),
     ),
 }

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "facilities",
     "housing_registry",
     "citizen_requests",
+    "coverage",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,15 @@ MISTO_MAP_CENTER = (49.0105, 33.638)  # lat, lon: the centre of Horishni Plavni
 MISTO_MAP_ZOOM = 14
 MISTO_DEMO_DATA_DIR = Path(env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles")))
 MISTO_DEMO_PASSWORD = env.str("MISTO_DEMO_PASSWORD", default="misto-demo")
+
+# Service coverage (coverage/): residents per apartment where no resident count is known, the
+# longest walk from a building or facility to a street before it counts as not connected, the
+# edge of the public map's hexagons and the spacing of the grid of candidate sites (metres).
+MISTO_COVERAGE_HOUSEHOLD_SIZE = env.float("MISTO_COVERAGE_HOUSEHOLD_SIZE", default=2.3)
+MISTO_COVERAGE_MAX_ACCESS_M = env.float("MISTO_COVERAGE_MAX_ACCESS_M", default=300.0)
+MISTO_COVERAGE_HEXAGON_M = env.float("MISTO_COVERAGE_HEXAGON_M", default=150.0)
+MISTO_COVERAGE_GRID_M = env.float("MISTO_COVERAGE_GRID_M", default=200.0)
+MISTO_COVERAGE_MAX_CANDIDATES = env.int("MISTO_COVERAGE_MAX_CANDIDATES", default=1500)
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
