@@ -76,7 +76,7 @@ def warning_texts(warnings: list[dict]) -> list[str]:
             params["type"] = names.get(params["type"], params["type"])
         if "names" in params:
             params["names"] = "; ".join(params["names"])
-        texts.append(str(template) % params)
+        texts.append(str(template % params))
     return texts
 
 

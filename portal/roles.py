@@ -24,8 +24,16 @@ VIEW_DIRECTORY = ("facilities.view_category", "facilities.view_facility")
 VIEW_CITY = ("city.view_district", "city.view_street", "city.view_streetsegment")
 VIEW_SERVICES = ("citizen_requests.view_service", "citizen_requests.view_servicearea")
 # Service coverage analysis (coverage/permissions.py says what each permission opens).
-ANALYSE_COVERAGE = ("coverage.analyse_coverage", "coverage.view_buildingcoverage", "coverage.view_servicetype")
-RESIDENT_COUNTS = ("coverage.view_residentcount", "coverage.add_residentcount", "coverage.change_residentcount")
+ANALYSE_COVERAGE = (
+    "coverage.analyse_coverage",
+    "coverage.view_buildingcoverage",
+    "coverage.view_servicetype",
+)
+RESIDENT_COUNTS = (
+    "coverage.view_residentcount",
+    "coverage.add_residentcount",
+    "coverage.change_residentcount",
+)
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
