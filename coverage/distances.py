@@ -17,6 +17,7 @@ from __future__ import annotations
 
 # Ids of the virtual node and edges: above any real node or street segment id.
 VIRTUAL = 1 << 50
+UTM = 32636
 UNBOUNDED = 1e15
 
 EDGES_SQL = f"""
@@ -114,26 +115,29 @@ def nearest_for_buildings(cursor, *, where: str = "true", params: dict | None = 
     """Network distance and nearest source for connected buildings from `_cov_nd`.
 
     Fills `_cov_bd(building_id, src, network_m)`; a building no source reaches has no row.
-    `where` filters coverage_buildingaccess (alias `a`).
+    `where` filters coverage_buildingaccess (alias `a`, its edge `e`). Set-based (hash joins),
+    so 100,000 homes cost one pass, not 100,000 lookups.
     """
     cursor.execute(
         f"""
         drop table if exists _cov_bd;
         create temp table _cov_bd as
-        select a.building_id, best.src, a.access_m + best.d network_m
-          from coverage_buildingaccess a
-          join coverage_networkedge e on e.id = a.edge_id
-          cross join lateral (
-            select c.src, c.d from (
-                select nu.src, nu.cost + a.fraction * e.length_m d from _cov_nd nu where nu.node = e.source
-              union all
-                select nv.src, nv.cost + (1 - a.fraction) * e.length_m from _cov_nd nv where nv.node = e.target
-              union all
-                select s.key, s.access_m + abs(s.fraction - a.fraction) * e.length_m
-                  from _cov_src s where s.edge_id = a.edge_id and s.connected
-            ) c order by c.d, c.src limit 1
-          ) best
-         where a.connected and ({where});
+        with homes as (
+            select a.building_id, a.edge_id, a.fraction, a.access_m, e.source, e.target, e.length_m
+              from coverage_buildingaccess a join coverage_networkedge e on e.id = a.edge_id
+             where a.connected and ({where})
+        ), options as (
+            select h.building_id, n.src, h.access_m + n.cost + h.fraction * h.length_m d
+              from homes h join _cov_nd n on n.node = h.source
+          union all
+            select h.building_id, n.src, h.access_m + n.cost + (1 - h.fraction) * h.length_m
+              from homes h join _cov_nd n on n.node = h.target
+          union all
+            select h.building_id, s.key, h.access_m + s.access_m + abs(s.fraction - h.fraction) * h.length_m
+              from homes h join _cov_src s on s.edge_id = h.edge_id and s.connected
+        )
+        select distinct on (building_id) building_id, src, d network_m
+          from options order by building_id, d, src;
         create index on _cov_bd (building_id);
         """,
         params or {},
@@ -144,21 +148,23 @@ def straight_for_buildings(cursor, *, where: str = "true", params: dict | None =
     """Nearest source as the crow flies (geography, metres) for buildings: `_cov_sd`.
 
     Uses the sources' own locations (facility points), not where they join the streets: the
-    baseline every network distance is compared with. Fills `_cov_sd(building_id, src, straight_m)`.
+    baseline every network distance is compared with. The nearest is found in UTM metres (an
+    index scan; the order differs from the ellipsoid's by under 0.05 %), its distance is
+    measured on the ellipsoid. Fills `_cov_sd(building_id, src, straight_m)`.
     """
     cursor.execute(
         f"""
         drop table if exists _cov_sp;
-        create temp table _cov_sp as select key, point::geography g from _cov_src;
+        create temp table _cov_sp as select key, point, st_transform(point, {UTM}) g from _cov_src;
         create index on _cov_sp using gist (g);
         analyze _cov_sp;
         drop table if exists _cov_sd;
         create temp table _cov_sd as
-        select a.building_id, nn.key src, nn.d straight_m
+        select a.building_id, nn.key src, st_distance(nn.point::geography, a.point::geography) straight_m
           from coverage_buildingaccess a
           cross join lateral (
-            select sp.key, st_distance(sp.g, a.point::geography) d
-              from _cov_sp sp order by sp.g <-> a.point::geography, sp.key limit 1
+            select sp.key, sp.point from _cov_sp sp
+             order by sp.g <-> st_transform(a.point, {UTM}) limit 1
           ) nn
          where {where};
         create index on _cov_sd (building_id);

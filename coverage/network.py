@@ -21,8 +21,11 @@ from coverage.models import BuildingAccess, FacilityAccess, HexCell, NetworkEdge
 UTM = 32636  # UTM zone 36N: metric, covers the city (DESIGN.md, "Geometry")
 # End points closer than this (degrees, ~1 cm) are the same junction.
 NODE_GRID = 1e-7
-# How many nearest edges a point tries before giving up (those across a barrier are skipped).
-SNAP_CANDIDATES = 8
+# Most homes have a street within this many metres: those are joined in one set-based pass.
+SNAP_RADIUS_M = 100.0
+# The others try their nearest few edges (those across a barrier are skipped), then more.
+SNAP_CANDIDATES = 4
+SNAP_CANDIDATES_RETRY = 32
 
 
 @dataclass
@@ -117,11 +120,32 @@ create index on _cov_barriers using gist (g);
 """
 
 # For every row of _cov_points(key, point): the nearest edge whose connecting line crosses no
-# barrier, the position along it and the walk to it. A point with no such edge within the
-# SNAP_CANDIDATES nearest, or farther than the longest allowed walk, is not connected.
-_SNAP_SQL = """
+# barrier, the position along it and the walk to it. First a set-based pass over the edges
+# within SNAP_RADIUS_M (one range probe per point, cheap), then a nearest-neighbour search for
+# the points it left without an edge. A point with no edge within reach, or farther than the
+# longest allowed walk, is not connected.
+_SNAP_NEAR_SQL = """
 drop table if exists _cov_snapped;
 create temp table _cov_snapped as
+with points as (select key, point, st_transform(point, %(utm)s) pu from _cov_points),
+pairs as (
+    select p.key, e.id edge_id, e.component, st_distance(e.geom_utm, p.pu) dist
+      from points p join coverage_networkedge e on st_dwithin(e.geom_utm, p.pu, %(radius)s)
+     where not exists (
+             select 1 from _cov_barriers b
+              where st_intersects(b.g, st_makeline(p.pu, st_closestpoint(e.geom_utm, p.pu))))
+), best as (select distinct on (key) key, edge_id, component from pairs order by key, dist, edge_id)
+select p.key, p.point, b.edge_id, x.fraction, x.access_m, b.component,
+       x.access_m <= %(max_access)s connected
+  from points p join best b on b.key = p.key join coverage_networkedge e on e.id = b.edge_id
+ cross join lateral (
+   select st_linelocatepoint(e.geom_utm, p.pu) fraction,
+          st_distance(p.point::geography, st_transform(st_closestpoint(e.geom_utm, p.pu), 4326)::geography) access_m
+ ) x;
+"""
+
+_SNAP_FAR_SQL = """
+insert into _cov_snapped
 select p.key, p.point, best.edge_id, best.fraction, best.access_m, best.component,
        coalesce(best.access_m <= %(max_access)s, false) connected
   from _cov_points p
@@ -139,16 +163,28 @@ select p.key, p.point, best.edge_id, best.fraction, best.access_m, best.componen
               where st_intersects(b.g, st_makeline(u.pu, st_closestpoint(c.geom_utm, u.pu))))
      order by st_distance(c.geom_utm, u.pu), c.id
      limit 1
-  ) best on true;
+  ) best on true
+ where not exists (select 1 from _cov_snapped s where s.key = p.key);
 """
 
 
 def _snap(cursor) -> None:
+    # JIT would compile these per-point queries for longer than they run (see results.lock).
+    cursor.execute("set local jit = off")
     cursor.execute(_BARRIERS_SQL, {"utm": UTM})
-    cursor.execute(
-        _SNAP_SQL,
-        {"utm": UTM, "max_access": settings.MISTO_COVERAGE_MAX_ACCESS_M, "candidates": SNAP_CANDIDATES},
-    )
+    params = {
+        "utm": UTM,
+        "max_access": settings.MISTO_COVERAGE_MAX_ACCESS_M,
+        "radius": SNAP_RADIUS_M,
+        "candidates": SNAP_CANDIDATES,
+    }
+    cursor.execute(_SNAP_NEAR_SQL, params)
+    cursor.execute("create index on _cov_snapped (key)")
+    cursor.execute(_SNAP_FAR_SQL, params)
+    # Points whose few nearest edges were all across a barrier: look further.
+    cursor.execute("delete from _cov_snapped where edge_id is null")
+    if cursor.rowcount:
+        cursor.execute(_SNAP_FAR_SQL, {**params, "candidates": SNAP_CANDIDATES_RETRY})
 
 
 def buildings_join(*, only_missing: bool = False) -> int:
@@ -166,17 +202,23 @@ def buildings_join(*, only_missing: bool = False) -> int:
             """
         )
         _snap(cursor)
+        _hexagons(cursor)
         cursor.execute(
             """
             insert into coverage_buildingaccess
-                   (building_id, point, edge_id, fraction, access_m, component, connected)
-            select key, point, edge_id, fraction, access_m, component, connected from _cov_snapped
+                   (building_id, point, edge_id, fraction, access_m, component, connected, hex_i, hex_j)
+            select s.key, s.point, s.edge_id, s.fraction, s.access_m, s.component, s.connected, x.i, x.j
+              from _cov_snapped s join _cov_in_hex x on x.key = s.key;
+            insert into coverage_hexcell (i, j, geometry)
+            select h.i, h.j, st_transform(h.geom, 4326)
+              from _cov_hex h join (select distinct i, j from _cov_in_hex) x on x.i = h.i and x.j = h.j
+            on conflict (i, j) do nothing;
+            drop table _cov_hex;
+            drop table _cov_in_hex;
             """
         )
-        joined = cursor.rowcount
-    if joined:
-        hex_cells_assign()
-    return joined
+        cursor.execute("select count(*) from _cov_snapped")
+        return cursor.fetchone()[0]
 
 
 def facilities_join(*, facility_ids: list[int] | None = None) -> int:
@@ -227,30 +269,41 @@ def points_snap(points: list[tuple[int, float, float]]) -> dict[int, dict]:
         }
 
 
-def hex_cells_assign() -> None:
-    """Put every joined building into a hexagon of the public map's grid (in UTM metres)."""
+def _hexagons(cursor) -> None:
+    """Which hexagon of the public map's grid (UTM metres, PostGIS's ST_HexagonGrid, anchored at
+    the projection's origin so a cell (i, j) is the same on every run) each point lies in.
+
+    A hexagon is the set of points nearest to its centre, and the centres are known
+    (x = 1.5·s·i, y = √3·s·j, odd columns half a row up), so each point only compares the two
+    columns around it: arithmetic, not 100,000 polygon tests. Fills `_cov_in_hex(key, i, j)`
+    and `_cov_hex(i, j, geom)`.
+    """
     size = float(settings.MISTO_COVERAGE_HEXAGON_M)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            drop table if exists _cov_hex;
-            create temp table _cov_hex as
-            select h.i, h.j, h.geom
-              from st_hexagongrid(%(size)s,
-                     (select st_setsrid(st_expand(st_extent(st_transform(point, %(utm)s))::geometry, %(size)s), %(utm)s)
-                        from coverage_buildingaccess)) h;
-            create index on _cov_hex using gist (geom);
-            update coverage_buildingaccess a set hex_i = h.i, hex_j = h.j
-              from _cov_hex h
-             where st_intersects(h.geom, st_transform(a.point, %(utm)s)) and a.hex_i is null;
-            insert into coverage_hexcell (i, j, geometry)
-            select distinct h.i, h.j, st_transform(h.geom, 4326)
-              from _cov_hex h join coverage_buildingaccess a on a.hex_i = h.i and a.hex_j = h.j
-            on conflict (i, j) do nothing;
-            drop table _cov_hex;
-            """,
-            {"size": size, "utm": UTM},
-        )
+    cursor.execute(
+        """
+        drop table if exists _cov_in_hex;
+        create temp table _cov_in_hex as
+        select p.key, best.i, best.j
+          from (select key, st_x(st_transform(point, %(utm)s)) x, st_y(st_transform(point, %(utm)s)) y
+                  from _cov_snapped) p
+          cross join lateral (
+            select c.i, c.j from (
+              select col.i, round((p.y - (col.i %% 2 <> 0)::int * %(h)s / 2) / %(h)s)::int j
+                from (values (floor(p.x / (1.5 * %(s)s))::int), (floor(p.x / (1.5 * %(s)s))::int + 1)) col(i)
+            ) c
+            order by (p.x - c.i * 1.5 * %(s)s) ^ 2
+                   + (p.y - (c.j * %(h)s + (c.i %% 2 <> 0)::int * %(h)s / 2)) ^ 2
+            limit 1
+          ) best;
+        drop table if exists _cov_hex;
+        create temp table _cov_hex as
+        select h.i, h.j, h.geom
+          from st_hexagongrid(%(s)s,
+                 (select st_setsrid(st_expand(st_extent(st_transform(point, %(utm)s))::geometry, %(s)s), %(utm)s)
+                    from _cov_snapped)) h;
+        """,
+        {"s": size, "h": size * 3**0.5, "utm": UTM},
+    )
 
 
 def access_counts() -> dict[str, int]:

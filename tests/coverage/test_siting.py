@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from coverage.models import CoverageRun
 from coverage.services import CoverageError, coverage_recompute
 from coverage.siting import facility_what_if, sites_suggest
 
 HOUSEHOLD = 2.3
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the portal speaks Ukrainian by default)."""
+    with translation.override("en"):
+        yield
 
 
 def line_city(city):
