@@ -251,7 +251,29 @@
     });
   }
 
+  /* -- staff: follow a recompute until it is done ----------------------------------------------- */
+  function followRun() {
+    var box = document.getElementById("coverage-run");
+    var url = box && box.getAttribute("data-run-url");
+    if (!url) return;
+    var status = document.getElementById("run-status");
+    var bar = document.getElementById("run-progress");
+    function poll() {
+      json(url).then(function (run) {
+        if (bar) { bar.hidden = false; bar.value = run.percent; bar.textContent = run.percent + "%"; }
+        if (run.status === "done" || run.status === "failed") {
+          window.location.reload();
+          return;
+        }
+        if (status && run.status === "running") status.textContent = run.status_label + " · " + run.percent + "%";
+        setTimeout(poll, 2000);
+      }).catch(function () { setTimeout(poll, 5000); });
+    }
+    poll();
+  }
+
   loadBasemap();
+  followRun();
   wireTypeSwitch();
   wireWhatIf();
   drawResult();

@@ -4,8 +4,10 @@ tables; staff see homes, suggested sites and what-if (screenshots in test-artifa
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
+from django.db import connections
 
 from coverage.models import CoverageHexagon, ServiceType
 
@@ -21,6 +23,22 @@ def coverage_ready(computed_demo, db, django_db_blocker):
             t.slug: (t.name_uk, CoverageHexagon.objects.filter(service_type=t).count())
             for t in ServiceType.objects.all()
         }
+
+
+def committed(fn):
+    """Run `fn` on a connection of its own (autocommit), so the live server sees what it wrote."""
+    result = []
+
+    def work():
+        try:
+            result.append(fn())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    return result[0]
 
 
 def wait_loaded(page, slug):
@@ -132,3 +150,27 @@ def test_staff_see_homes_suggested_sites_and_what_if(page, portal_url, artifacts
     assert "Частка охоплених" in page.locator("#what-if-result").inner_text()
     assert page.js_errors == []
     page.screenshot(path=str(artifacts / "coverage-what-if.png"))
+
+
+def test_a_recompute_shows_its_progress_and_the_page_updates_when_it_is_done(
+    page, portal_url, artifacts, coverage_ready, django_db_blocker
+):
+    from coverage.models import CoverageRun
+    from coverage.services import coverage_run_execute
+
+    # The live server reads committed data: the run is queued and executed from another thread,
+    # whose connection is outside this test's transaction.
+    with django_db_blocker.unblock():
+        run = committed(lambda: CoverageRun.objects.create(kind=CoverageRun.Kind.FULL, steps_total=9))
+    log_in(page, portal_url, "gisadmin")
+    page.goto(portal_url + "/coverage/staff/?type=school")
+    assert page.locator("#run-status").inner_text() == "Очікує фонового обробника…"
+    assert page.locator("#run-progress").is_visible()
+    assert page.get_by_role("button", name="Перерахувати все").is_disabled()
+    page.screenshot(path=str(artifacts / "coverage-staff-queued.png"))
+    with django_db_blocker.unblock():
+        assert committed(lambda: coverage_run_execute(run_id=run.pk)).status == CoverageRun.Status.DONE
+    page.wait_for_function(
+        "document.getElementById('run-status').textContent.includes('Останній')", timeout=20000
+    )
+    assert page.get_by_role("button", name="Перерахувати все").is_enabled()
