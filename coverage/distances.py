@@ -174,7 +174,7 @@ def straight_for_buildings(cursor, *, where: str = "true", params: dict | None =
 
 
 TEMP_TABLES = ("_cov_src", "_cov_src_n", "_cov_dd", "_cov_nd", "_cov_bd", "_cov_sp", "_cov_sd", "_cov_affected",
-               "_cov_points", "_cov_snapped", "_cov_barriers", "_cov_unc", "_cov_cand", "_cov_cdd", "_cov_pairs")  # fmt: skip
+               "_cov_points", "_cov_snapped", "_cov_barriers", "_cov_unc", "_cov_cand", "_cov_cdd", "_cov_pairs", "_cov_reached")  # fmt: skip
 
 
 def temp_tables_drop(cursor) -> None:

@@ -202,11 +202,17 @@ def _apply_added(cursor, service_type, category_ids, added: set[int]) -> int:
     longest, unreachable = cursor.fetchone()
     bound = distances.UNBOUNDED if unreachable or longest is None else float(longest) + 1.0
     distances.nearest_nodes(cursor, bound=bound)
-    distances.nearest_for_buildings(
-        cursor,
-        where="""exists (select 1 from _cov_nd n where n.node = e.source or n.node = e.target)
-                 or a.edge_id in (select edge_id from _cov_src)""",
+    # Only homes on the edges the bounded search reached can gain.
+    cursor.execute(
+        """
+        drop table if exists _cov_reached;
+        create temp table _cov_reached as
+              select e.id from coverage_networkedge e join _cov_nd n on n.node = e.source
+        union select e.id from coverage_networkedge e join _cov_nd n on n.node = e.target
+        union select edge_id from _cov_src;
+        """
     )
+    distances.nearest_for_buildings(cursor, where="a.edge_id in (select id from _cov_reached)")
     cursor.execute(
         """
         update coverage_buildingcoverage r
