@@ -40,11 +40,22 @@ KEEP_REGISTRY = (
     "housing_registry.add_contractor",
     "housing_registry.change_contractor",
 )
+# Service coverage analysis (coverage/permissions.py says what each permission opens).
+ANALYSE_COVERAGE = (
+    "coverage.analyse_coverage",
+    "coverage.view_buildingcoverage",
+    "coverage.view_servicetype",
+)
+RESIDENT_COUNTS = (
+    "coverage.view_residentcount",
+    "coverage.add_residentcount",
+    "coverage.change_residentcount",
+)
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
     "front_office": Role("Front office", _("Front office (registrar)"), True, VIEW_SERVICES),
-    "service_head": Role("Service heads", _("Service head"), True, VIEW_SERVICES),
+    "service_head": Role("Service heads", _("Service head"), True, (*VIEW_SERVICES, *ANALYSE_COVERAGE)),
     "process_owner": Role("Process owners", _("Process owner (executor)"), True, VIEW_SERVICES),
     "approver": Role("Approvers", _("Approver"), True, VIEW_SERVICES),
     "dispatcher": Role(
@@ -58,6 +69,7 @@ ROLES: dict[str, Role] = {
             "housing_registry.change_workrecord",
             "housing_registry.add_workattachment",
             *VIEW_CITY,
+            *RESIDENT_COUNTS,
         ),
     ),
     "layer_editor": Role(
@@ -87,6 +99,13 @@ ROLES: dict[str, Role] = {
             "housing_registry.change_responsibleorganisation",
             *VIEW_SERVICES,
             "citizen_requests.change_servicearea",
+            *ANALYSE_COVERAGE,
+            "coverage.run_coverage",
+            "coverage.add_servicetype",
+            "coverage.change_servicetype",
+            "coverage.delete_servicetype",
+            *RESIDENT_COUNTS,
+            "coverage.delete_residentcount",
         ),
     ),
 }

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "housing_registry",
     "citizen_requests",
     "gis_layers",
+    "coverage",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,15 @@ MISTO_DEMO_PASSWORD = env.str("MISTO_DEMO_PASSWORD", default="misto-demo")
 # documents and work attachments are stored under MEDIA_ROOT and served to registry staff only.
 MISTO_PDF_FONT_DIR = Path(env.str("MISTO_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
 MISTO_REGISTRY_UPLOAD_MAX_MB = env.int("MISTO_REGISTRY_UPLOAD_MAX_MB", default=20)
+
+# Service coverage (coverage/): residents per apartment where no resident count is known, the
+# longest walk from a building or facility to a street before it counts as not connected, the
+# edge of the public map's hexagons and the spacing of the grid of candidate sites (metres).
+MISTO_COVERAGE_HOUSEHOLD_SIZE = env.float("MISTO_COVERAGE_HOUSEHOLD_SIZE", default=2.3)
+MISTO_COVERAGE_MAX_ACCESS_M = env.float("MISTO_COVERAGE_MAX_ACCESS_M", default=300.0)
+MISTO_COVERAGE_HEXAGON_M = env.float("MISTO_COVERAGE_HEXAGON_M", default=150.0)
+MISTO_COVERAGE_GRID_M = env.float("MISTO_COVERAGE_GRID_M", default=200.0)
+MISTO_COVERAGE_MAX_CANDIDATES = env.int("MISTO_COVERAGE_MAX_CANDIDATES", default=1500)
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True

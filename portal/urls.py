@@ -19,4 +19,5 @@ urlpatterns = [
     path("tiles/", include("gis_layers.urls")),
     path("registry/", include("housing_registry.urls")),
     path("admin/", admin.site.urls),
+    path("", include("coverage.urls")),
 ]

@@ -6,6 +6,7 @@ if [ "${MISTO_MIGRATE:-0}" = "1" ]; then
   python manage.py migrate --no-input
   if [ "${MISTO_LOAD_DEMO:-0}" = "1" ]; then
     python manage.py load_demo_city --no-accounts
+    python manage.py coverage_recompute
   fi
 fi
 exec "$@"

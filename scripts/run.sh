@@ -11,6 +11,8 @@ say "applying migrations"
 .venv/bin/python manage.py migrate --no-input -v 0
 say "loading the demo city (data/shapefiles/)"
 .venv/bin/python manage.py load_demo_city
+say "computing service coverage (walking distances along the streets)"
+.venv/bin/python manage.py coverage_recompute
 .venv/bin/python manage.py demo_accounts
 say "serving http://$HOST:$PORT/  (Ctrl+C stops)"
 exec .venv/bin/python manage.py runserver --noreload "$HOST:$PORT"

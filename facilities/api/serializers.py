@@ -44,6 +44,19 @@ class CategoryTreeSerializer(serializers.ModelSerializer):
         ]
 
 
+class FacilityMapSerializer(GeoFeatureModelSerializer):
+    """A facility as a marker and its popup need it (used where a few hundred are listed)."""
+
+    location = GeometryField(precision=6)
+    name = serializers.CharField(read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Facility
+        geo_field = "location"
+        fields = ("id", "name", "category", "address", "phones", "opening_hours")
+
+
 class FacilityListFeatureSerializer(GeoFeatureModelSerializer):
     """The shape of one feature of /api/v1/facilities/ (built by PostgreSQL; see views)."""
 

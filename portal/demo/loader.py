@@ -275,12 +275,21 @@ def load_demo_city(
         registry.sheet_history_sync()
         report.counts["contractors"] = registry.load_contractors(tables["contractors"])
         report.counts["work records"] = registry.load_works(tables["work_records"])
+        report.counts["coverage types"] = _load_coverage_types()
         if with_accounts:
             report.accounts_created, _ = demo_accounts_ensure()
             registry.demo_memberships_ensure()
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
+
+
+def _load_coverage_types() -> Counts:
+    """The service types of the coverage analysis (coverage/demo.py); staff edits are kept."""
+    from coverage.demo import DEMO_SERVICE_TYPES, service_types_ensure_demo
+
+    created = service_types_ensure_demo()
+    return Counts(created=created, unchanged=len(DEMO_SERVICE_TYPES) - created)
 
 
 def _load_boundary(frame) -> Counts:

@@ -1,0 +1,137 @@
+"""The coverage API: public aggregates for everyone, per-building GeoJSON for analysts (QGIS)."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coverage import selectors
+from coverage.api.serializers import HexagonSerializer, ServiceTypeSerializer, SummarySerializer
+from coverage.models import CoverageRun
+from coverage.permissions import REFUSALS, can
+from coverage.services import CoverageError, service_type_get
+from facilities.api.serializers import FacilityMapSerializer
+
+
+class CanAnalyse(BasePermission):
+    message = str(REFUSALS["analyse"])
+
+    def has_permission(self, request, view):
+        return can(request.user, "analyse")
+
+
+def _service_type(request, slug):
+    """Public callers see public types; an unknown slug is a 404 with the known ones named."""
+    try:
+        return service_type_get(slug=slug, public_only=not can(request.user, "analyse"))
+    except CoverageError as exc:
+        raise NotFound(exc.message) from exc
+
+
+class ServiceTypeList(APIView):
+    """Every public service type with its city figures."""
+
+    def get(self, request):
+        payload = []
+        for service_type in selectors.service_types_for(public_only=True).prefetch_related("categories"):
+            summary = selectors.city_summary(service_type)
+            payload.append(
+                {
+                    **ServiceTypeSerializer(service_type).data,
+                    "city": SummarySerializer(summary).data if summary else None,
+                }
+            )
+        return Response(payload)
+
+
+class ServiceTypeDetail(APIView):
+    """City and district figures of one service type (aggregates only)."""
+
+    def get(self, request, slug):
+        service_type = _service_type(request, slug)
+        summary = selectors.city_summary(service_type)
+        return Response(
+            {
+                **ServiceTypeSerializer(service_type).data,
+                "facilities": selectors.facility_count(service_type),
+                "city": SummarySerializer(summary).data if summary else None,
+                "districts": [
+                    {
+                        "district": row.district.name,
+                        "district_id": row.district.pk,
+                        **SummarySerializer(row.summary).data,
+                    }
+                    for row in selectors.district_summaries(service_type)
+                ],
+                "legend": [vars(row) for row in selectors.legend(service_type, summary)],
+            }
+        )
+
+
+@method_decorator(gzip_page, name="dispatch")
+class HexagonList(APIView):
+    """GeoJSON hexagons coloured by walking distance class: what the public map draws."""
+
+    def get(self, request, slug):
+        service_type = _service_type(request, slug)
+        data = HexagonSerializer(selectors.hexagons(service_type), many=True).data
+        return Response(data, content_type="application/geo+json")
+
+
+@method_decorator(gzip_page, name="dispatch")
+class FacilityList(APIView):
+    """GeoJSON of the public facilities of a service type."""
+
+    def get(self, request, slug):
+        service_type = _service_type(request, slug)
+        queryset = selectors.facilities_of_type_public(service_type).only(
+            "id", "name_uk", "name_en", "category__slug", "address", "phones", "opening_hours", "location"
+        )
+        return Response(FacilityMapSerializer(queryset, many=True).data, content_type="application/geo+json")
+
+
+@method_decorator(gzip_page, name="dispatch")
+class BuildingList(APIView):
+    """Per-building results as GeoJSON (analysts only): nearest facility, metres, minutes."""
+
+    permission_classes = [CanAnalyse]
+
+    def get(self, request, slug):
+        service_type = _service_type(request, slug)
+        return HttpResponse(selectors.buildings_geojson(service_type), content_type="application/geo+json")
+
+
+class CanSeeRuns(BasePermission):
+    message = str(REFUSALS["analyse"])
+
+    def has_permission(self, request, view):
+        return can(request.user, "analyse") or can(request.user, "run")
+
+
+class RunDetail(APIView):
+    """Progress of a recompute, polled by the staff page."""
+
+    permission_classes = [CanSeeRuns]
+
+    def get(self, request, pk):
+        run = get_object_or_404(CoverageRun, pk=pk)
+        return Response(
+            {
+                "id": run.pk,
+                "kind": run.kind,
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "percent": run.percent,
+                "steps_done": run.steps_done,
+                "steps_total": run.steps_total,
+                "step": run.step,
+                "warnings": selectors.warning_texts(run.warnings),
+                "error": bool(run.error),
+                "created_at": run.created_at,
+                "finished_at": run.finished_at,
+            }
+        )
