@@ -25,7 +25,7 @@ from coverage.models import (
     ServiceType,
 )
 from facilities.models import Category, Facility
-from housing_registry.models import Building
+from housing_registry.models import Building, WorkRecord
 
 # A local metric frame for hand-built networks: metres east (x) and north (y) of this point,
 # through UTM zone 36N (EPSG:32636).
@@ -176,6 +176,7 @@ def empty_city(db):
     coverage_reset()
     ResidentCount.objects.all().delete()
     Facility.objects.all().delete()
+    WorkRecord.objects.all().delete()  # the works log protects its buildings
     Building.objects.all().delete()
     StreetSegment.objects.all().delete()
     Barrier.objects.all().delete()

@@ -94,7 +94,8 @@ def test_unknown_service_type_gets_a_message(client):
     assert response.status_code == 404
     assert "Немає типу послуг «nope». Відомі типи:" in response.content.decode()
     api = client.get("/api/v1/coverage/service-types/nope/")
-    assert api.status_code == 404 and "nope" in api.json()["detail"] and "school" in api.json()["detail"]
+    message = api.json()["error"]["message"]
+    assert api.status_code == 404 and "nope" in message and "school" in message
 
 
 def test_a_type_with_no_facilities_says_so_on_the_page(client):
