@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/", views.account, name="account"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("citizen_requests.urls")),
 ]
