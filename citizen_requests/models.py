@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from citizen_requests.storage import request_file_storage
 from portal.models import BilingualNameModel, SourcedModel
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1f77b4."))
@@ -396,13 +397,6 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"{timezone.now():%Y/%m}/{filename}"
 
 
-def _private_storage():
-    """Request files live outside MEDIA_URL: they are served only through a permission check."""
-    from django.core.files.storage import storages
-
-    return storages["request_files"]
-
-
 class Attachment(models.Model):
     """A photo (re-encoded, metadata stripped) or a PDF document of a request.
 
@@ -416,7 +410,9 @@ class Attachment(models.Model):
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=_attachment_path, storage=_private_storage, max_length=255)
+    file = models.FileField(
+        _("file"), upload_to=_attachment_path, storage=request_file_storage, max_length=255
+    )
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size, bytes"))
     width = models.PositiveIntegerField(null=True, blank=True)
@@ -465,6 +461,14 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["request", "created_at"], name="event_request_time")]
+
+    @property
+    def to_status_label(self) -> str:
+        return (
+            Request.Status(self.to_status).label
+            if self.to_status in Request.Status.values
+            else self.to_status
+        )
 
 
 class Subscription(models.Model):

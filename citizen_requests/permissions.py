@@ -18,8 +18,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from citizen_requests.models import Request, Service
+from portal.roles import ROLES
 
-FRONT_OFFICE_GROUP = "Front office"
+FRONT_OFFICE_GROUP = ROLES["front_office"].group
 
 
 def _user_ok(user) -> bool:

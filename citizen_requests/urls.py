@@ -14,7 +14,7 @@ FMT = r"(?:\.(?P<fmt>xml|json))?"
 
 urlpatterns = [
     path("requests/", pages.request_list, name="list"),
-    path("requests/map/", pages.request_map, name="map"),
+    path("requests/map/", pages.request_map, name="on-map"),
     path("requests/new/", intake.request_new, name="new"),
     path("requests/new/sent/", intake.request_sent, name="sent"),
     path("requests/new/addresses/", intake.addresses, name="addresses"),

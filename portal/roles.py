@@ -23,13 +23,33 @@ class Role:
 VIEW_DIRECTORY = ("facilities.view_category", "facilities.view_facility")
 VIEW_CITY = ("city.view_district", "city.view_street", "city.view_streetsegment")
 VIEW_SERVICES = ("citizen_requests.view_service", "citizen_requests.view_servicearea")
+# Requests in the admin: read-only, scoped by citizen_requests.permissions like everywhere else.
+VIEW_REQUESTS = (
+    "citizen_requests.view_request",
+    "citizen_requests.view_category",
+    "citizen_requests.view_categorygroup",
+    "citizen_requests.view_routingrule",
+    "citizen_requests.view_servicemembership",
+)
+# The front office keeps the routing table and the categories.
+MANAGE_ROUTING = (
+    "citizen_requests.add_routingrule",
+    "citizen_requests.change_routingrule",
+    "citizen_requests.delete_routingrule",
+    "citizen_requests.change_category",
+    "citizen_requests.view_notification",
+)
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
-    "front_office": Role("Front office", _("Front office (registrar)"), True, VIEW_SERVICES),
-    "service_head": Role("Service heads", _("Service head"), True, VIEW_SERVICES),
-    "process_owner": Role("Process owners", _("Process owner (executor)"), True, VIEW_SERVICES),
-    "approver": Role("Approvers", _("Approver"), True, VIEW_SERVICES),
+    "front_office": Role(
+        "Front office", _("Front office (registrar)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS, *MANAGE_ROUTING)
+    ),
+    "service_head": Role("Service heads", _("Service head"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)),
+    "process_owner": Role(
+        "Process owners", _("Process owner (executor)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)
+    ),
+    "approver": Role("Approvers", _("Approver"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)),
     "dispatcher": Role(
         "Utility dispatchers",
         _("Utility dispatcher"),
@@ -60,6 +80,10 @@ ROLES: dict[str, Role] = {
             "housing_registry.view_building",
             *VIEW_SERVICES,
             "citizen_requests.change_servicearea",
+            # City IT registers the Open311 apps and issues their api keys.
+            "citizen_requests.view_apiclient",
+            "citizen_requests.add_apiclient",
+            "citizen_requests.change_apiclient",
         ),
     ),
 }

@@ -164,10 +164,9 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # Citizen requests (citizen_requests/): intake limits, e-mail links, Open311.
 # Attachments are kept outside MEDIA_URL and served only through the request's visibility check.
-STORAGES["request_files"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": MEDIA_ROOT / "private" / "requests", "base_url": "/not-served/"},
-}
+MISTO_REQUEST_FILES_ROOT = Path(
+    env.str("MISTO_REQUEST_FILES_ROOT", default=str(MEDIA_ROOT / "private" / "requests"))
+)
 MISTO_SITE_URL = env.str("MISTO_SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
 MISTO_REQUEST_MAX_FILES = 5
 MISTO_REQUEST_MAX_FILE_BYTES = env.int("MISTO_REQUEST_MAX_FILE_BYTES", default=10 * 1024 * 1024)

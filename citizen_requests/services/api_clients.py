@@ -16,13 +16,19 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def api_key_new() -> tuple[str, str, str]:
+    """A fresh api_key with its prefix (to find the app) and hash (to check the key)."""
+    key = f"{secrets.token_hex(4)}.{secrets.token_urlsafe(24)}"
+    return key, key.split(".", 1)[0], _hash(key)
+
+
 def api_client_issue(
     *, name: str, contact_email: str = "", requests_per_minute: int = 30, key: str | None = None
 ) -> tuple[ApiClient, str]:
     """Register an app and return it with its new api_key (`<prefix>.<secret>`), which is
     shown once: only its hash is kept. `key` lets a script choose it (the benchmark does)."""
     if key is None:
-        key = f"{secrets.token_hex(4)}.{secrets.token_urlsafe(24)}"
+        key = api_key_new()[0]
     prefix = key.split(".", 1)[0][:12]
     client = ApiClient.objects.create(
         name=name,
@@ -36,8 +42,7 @@ def api_client_issue(
 
 def api_client_rekey(*, client: ApiClient) -> str:
     """A new api_key for the app (the old one stops working)."""
-    key = f"{secrets.token_hex(4)}.{secrets.token_urlsafe(24)}"
-    client.key_prefix, client.key_hash = key.split(".", 1)[0], _hash(key)
+    key, client.key_prefix, client.key_hash = api_key_new()
     client.save(update_fields=["key_prefix", "key_hash"])
     return key
 

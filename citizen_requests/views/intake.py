@@ -77,7 +77,9 @@ def _form_context(request, form: RequestForm, **extra) -> dict:
                     "label": attrs.localized(a, "description"),
                     "hint": attrs.localized(a, "datatype_description"),
                     "values": [(str(v["key"]), attrs.value_name(v)) for v in a.get("values", [])],
-                    "posted": request.POST.getlist(f"attr_{a['code']}") if request.method == "POST" else [],
+                    "posted": request.POST.getlist(f"attr_{c.slug}__{a['code']}")
+                    if request.method == "POST"
+                    else [],
                 }
                 for a in sorted(c.attributes, key=lambda a: a.get("order", 0))
             ],
@@ -116,13 +118,16 @@ def _form_context(request, form: RequestForm, **extra) -> dict:
                 "no_suggestions": _("No such address in the city. Pick the place on the map."),
             },
             authenticated=request.user.is_authenticated,
+            max_files=settings.MISTO_REQUEST_MAX_FILES,
         ),
         **extra,
     }
 
 
-def _attributes_posted(post) -> dict[str, list[str]]:
-    return {key[5:]: post.getlist(key) for key in post if key.startswith("attr_")}
+def _attributes_posted(post, category) -> dict[str, list[str]]:
+    """The answers to the chosen category's questions (fields attr_<category>__<code>)."""
+    prefix = f"attr_{category.slug}__"
+    return {key[len(prefix) :]: post.getlist(key) for key in post if key.startswith(prefix)}
 
 
 def request_new(request):
@@ -154,7 +159,7 @@ def request_new(request):
                 applicant=user,
                 contact=Contact(data.get("name", ""), data.get("email", ""), data.get("phone", "")),
                 files=uploads,
-                attributes=_attributes_posted(request.POST),
+                attributes=_attributes_posted(request.POST, data["category"]),
                 email_verified=bool(data.get("email"))
                 and data["email"].lower() in session.verified_emails(request),
                 language=(get_language() or "uk")[:2],
