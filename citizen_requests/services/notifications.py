@@ -116,7 +116,7 @@ def notification_deliver(*, notification_id: int) -> str:
     failure = None
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("request__category", "request__service", "event")
             .filter(pk=notification_id, state=Notification.State.PENDING)
             .first()

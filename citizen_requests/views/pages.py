@@ -150,7 +150,9 @@ def request_file(request, number: str, pk: int):
     if found is None:
         raise not_found()
     personal = permissions.can_see_personal_data(request.user, found, grants)
-    attachment = next((a for a in request_attachments_visible(found, personal=personal) if a.pk == pk), None)
+    attachment = next(
+        (a for a in request_attachments_visible(found, personal=personal) if a.pk == int(pk)), None
+    )
     if attachment is None:
         raise not_found()
     response = FileResponse(
