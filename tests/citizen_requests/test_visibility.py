@@ -34,7 +34,7 @@ def case(city):
         files=[Upload("p.jpg", jpeg_bytes())],
     )  # fmt: skip
     assert confidential.service.source_id == "svc-zhytloservis-2"
-    neighbour = User.objects.create_user("neighbour", "neighbour@example.test", "x")
+    User.objects.create_user("neighbour", "neighbour@example.test", "x")
     other_head = User.objects.create_user("otherhead", "otherhead@example.test", "x", is_staff=True)
     other_head.groups.add(Group.objects.get(name="Service heads"))
     ServiceMembership.objects.create(service=Service.objects.get(source_id="svc-vodokanal"), user=other_head,
