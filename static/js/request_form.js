@@ -158,11 +158,17 @@
 
   function showQuestions() {
     var category = selectedCategory();
+    var checked = form.querySelector('input[name="category"]:checked');
+    var group = checked ? checked.closest("details") : null;
+    var anchor = group;
     document.querySelectorAll(".questions").forEach(function (box) {
       var mine = box.dataset.category === category;
       box.hidden = !mine;
       box.querySelectorAll("input, textarea, select").forEach(function (input) { input.disabled = !mine; });
+      // The chosen category's questions and the similar requests follow its group, not the last group.
+      if (mine && group) { group.after(box); anchor = box; }
     });
+    if (anchor) anchor.after(nearbyBox);
   }
 
   function csrfToken() {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 
+import pytest
 from django.contrib.auth.models import User
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
@@ -121,3 +122,12 @@ def pdf_bytes(*, javascript: bool = False) -> bytes:
         b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
         b"trailer << /Root 1 0 R >>\n%%EOF\n"
     )
+
+
+def ensure_test_database() -> None:
+    """pytest-django creates the test database only when a collected test asks for `db`; a test
+    that commits for real must never run against a real database."""
+    from django.db import connection
+
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        pytest.fail("this test commits to the database: run it with the suite (or any test that uses `db`)")

@@ -11,7 +11,7 @@ from django.db import connections
 from django.utils import timezone
 
 from citizen_requests.models import Notification, RegistrationCounter, Request
-from tests.citizen_requests.builders import file_request
+from tests.citizen_requests.builders import ensure_test_database, file_request
 
 THREADS = 8
 EACH = 4
@@ -20,6 +20,7 @@ EACH = 4
 @pytest.fixture
 def committed(demo_city, django_db_blocker):
     """Real commits on the test database, undone afterwards (the demo city stays as loaded)."""
+    ensure_test_database()
     with django_db_blocker.unblock():
         year = timezone.localdate().year
         counter = RegistrationCounter.objects.filter(year=year).values_list("last_number", flat=True).first()
@@ -66,3 +67,10 @@ def test_concurrent_filings_get_unique_consecutive_numbers(committed, django_db_
     assert stored == sorted(numbers)
     sequence = sorted(int(n.split("-")[1]) for n in numbers)
     assert sequence == list(range(sequence[0], sequence[0] + THREADS * EACH)), "numbers have gaps"
+
+
+def test_numbers_follow_the_year_and_six_digits(city):
+    first, second = file_request(), file_request()
+    year = str(timezone.localdate().year)
+    assert first.number.startswith(f"{year}-") and len(first.number) == len(year) + 7
+    assert int(second.number[-6:]) == int(first.number[-6:]) + 1
