@@ -35,7 +35,7 @@ where r.status <> 'unconfirmed' and r.visibility = 'public' {where}
 order by r.id desc limit 21
 """
 
-OPEN = "('submitted','triage','assigned','in_progress','info_requested','in_approval')"
+OPEN = "('submitted','triage','assigned','in_progress','info_requested','in_approval','approved')"
 
 OPEN311_SQL = f"""
 select r.id, r.number, r.status, r.status_notes, r.text_public, r.submitted_at, r.updated_at, r.deadline,

@@ -193,7 +193,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.GISModelAdmin):
+class RequestAdmin(admin.ModelAdmin):
     """Read-only: requests change through the workflow's service functions, never by editing."""
 
     list_display = ("number", "category", "status", "visibility", "service", "submitted_at", "deadline")

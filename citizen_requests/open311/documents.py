@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citizen_requests.attributes import CONFIDENTIAL_ATTRIBUTE, localized, value_name
-from citizen_requests.models import Attachment, Category, Request
+from citizen_requests.models import Category, Request
 from citizen_requests.selectors.requests import CLOSED_STATUSES
 from citizen_requests.services.notifications import absolute_url
 
@@ -79,57 +80,70 @@ def service_definition(category: Category) -> dict:
     return {"service_code": category.slug, "attributes": attributes}
 
 
-def service_notice(request: Request) -> str:
-    if request.service is None:
-        return ""
-    if request.deadline:
-        return _("The request is with %(service)s; an answer is due by %(date)s.") % {
-            "service": request.service.name,
-            "date": request.deadline.strftime("%d.%m.%Y"),
-        }
-    return _("The request is with %(service)s.") % {"service": request.service.name}
-
-
-def expected(request: Request) -> str | None:
-    if request.deadline is None or request.status in CLOSED_STATUSES:
+def _notice(service: str | None, deadline: dt.date | None) -> str | None:
+    if not service:
         return None
-    return w3c(dt.datetime.combine(request.deadline, OFFICE_CLOSES, timezone.get_current_timezone()))
+    if deadline:
+        return _("The request is with %(service)s; an answer is due by %(date)s.") % {
+            "service": service,
+            "date": deadline.strftime("%d.%m.%Y"),
+        }
+    return _("The request is with %(service)s.") % {"service": service}
 
 
-def media_url(request: Request) -> str | None:
-    photos = [a for a in request.attachments.all() if a.kind == Attachment.Kind.PHOTO]
-    if photos and request.is_public:
-        return absolute_url(reverse("citizen_requests:file", args=[request.number, photos[0].pk]))
-    return request.media_url or None
+def service_notice(request: Request) -> str | None:
+    return _notice(request.service.name if request.service else None, request.deadline)
 
 
-def service_request(request: Request, *, owner: bool = False) -> dict:
-    """One request. `owner`: the app that filed it, which also gets the original text."""
-    closed = request.status in CLOSED_STATUSES
-    return {
-        "service_request_id": request.number,
-        "status": "closed" if closed else "open",
-        "status_notes": request.status_notes or request.get_status_display(),
-        "service_name": request.category.name,
-        "service_code": request.category.slug,
-        "description": request.text if owner else request.text_public,
-        "agency_responsible": request.service.name if request.service else None,
-        "service_notice": service_notice(request) or None,
-        "requested_datetime": w3c(request.submitted_at),
-        "updated_datetime": w3c(request.closed_at if closed and request.closed_at else request.updated_at),
-        "expected_datetime": expected(request),
-        "address": ", ".join(p for p in (request.address, _("Horishni Plavni")) if p),
-        "address_id": None,
-        "zipcode": None,
-        "lat": round(request.location.y, 7),
-        "long": round(request.location.x, 7),
-        "media_url": media_url(request),
-    }
+def _expected(status: str, deadline: dt.date | None) -> str | None:
+    if deadline is None or status in CLOSED_STATUSES:
+        return None
+    return w3c(dt.datetime.combine(deadline, OFFICE_CLOSES, timezone.get_current_timezone()))
+
+
+def service_requests(rows, *, owner_id: int | None = None) -> list[dict]:
+    """Requests as the spec lists them, from selectors.open311_rows(). The app that filed a
+    request (`owner_id`) also gets its original text."""
+    english = (get_language() or "uk").startswith("en")
+    statuses = {value: str(label) for value, label in Request.Status.choices}
+    city = _("Horishni Plavni")
+    file_url = absolute_url(reverse("citizen_requests:file", args=["0000-000000", 0])).replace(
+        "/0000-000000/files/0/", "/{}/files/{}/"
+    )
+    out = []
+    for r in rows:
+        closed = r["status"] in CLOSED_STATUSES
+        service = (r["service__name_en"] if english else "") or r["service__name_uk"]
+        media = r["media_url"] or None
+        if r["photo_id"] and r["visibility"] == Request.Visibility.PUBLIC:
+            media = file_url.format(r["number"], r["photo_id"])
+        out.append(
+            {
+                "service_request_id": r["number"],
+                "status": "closed" if closed else "open",
+                "status_notes": r["status_notes"] or statuses.get(r["status"], r["status"]),
+                "service_name": (r["category__name_en"] if english else "") or r["category__name_uk"],
+                "service_code": r["category__slug"],
+                "description": r["text"] if owner_id and r["api_client_id"] == owner_id else r["text_public"],
+                "agency_responsible": service,
+                "service_notice": _notice(service, r["deadline"]),
+                "requested_datetime": w3c(r["submitted_at"]),
+                "updated_datetime": w3c(r["closed_at"] if closed and r["closed_at"] else r["updated_at"]),
+                "expected_datetime": _expected(r["status"], r["deadline"]),
+                "address": ", ".join(p for p in (r["address"], city) if p),
+                "address_id": None,
+                "zipcode": None,
+                "lat": round(r["lat"], 7),
+                "long": round(r["lon"], 7),
+                "media_url": media,
+            }
+        )
+    return out
 
 
 def created(request: Request) -> dict:
     return {
         "service_request_id": request.number,
-        "service_notice": service_notice(request) or None,
+        "service_notice": service_notice(request),
         "account_id": request.external_account_id or None,
     }

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -18,13 +17,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from citizen_requests.exceptions import RequestRefused
-from citizen_requests.models import Attachment, Request
+from citizen_requests.models import Request
 from citizen_requests.open311 import documents
 from citizen_requests.open311.formats import errors, respond
 from citizen_requests.selectors.requests import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
     categories_active,
+    open311_rows,
     requests_for_open311,
 )
 from citizen_requests.services.api_clients import api_client_authenticate, api_client_throttle
@@ -203,12 +203,6 @@ def _client_of(request):
     return api_client_authenticate(key) if key else None
 
 
-def _with_media(queryset):
-    return queryset.select_related("category__group", "service").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.only("id", "request_id", "kind", "order"))
-    )
-
-
 def _search(request, fmt):
     """GET Service Requests: service_request_id (overrides the rest), service_code, start_date,
     end_date (at most 90 days; the last 90 by default), status; newest first, at most 1000
@@ -217,9 +211,9 @@ def _search(request, fmt):
     queryset = requests_for_open311(client)
     ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
     if ids:
-        rows = list(_with_media(queryset.filter(number__in=ids[:DEFAULT_LIMIT])).order_by("-id"))
+        rows = open311_rows(queryset.filter(number__in=ids[:DEFAULT_LIMIT]).order_by("-id"))
         return respond(
-            fmt, "service_requests", [documents.service_request(r, owner=_owns(client, r)) for r in rows]
+            fmt, "service_requests", documents.service_requests(rows, owner_id=client and client.pk)
         )
     codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
     if codes:
@@ -243,10 +237,8 @@ def _search(request, fmt):
     end = end or start + MAX_SPAN
     queryset = queryset.filter(submitted_at__gte=start, submitted_at__lte=end)
     page, size = _paging(request)
-    rows = list(_with_media(queryset).order_by("-submitted_at", "-id")[(page - 1) * size : page * size])
-    return respond(
-        fmt, "service_requests", [documents.service_request(r, owner=_owns(client, r)) for r in rows]
-    )
+    rows = open311_rows(queryset.order_by("-submitted_at", "-id"))[(page - 1) * size : page * size]
+    return respond(fmt, "service_requests", documents.service_requests(rows, owner_id=client and client.pk))
 
 
 def _paging(request) -> tuple[int, int]:
@@ -258,18 +250,14 @@ def _paging(request) -> tuple[int, int]:
     return page, size
 
 
-def _owns(client, request: Request) -> bool:
-    return client is not None and request.api_client_id == client.pk
-
-
 @require_GET
 @endpoint
 def request_one(request, request_id: str, fmt):
     client = _client_of(request)
-    found = _with_media(requests_for_open311(client).filter(number=request_id)).first()
-    if found is None:
+    rows = list(open311_rows(requests_for_open311(client).filter(number=request_id)))
+    if not rows:
         raise Refusal(404, _("service_request_id “%(id)s” was not found.") % {"id": request_id})
-    return respond(fmt, "service_requests", [documents.service_request(found, owner=_owns(client, found))])
+    return respond(fmt, "service_requests", documents.service_requests(rows, owner_id=client and client.pk))
 
 
 @require_GET

@@ -144,23 +144,48 @@ where r.device_id = %(mark)s and r.id > %(after)s
 """
 
 
+BULK = 50_000  # from this many rows on, indexes are dropped for the load and built again after
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, definition) of the table's indexes that back no constraint."""
+    cursor.execute(
+        """
+        select i.indexname, i.indexdef from pg_indexes i
+        where i.tablename = %s and i.schemaname = current_schema()
+          and not exists (select 1 from pg_constraint c where c.conname = i.indexname)
+        """,
+        [table],
+    )
+    return cursor.fetchall()
+
+
 def requests_generate(
     *, count: int, seed: int = 1960, until: dt.datetime, days: int = 1095, log=print
 ) -> int:
-    """Top the generated requests up to `count`; returns how many were added."""
+    """Top the generated requests up to `count`; returns how many were added. A large load runs
+    in one transaction with the secondary indexes dropped and rebuilt at the end (the usual
+    bulk-load order: building an index once is far cheaper than updating it a million times)."""
     from django.conf import settings
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "select count(*), coalesce(max(id), 0) from citizen_requests_request where device_id = %s", [MARK]
-        )
-        existing, _last = cursor.fetchone()
+        cursor.execute("select count(*) from citizen_requests_request where device_id = %s", [MARK])
+        (existing,) = cursor.fetchone()
         cursor.execute("select coalesce(max(id), 0) from citizen_requests_request")
         (after,) = cursor.fetchone()
-    added = 0
-    while existing + added < count:
-        chunk = min(CHUNK, count - existing - added)
-        with transaction.atomic(), connection.cursor() as cursor:
+    missing = max(count - existing, 0)
+    if not missing:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        dropped = []
+        if missing >= BULK:
+            for table in ("citizen_requests_request", "citizen_requests_event"):
+                for name, definition in _secondary_indexes(cursor, table):
+                    cursor.execute(f'drop index "{name}"')
+                    dropped.append(definition)
+        added = 0
+        while added < missing:
+            chunk = min(CHUNK, missing - added)
             cursor.execute(
                 SQL,
                 {
@@ -177,11 +202,15 @@ def requests_generate(
                 },
             )
             cursor.execute(COUNTERS)
-        added += chunk
-        log(f"  {existing + added:,} generated requests")
-    if added:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(EVENTS, {"mark": MARK, "after": after})
-            cursor.execute("analyze citizen_requests_request")
-            cursor.execute("analyze citizen_requests_event")
+            added += chunk
+            log(f"  {existing + added:,} generated requests")
+        cursor.execute(EVENTS, {"mark": MARK, "after": after})
+        if dropped:
+            log(f"  building {len(dropped)} indexes again")
+            cursor.execute("set constraints all immediate")  # check the deferred foreign keys first
+            for definition in dropped:
+                cursor.execute(definition)
+    with connection.cursor() as cursor:
+        cursor.execute("analyze citizen_requests_request")
+        cursor.execute("analyze citizen_requests_event")
     return added

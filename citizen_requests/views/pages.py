@@ -38,6 +38,7 @@ from citizen_requests.services.subscriptions import (
     subscription_create,
     unsubscribe,
 )
+from citizen_requests.throttling import throttle_hit
 from citizen_requests.views import session
 from citizen_requests.views.intake import map_options
 from city.models import District
@@ -87,7 +88,7 @@ def request_list(request):
             "is_first_page": not before,
             "export_query": export_query.urlencode(),
             "groups": category_groups_active(),
-            "districts": District.objects.order_by("name_uk"),
+            "districts": District.objects.only("id", "name_uk", "name_en").order_by("name_uk"),
             "filters": filters,
         },
     )
@@ -184,6 +185,13 @@ def request_follow(request, number: str):
             form = FollowByEmailForm(request.POST)
             if not form.is_valid():
                 raise RequestRefused(_("Give an e-mail address to follow the request."), field="email")
+            # Each follow by e-mail sends a confirmation: limited, so nobody mails strangers in bulk.
+            if not throttle_hit(scope="follow:ip", key=session.client_ip(request), limit=10, window=3600):
+                raise RequestRefused(
+                    _(
+                        "Too many requests from you in a short time. Please try again in an hour, or call the city's hotline."
+                    )
+                )
             subscription_create(
                 request=found, email=form.cleaned_data["email"], language=request.LANGUAGE_CODE
             )

@@ -80,3 +80,17 @@ def test_a_visitor_follows_by_e_mail_after_confirming_it(here, client, django_ca
     assert response.status_code == 302
     subscription.refresh_from_db()
     assert subscription.confirmed_at is not None
+
+
+def test_following_by_e_mail_is_limited_per_address_of_the_visitor(here, client):
+    existing = file_request(location=offset(here, north_m=50))
+    codes = [
+        client.post(
+            f"/requests/{existing.number}/follow/",
+            {"email": f"n{i}@example.test"},
+            HTTP_ACCEPT="application/json",
+        ).status_code
+        for i in range(11)
+    ]
+    assert codes == [200] * 10 + [400]
+    assert Subscription.objects.filter(request=existing).count() == 10
