@@ -10,6 +10,7 @@ from django.contrib.gis import admin
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from citizen_requests import permissions
@@ -73,37 +74,39 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class AreaMapWidget:
-    """A Leaflet map (vendored, no CDN) of a rule's area, or of the hromada for a rule
-    without one: staff see where the rule applies."""
+    """A Leaflet map (vendored, no CDN) of a rule's area over the hromada's boundary (a rule
+    without an area applies to all of it): staff see where the rule applies."""
 
     @staticmethod
-    def render(rule: RoutingRule | None) -> str:
-        shapes = []
-        if rule is not None and rule.area_id:
-            shapes.append(
-                ServiceArea.objects.filter(pk=rule.area_id)
-                .annotate(g=AsGeoJSON("area", precision=5))
-                .values_list("g", flat=True)
-                .first()
-            )
-        else:
-            shapes.append(
-                Municipality.objects.annotate(g=AsGeoJSON("boundary", precision=5))
-                .values_list("g", flat=True)
-                .first()
-            )
-        data = json.dumps([json.loads(s) for s in shapes if s])
-        centre = json.dumps(list(settings.MISTO_MAP_CENTER))
+    def _geojson(queryset, field: str) -> dict | None:
+        value = queryset.annotate(g=AsGeoJSON(field, precision=5)).values_list("g", flat=True).first()
+        return json.loads(value) if value else None
+
+    @classmethod
+    def render(cls, rule: RoutingRule | None) -> str:
+        hromada = cls._geojson(Municipality.objects.all(), "boundary")
+        area = (
+            cls._geojson(ServiceArea.objects.filter(pk=rule.area_id), "area")
+            if rule and rule.area_id
+            else hromada
+        )
+
+        def script_json(value) -> str:
+            # JSON inside a script element is safe once "<" cannot close the element.
+            return mark_safe(json.dumps(value).replace("<", "\\u003c"))
+
         return format_html(
-            '<div id="rule-area-map" style="height: 22rem; max-width: 40rem; border: 1px solid #ccc"></div>'
+            '<div id="rule-area-map" style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>'
             '<link rel="stylesheet" href="{}"><script src="{}"></script>'
             "<script>(function () {{ var map = L.map('rule-area-map').setView({}, 12);"
+            " L.geoJSON({}, {{ interactive: false, style: {{ color: '#64748b', weight: 1, dashArray: '4 4', fill: false }} }}).addTo(map);"
             " var layer = L.geoJSON({}, {{ style: {{ color: '#0b5fa5', weight: 2, fillOpacity: 0.15 }} }}).addTo(map);"
-            " if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); }})();</script>",
+            " map.invalidateSize(); if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); }})();</script>",
             static("vendor/leaflet/leaflet.css"),
             static("vendor/leaflet/leaflet.js"),
-            centre,
-            data,
+            script_json(list(settings.MISTO_MAP_CENTER)),
+            script_json(hromada),
+            script_json(area),
         )
 
 

@@ -198,8 +198,8 @@ class RoutingRule(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("routing rule")

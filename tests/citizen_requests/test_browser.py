@@ -196,3 +196,42 @@ def test_the_filing_form_works_without_javascript_too(city, client):
         "website",
     ):
         assert f'name="{name}"' in html
+
+
+def _login(page, portal_url, username: str, next_path: str) -> None:
+    page.goto(f"{portal_url}/accounts/login/?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "misto-demo")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(rf"^[^?]*{re.escape(next_path)}$"))
+
+
+def test_the_personal_account_on_a_phone(phone, portal_url, committed, artifacts):
+    with committed.unblock():
+        file_request(text="Не горить ліхтар біля школи, темно ввечері.", category="street_light_out")
+        secret = file_request(text="Шумлять сусіди щоночі після 23:00.", category="noise",
+                              visibility=Request.Visibility.CONFIDENTIAL)  # fmt: skip
+        Request.objects.filter(pk=secret.pk).update(status=Request.Status.RESOLVED,
+                                                    status_notes="Муніципальна варта провела бесіду з сусідами.")  # fmt: skip
+    page = phone
+    _login(page, portal_url, "resident", "/requests/mine/")
+    text = page.locator("main").inner_text()
+    assert secret.number in text and "конфіденційне" in text and "провела бесіду" in text
+    assert fits_the_screen(page)
+    page.screenshot(path=str(artifacts / "requests-account-phone.png"), full_page=True)
+
+
+def test_the_routing_rule_admin_shows_the_rule_s_area_on_a_map(browser, portal_url, committed, artifacts):
+    with committed.unblock():
+        from citizen_requests.models import RoutingRule
+
+        rule = RoutingRule.objects.get(category__slug="no_heating", area__source_id="area-heating-north")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="uk-UA")
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    _login(page, portal_url, "registrar", f"/admin/citizen_requests/routingrule/{rule.pk}/change/")
+    page.locator("#rule-area-map path.leaflet-interactive").wait_for()
+    assert hosts <= {portal_url.split("/")[2]}, hosts
+    page.screenshot(path=str(artifacts / "requests-admin-routing-rule.png"), full_page=True)
+    context.close()
