@@ -4,10 +4,13 @@ a list becomes an array in JSON and a container element of same-named children i
 from __future__ import annotations
 
 import json
-from xml.etree import ElementTree as ET
+import re
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 
+# Characters XML 1.0 cannot carry (a pasted control character must not break the document).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # XML container -> the name of each child element.
 ITEMS = {
     "services": "service",
@@ -28,22 +31,28 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _fill(element: ET.Element, value) -> None:
+def _write(out: list[str], tag: str, value) -> None:
     if isinstance(value, dict):
+        out.append(f"<{tag}>")
         for key, child in value.items():
-            _fill(ET.SubElement(element, key), child)
+            _write(out, key, child)
+        out.append(f"</{tag}>")
     elif isinstance(value, list):
-        name = ITEMS[element.tag]
+        out.append(f"<{tag}>")
         for child in value:
-            _fill(ET.SubElement(element, name), child)
+            _write(out, ITEMS[tag], child)
+        out.append(f"</{tag}>")
     else:
-        element.text = _text(value)
+        text = _text(value)
+        out.append(f"<{tag}/>" if text is None else f"<{tag}>{escape(NOT_XML.sub('', text))}</{tag}>")
 
 
 def to_xml(root: str, data) -> bytes:
-    element = ET.Element(root)
-    _fill(element, data)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode").encode()
+    """Written as text, not through an element tree: a thousand requests of seventeen fields
+    each are a hot path (Open311 GET), and the document shape is fixed and flat."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    _write(out, root, data)
+    return "".join(out).encode()
 
 
 def respond(fmt: str, root: str, data, status: int = 200) -> HttpResponse:

@@ -42,9 +42,13 @@ class Refusal(Exception):
         self.status, self.descriptions = status, descriptions
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _param(request, name: str) -> str:
+    """A parameter as text (control characters, which no field may hold, removed)."""
     source = request.POST if request.method == "POST" else request.GET
-    return (source.get(name) or request.GET.get(name) or "").strip()
+    return CONTROL.sub("", source.get(name) or request.GET.get(name) or "").strip()
 
 
 def _jurisdiction_check(request) -> None:
@@ -180,7 +184,9 @@ def _attributes(request) -> dict[str, list[str]]:
     for key in request.POST:
         match = ATTRIBUTE.match(key)
         if match:
-            answers.setdefault(match.group(1), []).extend(request.POST.getlist(key))
+            answers.setdefault(match.group(1), []).extend(
+                CONTROL.sub("", v) for v in request.POST.getlist(key)
+            )
     return answers
 
 

@@ -4,6 +4,7 @@ confirmation by e-mail before any of it counts."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -120,8 +121,11 @@ def location_from_address(address: str) -> Point:
     return match.point
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _text_check(text: str, *, required: bool) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
     if len(text) > MAX_TEXT:
         raise RequestRefused(
             _("The text is %(n)s characters long; %(max)s at most, please.")

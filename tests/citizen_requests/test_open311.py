@@ -340,3 +340,11 @@ def test_a_token_gives_the_service_request_id(app, client):
 
 def test_without_a_format_suffix_the_answer_is_xml_the_spec_s_required_format(city, client):
     assert client.get("/open311/v2/services")["Content-Type"] == "text/xml; charset=utf-8"
+
+
+def test_control_characters_in_a_description_do_not_break_the_xml(app, client):
+    _client, key = app
+    body = spec_post_body(key, building_point(CENTRE), description="Яма\x07 глибока\x00, <b>тут</b> & там")
+    number = post(client, "json", body).json()[0]["service_request_id"]
+    root = xml(client.get(f"/open311/v2/requests/{number}.xml"))
+    assert root.find("request/description").text == "Яма глибока, <b>тут</b> & там"
