@@ -1,6 +1,33 @@
-from django.contrib.gis import admin
+"""The admin of the citizen requests app: services and their staff, categories, the routing
+table (with a map of each rule's area), Open311 apps (api keys), and a read-only view of
+requests scoped by the same visibility rule as every other interface."""
 
-from citizen_requests.models import Service, ServiceArea
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.gis import admin
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from citizen_requests import permissions
+from citizen_requests.models import (
+    ApiClient,
+    Category,
+    CategoryGroup,
+    Event,
+    Notification,
+    Request,
+    RoutingRule,
+    Service,
+    ServiceArea,
+    ServiceMembership,
+)
+from citizen_requests.services.api_clients import api_client_rekey, api_key_new
+from city.models import Municipality
 
 
 class ServiceAreaInline(admin.TabularInline):
@@ -10,12 +37,19 @@ class ServiceAreaInline(admin.TabularInline):
     show_change_link = True
 
 
+class ServiceMembershipInline(admin.TabularInline):
+    model = ServiceMembership
+    fields = ("user", "position", "unit")
+    raw_id_fields = ("user",)
+    extra = 0
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.GISModelAdmin):
     list_display = ("name_uk", "kind", "phone", "email")
     list_filter = ("kind",)
     search_fields = ("name_uk", "name_en")
-    inlines = [ServiceAreaInline]
+    inlines = [ServiceMembershipInline, ServiceAreaInline]
 
 
 @admin.register(ServiceArea)
@@ -23,3 +57,180 @@ class ServiceAreaAdmin(admin.GISModelAdmin):
     list_display = ("name_uk", "kind", "service")
     list_filter = ("kind", "service")
     list_select_related = ("service",)
+    search_fields = ("name_uk", "name_en")
+
+
+@admin.register(CategoryGroup)
+class CategoryGroupAdmin(admin.ModelAdmin):
+    list_display = ("name_uk", "name_en", "slug", "icon", "colour", "order")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name_uk", "slug", "group", "area_kind", "duplicate_radius_m", "is_active", "order")
+    list_filter = ("group", "area_kind", "is_active")
+    search_fields = ("name_uk", "name_en", "slug", "keywords")
+    list_select_related = ("group",)
+
+
+class AreaMapWidget:
+    """A Leaflet map (vendored, no CDN) of a rule's area over the hromada's boundary (a rule
+    without an area applies to all of it): staff see where the rule applies."""
+
+    @staticmethod
+    def _geojson(queryset, field: str) -> dict | None:
+        value = queryset.annotate(g=AsGeoJSON(field, precision=5)).values_list("g", flat=True).first()
+        return json.loads(value) if value else None
+
+    @classmethod
+    def render(cls, rule: RoutingRule | None) -> str:
+        hromada = cls._geojson(Municipality.objects.all(), "boundary")
+        area = (
+            cls._geojson(ServiceArea.objects.filter(pk=rule.area_id), "area")
+            if rule and rule.area_id
+            else hromada
+        )
+
+        def script_json(value) -> str:
+            # JSON inside a script element is safe once "<" cannot close the element.
+            return mark_safe(json.dumps(value).replace("<", "\\u003c"))
+
+        return format_html(
+            '<div id="rule-area-map" style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>'
+            '<link rel="stylesheet" href="{}"><script src="{}"></script>'
+            "<script>(function () {{ var map = L.map('rule-area-map').setView({}, 12);"
+            " L.geoJSON({}, {{ interactive: false, style: {{ color: '#64748b', weight: 1, dashArray: '4 4', fill: false }} }}).addTo(map);"
+            " var layer = L.geoJSON({}, {{ style: {{ color: '#0b5fa5', weight: 2, fillOpacity: 0.15 }} }}).addTo(map);"
+            " map.invalidateSize(); if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); }})();</script>",
+            static("vendor/leaflet/leaflet.css"),
+            static("vendor/leaflet/leaflet.js"),
+            script_json(list(settings.MISTO_MAP_CENTER)),
+            script_json(hromada),
+            script_json(area),
+        )
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "area", "service", "deadline_days", "priority", "default_owner", "is_active")
+    list_filter = ("is_active", "category__group", "area__kind", "service", "priority")
+    list_select_related = ("category", "area", "service", "default_owner")
+    search_fields = ("category__name_uk", "category__slug", "area__name_uk", "service__name_uk")
+    raw_id_fields = ("default_owner",)
+    readonly_fields = ("where_it_applies", "created_at", "updated_at")
+    fields = (
+        "category", "area", "where_it_applies", "service", "default_owner", "deadline_days", "priority",
+        "is_active", "note", "created_at", "updated_at",
+    )  # fmt: skip
+
+    @admin.display(description=_("where the rule applies"))
+    def where_it_applies(self, obj):
+        return AreaMapWidget.render(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            messages.info(
+                request, _("The rule applies to new requests; requests already routed keep their service.")
+            )
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "contact_email", "key_prefix", "requests_per_minute", "is_active", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "contact_email", "key_prefix")
+    readonly_fields = ("key_prefix", "created_at", "last_used_at")
+    fields = (
+        "name",
+        "contact_email",
+        "requests_per_minute",
+        "is_active",
+        "key_prefix",
+        "created_at",
+        "last_used_at",
+    )
+    actions = ["issue_new_key"]
+
+    def save_model(self, request, obj, form, change):
+        key = None
+        if not change:
+            key, obj.key_prefix, obj.key_hash = api_key_new()
+        super().save_model(request, obj, form, change)
+        if key:
+            messages.warning(
+                request,
+                _("The api_key of %(app)s is %(key)s — give it to the app now: it is not shown again.")
+                % {"app": obj.name, "key": key},
+            )
+
+    @admin.action(description=_("Issue a new api_key (the old one stops working)"))
+    def issue_new_key(self, request, queryset):
+        for client in queryset:
+            key = api_client_rekey(client=client)
+            messages.warning(
+                request,
+                _("The api_key of %(app)s is %(key)s — give it to the app now: it is not shown again.")
+                % {"app": client.name, "key": key},
+            )
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    fields = (
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_label",
+        "comment",
+        "is_public",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Request)
+class RequestAdmin(admin.ModelAdmin):
+    """Read-only: requests change through the workflow's service functions, never by editing."""
+
+    list_display = ("number", "category", "status", "visibility", "service", "submitted_at", "deadline")
+    list_filter = ("status", "visibility", "channel", "category__group", "service")
+    list_select_related = ("category", "service")
+    search_fields = ("number",)
+    date_hierarchy = "submitted_at"
+    inlines = [EventInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(permissions.visibility_q(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "address", "state", "attempts", "sent_at")
+    list_filter = ("state", "kind")
+    search_fields = ("address", "dedupe_key")
+    readonly_fields = ("kind", "request", "event", "user", "channel", "address", "language", "dedupe_key",
+                       "state", "attempts", "last_error", "created_at", "sent_at")  # fmt: skip
+    exclude = ("context",)  # may hold a one-time link until the message is sent
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -51,13 +51,35 @@ RESIDENT_COUNTS = (
     "coverage.add_residentcount",
     "coverage.change_residentcount",
 )
+# Requests in the admin: read-only, scoped by citizen_requests.permissions like everywhere else.
+VIEW_REQUESTS = (
+    "citizen_requests.view_request",
+    "citizen_requests.view_category",
+    "citizen_requests.view_categorygroup",
+    "citizen_requests.view_routingrule",
+    "citizen_requests.view_servicemembership",
+)
+# The front office keeps the routing table and the categories.
+MANAGE_ROUTING = (
+    "citizen_requests.add_routingrule",
+    "citizen_requests.change_routingrule",
+    "citizen_requests.delete_routingrule",
+    "citizen_requests.change_category",
+    "citizen_requests.view_notification",
+)
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
-    "front_office": Role("Front office", _("Front office (registrar)"), True, VIEW_SERVICES),
-    "service_head": Role("Service heads", _("Service head"), True, (*VIEW_SERVICES, *ANALYSE_COVERAGE)),
-    "process_owner": Role("Process owners", _("Process owner (executor)"), True, VIEW_SERVICES),
-    "approver": Role("Approvers", _("Approver"), True, VIEW_SERVICES),
+    "front_office": Role(
+        "Front office", _("Front office (registrar)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS, *MANAGE_ROUTING)
+    ),
+    "service_head": Role(
+        "Service heads", _("Service head"), True, (*VIEW_SERVICES, *VIEW_REQUESTS, *ANALYSE_COVERAGE)
+    ),
+    "process_owner": Role(
+        "Process owners", _("Process owner (executor)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)
+    ),
+    "approver": Role("Approvers", _("Approver"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)),
     "dispatcher": Role(
         "Utility dispatchers",
         _("Utility dispatcher"),
@@ -106,6 +128,10 @@ ROLES: dict[str, Role] = {
             "coverage.delete_servicetype",
             *RESIDENT_COUNTS,
             "coverage.delete_residentcount",
+            # City IT registers the Open311 apps and issues their api keys.
+            "citizen_requests.view_apiclient",
+            "citizen_requests.add_apiclient",
+            "citizen_requests.change_apiclient",
         ),
     ),
 }

@@ -126,7 +126,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (imports, notifications) goes through Celery on this broker.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Without a broker named in the environment (make run, make test, make bench) tasks run in
+# the process that queues them; docker-compose names Redis, so there the worker runs them.
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default="CELERY_BROKER_URL" not in env.ENVIRON
+)
 CELERY_TASK_ACKS_LATE = True
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
@@ -193,3 +197,27 @@ LOGGING = {
 # spatial reference strings (gis.W001). GeoDjango here only handles SRIDs it chose itself;
 # uploaded files are read through pyogrio, which bundles its own, newer GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Citizen requests (citizen_requests/): intake limits, e-mail links, Open311.
+# Attachments are kept outside MEDIA_URL and served only through the request's visibility check.
+MISTO_REQUEST_FILES_ROOT = Path(
+    env.str("MISTO_REQUEST_FILES_ROOT", default=str(MEDIA_ROOT / "private" / "requests"))
+)
+MISTO_SITE_URL = env.str("MISTO_SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
+MISTO_REQUEST_MAX_FILES = 5
+MISTO_REQUEST_MAX_FILE_BYTES = env.int("MISTO_REQUEST_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+MISTO_REQUEST_PHOTO_MAX_SIDE = 2560  # pixels; larger photos are scaled down when re-encoded
+MISTO_REQUEST_CONFIRM_HOURS = 48  # a visitor's confirmation link is valid this long
+MISTO_REQUEST_FORM_MIN_SECONDS = env.int("MISTO_REQUEST_FORM_MIN_SECONDS", default=2)  # faster is a bot
+# Filings allowed per window (count, seconds): per visitor IP, per account, per visitor e-mail.
+MISTO_REQUEST_RATE_LIMITS = {
+    "ip": (env.int("MISTO_REQUEST_LIMIT_PER_IP", default=10), 3600),
+    "user": (env.int("MISTO_REQUEST_LIMIT_PER_USER", default=20), 3600),
+    "email": (5, 3600),
+}
+# Days that are not working days for deadlines (ISO dates), besides Saturdays and Sundays.
+MISTO_PUBLIC_HOLIDAYS = env.list("MISTO_PUBLIC_HOLIDAYS", default=[])
+MISTO_OPEN311_JURISDICTION_ID = env.str("MISTO_OPEN311_JURISDICTION_ID", default="plavni.example")
+MISTO_OPEN311_CONTACT = env.str(
+    "MISTO_OPEN311_CONTACT", default="Відділ роботи зі зверненнями громадян: zvernennia@plavni.example"
+)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("registry/", include("housing_registry.urls")),
     path("admin/", admin.site.urls),
     path("", include("coverage.urls")),
+    path("", include("citizen_requests.urls")),
 ]

@@ -64,7 +64,23 @@ def demo_accounts_ensure() -> tuple[int, int]:
         user.is_staff = role.staff
         user.save()
         user.groups.add(Group.objects.get(name=role.group))
+    demo_memberships_ensure()
     return created, unchanged
+
+
+def demo_memberships_ensure() -> None:
+    """The demo staff's places in the services that answer requests (once the services exist)."""
+    from citizen_requests.models import Service, ServiceMembership
+    from portal.demo.routing_rules import MEMBERSHIPS
+
+    User = get_user_model()
+    services = {s.source_id: s for s in Service.objects.filter(source_id__in=[m[1] for m in MEMBERSHIPS])}
+    for username, service_id, position in MEMBERSHIPS:
+        user = User.objects.filter(username=username).first()
+        if user is not None and service_id in services:
+            ServiceMembership.objects.get_or_create(
+                service=services[service_id], user=user, defaults={"position": position}
+            )
 
 
 def demo_accounts_table() -> list[tuple[str, str, str]]:

@@ -22,7 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from citizen_requests.models import Service, ServiceArea
+from citizen_requests.category_tree import CATEGORIES as REQUEST_CATEGORIES
+from citizen_requests.category_tree import GROUPS as REQUEST_GROUPS
+from citizen_requests.models import Category as RequestCategory
+from citizen_requests.models import CategoryGroup, RoutingRule, Service, ServiceArea
 from city.models import Barrier, District, Municipality, Street, StreetSegment
 from facilities.category_tree import GROUPS
 from facilities.models import Category, Facility
@@ -30,6 +33,7 @@ from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
 from portal.demo import registry
+from portal.demo import routing_rules
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -276,9 +280,11 @@ def load_demo_city(
         report.counts["contractors"] = registry.load_contractors(tables["contractors"])
         report.counts["work records"] = registry.load_works(tables["work_records"])
         report.counts["coverage types"] = _load_coverage_types()
+        report.counts["request categories"] = _load_request_catalogue()
         if with_accounts:
             report.accounts_created, _ = demo_accounts_ensure()
             registry.demo_memberships_ensure()
+        report.counts["routing rules"] = _load_routing_rules()
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
@@ -463,3 +469,68 @@ def _load_services(services, areas) -> tuple[Counts, Counts]:
         for r in areas.itertuples()
     ])  # fmt: skip
     return service_counts, area_counts
+
+
+# -- citizen requests: categories and the routing table ----------------------------------------
+# Staff keep these in the admin, and production loads the demo city on every start: so missing
+# rows are created and existing ones are left exactly as staff left them.
+
+
+def _load_request_catalogue() -> Counts:
+    counts = Counts()
+    groups = {}
+    for order, g in enumerate(REQUEST_GROUPS):
+        groups[g.slug], created = CategoryGroup.objects.get_or_create(
+            slug=g.slug,
+            defaults=dict(name_uk=g.name_uk, name_en=g.name_en, icon=g.icon, colour=g.colour, order=order),
+        )
+        _count(counts, "created" if created else "unchanged")
+    for order, c in enumerate(REQUEST_CATEGORIES):
+        _obj, created = RequestCategory.objects.get_or_create(
+            slug=c.slug,
+            defaults=dict(
+                group=groups[c.group], name_uk=c.name_uk, name_en=c.name_en, icon=c.icon,
+                description_uk=c.description_uk, description_en=c.description_en, keywords=c.keywords,
+                area_kind=c.area_kind or "", duplicate_radius_m=c.duplicate_radius_m,
+                attributes=list(c.attributes), order=order,
+            ),
+        )  # fmt: skip
+        _count(counts, "created" if created else "unchanged")
+    return counts
+
+
+def _load_routing_rules() -> Counts:
+    from django.contrib.auth import get_user_model
+
+    counts = Counts()
+    areas = {a.source_id: a for a in ServiceArea.objects.select_related("service")}
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for area in areas.values():
+        by_kind.setdefault(area.kind, []).append((area.source_id, area.service.source_id))
+    categories = {c.slug: c for c in RequestCategory.objects.all()}
+    services = {s.source_id: s for s in Service.objects.all()}
+    owners = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=routing_rules.DEFAULT_OWNERS.values())
+    }
+    existing = set(RoutingRule.objects.filter(is_active=True).values_list("category_id", "area_id"))
+    problems = []
+    for row in routing_rules.routing_table(REQUEST_CATEGORIES, by_kind):
+        category, area = categories.get(row["category"]), areas.get(row["area"]) if row["area"] else None
+        service = services.get(row["service"])
+        if category is None or service is None:
+            problems.append(
+                f"routing rule {row['category']}/{row['area']}: unknown category or service {row['service']}"
+            )
+            continue
+        if (category.pk, area.pk if area else None) in existing:
+            counts.unchanged += 1
+            continue
+        RoutingRule.objects.create(
+            category=category, area=area, service=service, deadline_days=row["deadline_days"],
+            priority=row["priority"], default_owner=owners.get(row["owner"]) if row["owner"] else None,
+        )  # fmt: skip
+        counts.created += 1
+    if problems:
+        raise DemoDataError(problems)
+    return counts

@@ -1,0 +1,123 @@
+"""Forms of the request pages: they parse input; the rules live in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from citizen_requests.models import Category, Request
+from citizen_requests.selectors.requests import categories_active
+
+FORM_SALT = "misto.requests.form-started"
+
+
+class RequestForm(forms.Form):
+    """The filing form. Files and the category's questions (attr_<code>) are read by the view."""
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        to_field_name="slug",
+        label=_("What is the problem?"),
+        error_messages={
+            "required": _("Choose what the problem is."),
+            "invalid_choice": _("Choose what the problem is."),
+        },
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("e.g. вулиця Миру, 9")}),
+    )
+    text = forms.CharField(
+        label=_("Describe the problem"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 4000}),
+        error_messages={"required": _("Describe the problem in a few words (at least 10 characters).")},
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see the request"),
+        choices=[
+            (Request.Visibility.PUBLIC, _("Public: shown on the portal without your name and contacts")),
+            (Request.Visibility.CONFIDENTIAL, _("Confidential: only you and the city's staff see it")),
+        ],
+        initial=Request.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Your name"), required=False, max_length=255)
+    email = forms.EmailField(label=_("Your e-mail"), required=False)
+    phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=40)
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].queryset = categories_active()
+        self.fields["started"].initial = signing.TimestampSigner(salt=FORM_SALT).sign(
+            dt.datetime.now(dt.UTC).isoformat()
+        )
+        if user is not None and user.is_authenticated:
+            self.fields["name"].initial = user.get_full_name() or user.username
+            self.fields["email"].initial = user.email
+        else:
+            self.fields["name"].required = True
+            self.fields["email"].required = True
+            self.fields["name"].error_messages["required"] = _(
+                "Give your name: the answer is addressed to you."
+            )
+            self.fields["email"].error_messages["required"] = _(
+                "Give your e-mail address: the link that registers the request is sent there."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(
+                _("The request could not be accepted. Please try again."), code="spam"
+            )
+        try:
+            value = signing.TimestampSigner(salt=FORM_SALT).unsign(data.get("started") or "", max_age=86400)
+            started = dt.datetime.fromisoformat(value)
+        except (signing.BadSignature, ValueError):
+            raise forms.ValidationError(
+                _("The form has expired. Please check your answers and send again."), code="stale"
+            ) from None
+        if (dt.datetime.now(dt.UTC) - started).total_seconds() < settings.MISTO_REQUEST_FORM_MIN_SECONDS:
+            raise forms.ValidationError(
+                _("The request could not be accepted. Please try again."), code="spam"
+            )
+        return data
+
+
+class FollowByEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail"))
+
+
+class PreferencesForm(forms.Form):
+    email_own_requests = forms.BooleanField(label=_("E-mail me when my requests move on"), required=False)
+    email_subscriptions = forms.BooleanField(label=_("E-mail me about requests I follow"), required=False)
+    language = forms.ChoiceField(label=_("Language of messages"), choices=settings.LANGUAGES)
+
+
+class ListFilterForm(forms.Form):
+    category = forms.CharField(required=False)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", _("any status")), ("open", _("open")), ("closed", _("closed"))],
+        label=_("Status"),
+    )
+    district = forms.IntegerField(required=False, label=_("District"))
+    date_from = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)

@@ -1,0 +1,322 @@
+"""Filing a request on the portal: the form, its helpers (addresses, the place, similar
+requests nearby) and the private link a visitor receives by e-mail."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import Point
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from citizen_requests import attributes as attrs
+from citizen_requests.exceptions import AddressNotFound, RequestRefused
+from citizen_requests.forms import RequestForm
+from citizen_requests.models import Request
+from citizen_requests.selectors.addresses import address_at, addresses_suggest
+from citizen_requests.selectors.requests import (
+    categories_active,
+    category_groups_active,
+    district_at,
+    point_in_city,
+    requests_nearby_open_public,
+)
+from citizen_requests.services.attachments import upload_read
+from citizen_requests.services.intake import (
+    Contact,
+    Upload,
+    intake_throttle,
+    location_from_address,
+    photo_location_in_city,
+    request_access,
+    request_submit,
+)
+from citizen_requests.views import session
+from city.models import Municipality
+
+
+def map_options(**extra) -> dict:
+    """What the request maps need: centre, zoom, basemap (tiles or the city's own GeoJSON)."""
+    return {
+        "center": list(settings.MISTO_MAP_CENTER),
+        "zoom": settings.MISTO_MAP_ZOOM,
+        "tiles": settings.MISTO_BASEMAP_URL,
+        "attribution": settings.MISTO_BASEMAP_ATTRIBUTION,
+        "basemap": reverse("map-basemap"),
+        **extra,
+    }
+
+
+def _boundary_geojson() -> dict | None:
+    row = (
+        Municipality.objects.annotate(gj=AsGeoJSON("boundary", precision=5))
+        .values_list("gj", flat=True)
+        .first()
+    )
+    return json.loads(row) if row else None
+
+
+def _form_context(request, form: RequestForm, **extra) -> dict:
+    categories = list(categories_active())
+    questions = [
+        {
+            "category": c.slug,
+            "attributes": [
+                {
+                    "code": a["code"],
+                    "datatype": a.get("datatype", "string"),
+                    "required": bool(a.get("required")),
+                    "label": attrs.localized(a, "description"),
+                    "hint": attrs.localized(a, "datatype_description"),
+                    "values": [(str(v["key"]), attrs.value_name(v)) for v in a.get("values", [])],
+                    "posted": request.POST.getlist(f"attr_{c.slug}__{a['code']}")
+                    if request.method == "POST"
+                    else [],
+                }
+                for a in sorted(c.attributes, key=lambda a: a.get("order", 0))
+            ],
+        }
+        for c in categories
+        if c.attributes
+    ]
+    return {
+        "form": form,
+        "groups": category_groups_active(),
+        "questions": questions,
+        "max_files": settings.MISTO_REQUEST_MAX_FILES,
+        "max_file_mb": settings.MISTO_REQUEST_MAX_FILE_BYTES // (1024 * 1024),
+        "map_options": map_options(
+            boundary=_boundary_geojson(),
+            urls={
+                "addresses": reverse("citizen_requests:addresses"),
+                "place": reverse("citizen_requests:place"),
+                "nearby": reverse("citizen_requests:nearby"),
+            },
+            strings={
+                "locating": _("Finding where you are…"),
+                "locate_failed": _("Your position is not available. Tap the map or type the address."),
+                "photo_place": _("Your photo was taken here. Use this place?"),
+                "use_place": _("Use the photo's place"),
+                "outside": _(
+                    "This place is outside the Horishni Plavni hromada: the portal cannot accept it."
+                ),
+                "nearby_title": _(
+                    "Similar open requests nearby — follow one instead of filing the same again:"
+                ),
+                "follow": _("Follow"),
+                "following": _("You follow it"),
+                "metres": _("m away"),
+                "too_many_files": _("At most %(n)s files, please.") % {"n": settings.MISTO_REQUEST_MAX_FILES},
+                "no_suggestions": _("No such address in the city. Pick the place on the map."),
+            },
+            authenticated=request.user.is_authenticated,
+            max_files=settings.MISTO_REQUEST_MAX_FILES,
+        ),
+        **extra,
+    }
+
+
+def _attributes_posted(post, category) -> dict[str, list[str]]:
+    """The answers to the chosen category's questions (fields attr_<category>__<code>)."""
+    prefix = f"attr_{category.slug}__"
+    return {key[len(prefix) :]: post.getlist(key) for key in post if key.startswith(prefix)}
+
+
+def request_new(request):
+    """The filing form; one POST files the request (see services.intake.request_submit)."""
+    user = request.user if request.user.is_authenticated else None
+    if request.method != "POST":
+        initial = {}
+        if request.GET.get("category"):
+            initial["category"] = request.GET["category"]
+        return render(
+            request,
+            "citizen_requests/new.html",
+            _form_context(request, RequestForm(user=user, initial=initial)),
+        )
+    form = RequestForm(request.POST, user=user)
+    extra: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            uploads = [Upload(f.name, upload_read(f)) for f in request.FILES.getlist("files")]
+            point = _place(data, uploads)
+            intake_throttle(ip=session.client_ip(request), user=user, email=data.get("email", ""))
+            filed = request_submit(
+                category=data["category"],
+                text=data["text"],
+                location=point,
+                visibility=data["visibility"],
+                address=data.get("address", ""),
+                applicant=user,
+                contact=Contact(data.get("name", ""), data.get("email", ""), data.get("phone", "")),
+                files=uploads,
+                attributes=_attributes_posted(request.POST, data["category"]),
+                email_verified=bool(data.get("email"))
+                and data["email"].lower() in session.verified_emails(request),
+                language=(get_language() or "uk")[:2],
+            )
+        except AddressNotFound as exc:
+            form.add_error("address", exc.message)
+            extra["suggestions"] = addresses_suggest(data.get("address", ""))
+        except PlaceProposed as proposal:
+            form.add_error(None, proposal.message)
+            form.data = form.data.copy()
+            form.data["lat"], form.data["lon"] = f"{proposal.point.y:.6f}", f"{proposal.point.x:.6f}"
+        except RequestRefused as exc:
+            field = exc.field if exc.field in form.fields else None
+            if exc.field == "location":
+                field = "address"
+            if exc.field == "files" or (exc.field or "").startswith("attr_"):
+                field = None
+            form.add_error(field, exc.message)
+        else:
+            if filed.status == Request.Status.UNCONFIRMED:
+                request.session["misto_pending_email"] = filed.applicant_email
+                return redirect("citizen_requests:sent")
+            if user is None:
+                session.grant(request, filed.pk)
+            messages.success(
+                request,
+                _("Request %(number)s is registered and sent to %(service)s.")
+                % {"number": filed.number, "service": filed.service.name if filed.service else "—"},
+            )
+            return redirect("citizen_requests:detail", number=filed.number)
+    return render(request, "citizen_requests/new.html", _form_context(request, form, **extra), status=400)
+
+
+class PlaceProposed(RequestRefused):
+    """No place given, but a photo knows one: the form proposes it for the resident to check."""
+
+    def __init__(self, point: Point):
+        super().__init__(
+            _(
+                "Choose the place on the map. We put the pin where your photo was taken — check it, "
+                "attach the photos again and send."
+            ),
+            field="location",
+        )
+        self.point = point
+
+
+def _place(data: dict, uploads: list[Upload]) -> Point:
+    if data.get("lat") is not None and data.get("lon") is not None:
+        return Point(data["lon"], data["lat"], srid=4326)
+    if data.get("address"):
+        return location_from_address(data["address"])
+    proposal = photo_location_in_city(uploads)
+    if proposal is not None:
+        raise PlaceProposed(proposal)
+    raise RequestRefused(_("Choose the place on the map or type its address."), field="location")
+
+
+@require_GET
+def request_sent(request):
+    return render(
+        request, "citizen_requests/sent.html", {"email": request.session.get("misto_pending_email", "")}
+    )
+
+
+@require_GET
+def request_access_link(request, key: str):
+    """A visitor's private link from the e-mail: confirms the request the first time, and lets
+    this browser see it (confidential or not) every time."""
+    try:
+        filed = request_access(key=key)
+    except RequestRefused as exc:
+        return render(request, "citizen_requests/link_invalid.html", {"message": exc.message}, status=404)
+    session.grant(request, filed.pk)
+    session.verify_email(request, filed.applicant_email)
+    messages.success(
+        request,
+        _("Thank you: your e-mail is confirmed. Request %(number)s is registered.")
+        % {"number": filed.number},
+    )
+    return redirect("citizen_requests:detail", number=filed.number)
+
+
+# -- helpers of the form (JSON) -------------------------------------------------------------
+
+
+def _point_from_query(request) -> Point | None:
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Point(lon, lat, srid=4326)
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def addresses(request):
+    """Suggestions for the address field: streets and building addresses (public), no sheets."""
+    q = request.GET.get("q", "")[:100]
+    return JsonResponse(
+        {"results": [m.as_json() for m in addresses_suggest(q)] if len(q.strip()) >= 2 else []}
+    )
+
+
+@require_GET
+def place(request):
+    """Is the place in the hromada, and what is it called (the building or street there)?"""
+    point = _point_from_query(request)
+    if point is None:
+        return HttpResponseBadRequest("lat and lon are required")
+    if not point_in_city(point):
+        return JsonResponse(
+            {
+                "inside": False,
+                "message": _(
+                    "This place is outside the Horishni Plavni hromada: the portal cannot accept it."
+                ),
+            }
+        )
+    match = address_at(point)
+    district = district_at(point)
+    return JsonResponse(
+        {
+            "inside": True,
+            "address": match.label if match else "",
+            "district": district.name if district else "",
+        }
+    )
+
+
+@require_GET
+def nearby(request):
+    """Open public requests of the category near the place: follow one instead of a duplicate."""
+    point = _point_from_query(request)
+    category = categories_active().filter(slug=request.GET.get("category", "")).first()
+    if point is None or category is None:
+        return HttpResponseBadRequest("category, lat and lon are required")
+    found = requests_nearby_open_public(category=category, point=point)
+    return JsonResponse(
+        {
+            "radius_m": category.duplicate_radius_m,
+            "results": [
+                {
+                    "number": r.number,
+                    "url": reverse("citizen_requests:detail", args=[r.number]),
+                    "follow_url": reverse("citizen_requests:follow", args=[r.number]),
+                    "category": r.category.name,
+                    "icon": r.category.icon,
+                    "text": r.text_public[:160],
+                    "address": r.address,
+                    "status": r.get_status_display(),
+                    "distance_m": round(r.distance_m),
+                    "followers": r.subscriber_count,
+                }
+                for r in found
+            ],
+        }
+    )
