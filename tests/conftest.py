@@ -111,11 +111,23 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def pytest_collection_modifyitems(items):
+def pytest_configure(config):
     """Browser tests reach the database through the portal thread (`portal_url`), not through
-    pytest-django's `db` fixtures. Mark them as database tests, so that pytest-django creates
-    the test database even when they run on their own (`pytest tests/browser`) and they never
-    touch the developer's database."""
-    for item in items:
-        if "portal_url" in getattr(item, "fixturenames", ()) and item.get_closest_marker("django_db") is None:
-            item.add_marker(pytest.mark.django_db)
+    pytest-django's `db` fixtures, and must not run inside a test transaction (the portal thread
+    would not see what they write). pytest-django only creates the test database when some
+    collected test asks for one, so run on their own (`pytest tests/browser`) they would use the
+    developer's database. Count `portal_url` as a use of the default database. This wraps a
+    private function of pytest-django (pinned in pyproject.toml); if it goes, fail loudly."""
+    import pytest_django.fixtures as pytest_django_fixtures
+
+    plain = getattr(pytest_django_fixtures, "_get_databases_for_test", None)
+    if plain is None:
+        raise pytest.UsageError("pytest-django changed: update tests/conftest.py pytest_configure")
+
+    def databases_for_test(test):
+        databases, serialized = plain(test)
+        if not databases and "portal_url" in getattr(test, "fixturenames", ()):
+            return ("default",), False
+        return databases, serialized
+
+    pytest_django_fixtures._get_databases_for_test = databases_for_test

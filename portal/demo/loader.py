@@ -32,8 +32,7 @@ from facilities.models import Category, Facility
 from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
-from portal.demo import registry
-from portal.demo import routing_rules
+from portal.demo import registry, routing_rules
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")

@@ -153,7 +153,12 @@
     }
 
     var openId = null;
-    map.on("popupopen", function (e) { openId = e.popup._source && e.popup._source.mistoId; });
+    map.on("popupopen", function (e) {
+      openId = e.popup._source && e.popup._source.mistoId;
+      // A facility asked for (permalink, search) is shown once its popup is actually open:
+      // until then a reload caused by panning to it must try again.
+      if (openId === pendingFocus) pendingFocus = null;
+    });
     map.on("popupclose", function () { openId = null; });
 
     function render(data) {
@@ -191,7 +196,6 @@
       document.documentElement.dataset.facilitiesLoaded = String(list.length);
       if (keepOpen && markers[keepOpen]) {
         var m = markers[keepOpen];
-        pendingFocus = null;
         cluster.zoomToShowLayer(m, function () { m.openPopup(); });
       }
     }
