@@ -3,8 +3,10 @@
 A tile request does little work of its own (look up a version, return cached bytes or run one
 SQL statement), so Django's per-request machinery (middleware, URL resolution, request and
 response objects) would dominate at high zoom. Valid GET requests for public tile layers are
-answered here with exactly the responses of gis_layers.views.tile (same ETag, 304, 204,
-headers); everything else — errors, unknown layers, staff-only layers — goes to Django.
+answered here with exactly the responses of gis_layers.views (same ETag, 304, 204, headers);
+everything else — errors, unknown layers, staff-only GIS layers — goes to Django, which checks
+who is asking. A GIS layer's visibility is read fresh on every request (gis_tiles), so a layer
+made staff-only is never served from here again.
 tests/gis_layers/test_tiles.py checks both paths give the same answers.
 """
 
@@ -15,9 +17,9 @@ import re
 from django.core import signals
 from django.db import DatabaseError
 
-from gis_layers.tiles import LAYERS, TILE_HEADERS, parse_tile_address, tile_bytes, tile_etag
+from gis_layers.tiles import LAYERS, TILE_HEADERS, gis_tiles, parse_tile_address, tile_bytes, tile_etag
 
-TILE_PATH = re.compile(r"^/tiles/([a-z0-9_-]+)/(\d+)/(\d+)/(\d+)\.mvt$")
+TILE_PATH = re.compile(r"^/tiles/(layers/)?([a-z0-9_-]+)/(\d+)/(\d+)/(\d+)\.mvt$")
 MVT = "application/vnd.mapbox-vector-tile"
 
 
@@ -27,27 +29,42 @@ class FastTiles:
 
     def __call__(self, environ, start_response):
         match = TILE_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None or environ.get("REQUEST_METHOD") != "GET" or match.group(1) not in LAYERS:
+        if match is None or environ.get("REQUEST_METHOD") != "GET":
             return self.django_app(environ, start_response)
-        address = parse_tile_address(*match.group(2, 3, 4))
+        gis, name = match.group(1) is not None, match.group(2)
+        if not gis and name not in LAYERS:
+            return self.django_app(environ, start_response)
+        address = parse_tile_address(*match.group(3, 4, 5))
         if address is None:
             return self.django_app(environ, start_response)
-        layer = LAYERS[match.group(1)]
         # The same signals Django's handler sends: they open and recycle database connections.
         signals.request_started.send(sender=self.__class__, environ=environ)
+        answer = None
         try:
-            etag = tile_etag(layer, *address)
-            headers = [("ETag", etag), *TILE_HEADERS.items()]
-            if environ.get("HTTP_IF_NONE_MATCH") == etag:
-                start_response("304 Not Modified", headers)
-                return [b""]
-            data = tile_bytes(layer, *address, etag)
+            layer = LAYERS.get(name) if not gis else None
+            if gis:
+                found = gis_tiles(name)
+                # Unknown or staff-only GIS layers are Django's to answer (it checks who asks).
+                layer = found.layer if found is not None and found.public else None
+            if layer is not None:
+                answer = self._answer(environ, layer, address)
         except DatabaseError:
-            return self.django_app(environ, start_response)  # Django reports the failure properly
+            answer = None  # Django reports the failure properly
         finally:
             signals.request_finished.send(sender=self.__class__)
+        if answer is None:
+            return self.django_app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    @staticmethod
+    def _answer(environ, layer, address) -> tuple[str, list, bytes]:
+        etag = tile_etag(layer, *address)
+        headers = [("ETag", etag), *TILE_HEADERS.items()]
+        if environ.get("HTTP_IF_NONE_MATCH") == etag:
+            return "304 Not Modified", headers, b""
+        data = tile_bytes(layer, *address, etag)
         if not data:
-            start_response("204 No Content", headers)
-            return [b""]
-        start_response("200 OK", [("Content-Type", MVT), ("Content-Length", str(len(data))), *headers])
-        return [data]
+            return "204 No Content", headers, b""
+        return "200 OK", [("Content-Type", MVT), ("Content-Length", str(len(data))), *headers], data

@@ -2,6 +2,10 @@
 
 Each layer names the DataVersion source whose triggers track its tables; the version is part
 of every ETag and cache key, so a change to the data is never hidden by a cached tile.
+
+Two kinds of tile layers: the fixed ones of LAYERS (facilities, buildings), and one per GIS
+layer (/tiles/layers/<slug>/…), looked up in the database on every request together with its
+visibility and version — so a layer made staff-only is refused at once, by every process.
 """
 
 from __future__ import annotations
@@ -69,6 +73,61 @@ SELECT ST_AsMVT(mvt.*, 'buildings', {EXTENT}, 'geom', 'id') FROM mvt""",
 )
 
 LAYERS = {layer.name: layer for layer in (FACILITIES, BUILDINGS)}
+
+
+def gis_layer_sql(slug: str, layer_id: int) -> str:
+    """The tile of one GIS layer: its live features with all their properties (jsonb keys
+    become tile attributes). `slug` is a SlugField value and `layer_id` an integer."""
+    return f"""
+WITH {_BOUNDS},
+mvt AS (
+    SELECT ST_AsMVTGeom(ST_Transform(f.geometry, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
+           f.id, f.properties
+    FROM gis_layers_feature f
+    CROSS JOIN bounds b
+    WHERE f.layer_id = {int(layer_id)} AND f.deleted_at IS NULL AND f.geometry && b.env_4326
+)
+SELECT ST_AsMVT(mvt.*, '{slug}', {EXTENT}, 'geom', 'id') FROM mvt"""
+
+
+@dataclass(frozen=True)
+class GisTiles:
+    layer: TileLayer
+    public: bool
+
+
+_gis_layers: dict[tuple[str, int], TileLayer] = {}
+
+GIS_LOOKUP = """
+SELECT l.id, l.visibility = 'public', coalesce(v.version, 0)
+FROM gis_layers_layer l
+LEFT JOIN gis_layers_dataversion v ON v.source = 'layer:' || l.id
+WHERE l.slug = %s AND l.deleted_at IS NULL"""
+
+
+def gis_tiles(slug: str) -> GisTiles | None:
+    """The tile layer of a live GIS layer and whether it is public — read fresh (one indexed
+    query that also brings the data version, so the ETag costs nothing more)."""
+    with connection.cursor() as cursor:
+        cursor.execute(GIS_LOOKUP, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    layer_id, public, version = row
+    layer = _gis_layers.get((slug, layer_id))
+    if layer is None:
+        # The id is in the name (and so in ETags and cache keys): a layer made again under an
+        # old slug never meets the old layer's cached tiles.
+        layer = TileLayer(
+            name=f"layer{layer_id}:{slug}",
+            source=f"layer:{layer_id}",
+            sql=gis_layer_sql(slug, layer_id),
+            title=slug,
+        )
+        _gis_layers[(slug, layer_id)] = layer
+    _versions[layer.source] = (version, time.monotonic())
+    return GisTiles(layer=layer, public=bool(public))
+
 
 _versions: dict[str, tuple[int, float]] = {}
 
@@ -156,3 +215,5 @@ def parse_tile_address(z: str, x: str, y: str) -> tuple[int, int, int] | None:
 
 
 TILE_HEADERS = {"Cache-Control": "public, max-age=60", "X-Content-Type-Options": "nosniff"}
+# Staff-only layers: never stored by a shared cache or proxy.
+PRIVATE_TILE_HEADERS = {"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"}

@@ -21,4 +21,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("facilities.api.urls")),
+    path("", include("gis_layers.api.urls")),
 ]

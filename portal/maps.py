@@ -16,11 +16,14 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from city.selectors import municipality
 from facilities.selectors import category_groups_with_counts
+
+VECTORGRID = ("vectorgrid", "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js")
 
 
 class MistoMap(folium.Map):
@@ -118,10 +121,7 @@ def _base_map(centre, zoom: int, label: str) -> MistoMap:
             "drawStreets": not settings.MISTO_BASEMAP_URL,
             "buildingTiles": "/tiles/buildings/{z}/{x}/{y}.mvt",
         },
-        js=[
-            ("vectorgrid", "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-            ("misto_map", "js/map.js"),
-        ],
+        js=[VECTORGRID, ("misto_map", "js/map.js")],
     ).add_to(m)
     return m
 
@@ -169,6 +169,76 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
             ("markercluster_default_css", "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
         ],
     ).add_to(m)
+    _gis_layers(m)
+    return _render(m)
+
+
+def _gis_layers(m: folium.Map) -> None:
+    """City IT's GIS layers from vector tiles, one toggle each in the panel. Which layers a
+    visitor may see comes from the page (the map.html panel, per user), not from this cached
+    script: staff-only layers are never named in a page for the public."""
+    ScriptCall(
+        "initGisLayers",
+        {
+            "configId": "map-gis-config",
+            "strings": {
+                "yes": _("yes"),
+                "no": _("no"),
+                "about": _("About this layer"),
+                "failed": _("Some tiles of “%s” could not be loaded."),
+            },
+        },
+        js=[VECTORGRID, ("misto_map", "js/map.js")],
+    ).add_to(m)
+
+
+def editor_map(*, layer, config: dict, label: str) -> RenderedMap:
+    """The staff map editor of one layer: the basemap, the layer's features from the API, and
+    Leaflet-Geoman's drawing tools (static/js/editor.js)."""
+    centre = settings.MISTO_MAP_CENTER
+    m = _base_map(centre, 16, label)
+    m.options.update(max_zoom=21)
+    ScriptCall(
+        "initEditor",
+        config,
+        js=[
+            ("geoman", "vendor/@geoman-io/leaflet-geoman-free/leaflet-geoman.min.js"),
+            ("misto_map", "js/map.js"),
+            ("misto_editor", "js/editor.js"),
+        ],
+        css=[("geoman_css", "vendor/@geoman-io/leaflet-geoman-free/leaflet-geoman.css")],
+    ).add_to(m)
+    return _render(m)
+
+
+def preview_map(*, sample: dict, bbox: list[float] | None, label: str, colour: str) -> RenderedMap:
+    """The first rows of an import on a small map (the rows are few: they are inlined)."""
+    centre = settings.MISTO_MAP_CENTER
+    if bbox:
+        centre = ((bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2)
+    m = _base_map(centre, 14, label)
+    if sample.get("features"):
+        points = any(f["geometry"] and f["geometry"]["type"].endswith("Point") for f in sample["features"])
+        style = (
+            {
+                "radius": 7,
+                "color": "#ffffff",
+                "weight": 2,
+                "fill": True,
+                "fillColor": colour,
+                "fillOpacity": 1,
+            }
+            if points
+            else {"color": colour, "weight": 3, "fillColor": colour, "fillOpacity": 0.3}
+        )
+        folium.GeoJson(
+            sample,
+            name="preview",
+            style_function=lambda _f: style,
+            marker=folium.CircleMarker(radius=7) if points else None,
+        ).add_to(m)
+        if bbox:
+            m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], max_zoom=17)
     return _render(m)
 
 

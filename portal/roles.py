@@ -67,6 +67,15 @@ MANAGE_ROUTING = (
     "citizen_requests.change_category",
     "citizen_requests.view_notification",
 )
+# Features of GIS layers: editors work on the layers they are granted (Layer.editors),
+# GIS admins on all of them (gis_layers/permissions.py).
+EDIT_FEATURES = (
+    "gis_layers.view_layer",
+    "gis_layers.view_feature",
+    "gis_layers.add_feature",
+    "gis_layers.change_feature",
+    "gis_layers.delete_feature",
+)
 
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
@@ -98,7 +107,13 @@ ROLES: dict[str, Role] = {
         "Layer editors",
         _("Layer editor"),
         True,
-        (*VIEW_DIRECTORY, "facilities.add_facility", "facilities.change_facility", *VIEW_CITY),
+        (
+            *VIEW_DIRECTORY,
+            "facilities.add_facility",
+            "facilities.change_facility",
+            *VIEW_CITY,
+            *EDIT_FEATURES,
+        ),
     ),
     "gis_admin": Role(
         "GIS admins",
@@ -132,6 +147,12 @@ ROLES: dict[str, Role] = {
             "citizen_requests.view_apiclient",
             "citizen_requests.add_apiclient",
             "citizen_requests.change_apiclient",
+            *EDIT_FEATURES,
+            "gis_layers.add_layer",
+            "gis_layers.change_layer",
+            "gis_layers.delete_layer",
+            "gis_layers.import_layer",
+            "gis_layers.view_importjob",
         ),
     ),
 }

@@ -5,6 +5,7 @@ DEBUG=0, ALLOWED_HOSTS and DATABASE_URL (see README.md and docker-compose.yml). 
 the default secret is refused by a system check (portal/checks.py).
 """
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -132,6 +133,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default="CELERY_BROKER_URL" not in env.ENVIRON
 )
 CELERY_TASK_ACKS_LATE = True
+# Where imports run: "celery" (the worker; production) or "thread" (a thread of the web
+# process: `make run` without a worker). Tests run the Celery tasks eagerly.
+MISTO_BACKGROUND = env.str("MISTO_BACKGROUND", default="celery")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
 
@@ -162,6 +166,13 @@ MISTO_TILE_VERSION_TTL = env.float("MISTO_TILE_VERSION_TTL", default=1.0)
 MISTO_TILE_CACHE_SECONDS = env.int("MISTO_TILE_CACHE_SECONDS", default=3600)
 MISTO_MAP_CENTER = (49.0105, 33.638)  # lat, lon: the centre of Horishni Plavni
 MISTO_MAP_ZOOM = 14
+# GIS layer imports: the largest file accepted, and the most an archive may unpack to.
+MISTO_IMPORT_MAX_BYTES = env.int("MISTO_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+MISTO_IMPORT_MAX_UNPACKED_BYTES = env.int("MISTO_IMPORT_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+# Layer downloads are written once per data version and kept here (not under MEDIA_ROOT).
+MISTO_EXPORT_CACHE_DIR = Path(
+    env.str("MISTO_EXPORT_CACHE_DIR", default=str(Path(tempfile.gettempdir()) / "misto-exports"))
+)
 MISTO_DEMO_DATA_DIR = Path(env.str("MISTO_DEMO_DATA_DIR", default=str(BASE_DIR / "data" / "shapefiles")))
 MISTO_DEMO_PASSWORD = env.str("MISTO_DEMO_PASSWORD", default="misto-demo")
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("portal.api")),
     path("tiles/", include("gis_layers.urls")),
     path("registry/", include("housing_registry.urls")),
+    path("", include("gis_layers.site_urls")),
     path("admin/", admin.site.urls),
     path("", include("coverage.urls")),
     path("", include("citizen_requests.urls")),

@@ -6,6 +6,8 @@ export DEBUG=${DEBUG:-1}
 HOST=${MISTO_HOST:-127.0.0.1}
 PORT=${MISTO_PORT:-8000}
 say() { printf '\033[1;34m[run]\033[0m %s\n' "$*"; }
+# No Celery worker runs here: imports run in a thread of the server (docker compose has a worker).
+export MISTO_BACKGROUND=${MISTO_BACKGROUND:-thread}
 
 say "applying migrations"
 .venv/bin/python manage.py migrate --no-input -v 0

@@ -31,6 +31,14 @@ FILES: dict[str, list[str]] = {
     ],
     # The package has no licence file; its README and package.json state the (Beerware) licence.
     "leaflet.vectorgrid": ["dist/Leaflet.VectorGrid.bundled.min.js", "README.md"],
+    # The staff map editor (draw, move, reshape, delete, snapping).
+    "@geoman-io/leaflet-geoman-free": [
+        "dist/leaflet-geoman.min.js",
+        "dist/leaflet-geoman.min.js.map",
+        "dist/leaflet-geoman.css",
+        "dist/leaflet-geoman.css.map",
+        "LICENSE",
+    ],
     # Not used by any page: the accessibility checker the browser tests inject.
     "axe-core": ["axe.min.js", "LICENSE"],
 }

@@ -22,7 +22,7 @@ from shapely.ops import linemerge, unary_union
 
 from facilities.category_tree import leaf_slugs
 from portal.demo import buildings as bld
-from portal.demo import catalogue, layout, services, sheets
+from portal.demo import catalogue, layout, map_layers, services, sheets
 
 SEED = 1960  # the year the city was founded
 CONDOMINIUMS = 36
@@ -408,6 +408,9 @@ class Generator:
         for name, rows in self.registry_tables().items():
             write_csv(out / f"{name}.csv", rows)
             written[name] = len(rows)
+        # GIS layers of city IT (shelters, snow-clearing routes, green zones): portal/demo/map_layers.py.
+        for name, layer_rows in map_layers.rows(self).items():
+            save(name, [{**row, "geometry": to_ll(row["geometry"])} for row in layer_rows])
         return written
 
     def registry_tables(self) -> dict[str, list[dict]]:

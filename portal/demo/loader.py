@@ -32,7 +32,7 @@ from facilities.models import Category, Facility
 from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
-from portal.demo import registry, routing_rules
+from portal.demo import map_layers, registry, routing_rules
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -125,6 +125,8 @@ def read_layers(directory: Path) -> dict[str, gpd.GeoDataFrame]:
     elif "boundary" in frames:
         problems.append(f"boundary.shp must hold exactly one polygon, it holds {len(frames['boundary'])}")
     frames["registry"] = registry.read_registry_tables(directory, problems)
+    city_shape = frames["boundary"].geometry.iloc[0].buffer(0.001) if "boundary" in frames else None
+    frames["map_layers"] = map_layers.read(directory, problems, city_shape)
     if problems:
         raise DemoDataError(problems)
     return frames
@@ -284,6 +286,7 @@ def load_demo_city(
             report.accounts_created, _ = demo_accounts_ensure()
             registry.demo_memberships_ensure()
         report.counts["routing rules"] = _load_routing_rules()
+        report.counts["map layers"] = map_layers.load(frames["map_layers"], Counts)
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report

@@ -112,8 +112,9 @@
     var pendingFocus = options.focus || null;
     Misto.map = map;
 
-    function categoryParam() {
-      if (selected.size === allSlugs.length) return null;
+    function categoryParam(explicit) {
+      // All categories: no parameter — unless GIS layers are named too, which makes the list explicit.
+      if (selected.size === allSlugs.length && !explicit) return null;
       // Whole groups are written as the group's slug: shorter, readable permalinks.
       var parts = [];
       var covered = new Set();
@@ -134,12 +135,14 @@
 
     function updateLinks() {
       var c = map.getCenter();
-      var layers = categoryParam();
+      var gis = Misto.gisTokens ? Misto.gisTokens() : [];
+      var layers = categoryParam(gis.length > 0);
       var params = new URLSearchParams();
-      if (layers !== null) params.set("layers", layers);
+      var named = [layers, gis.join(",")].filter(function (part) { return part; }).join(",");
+      if (layers !== null || gis.length) params.set("layers", named);
       params.set("z", String(map.getZoom()));
       params.set("c", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
-      var url = options.mapUrl + "?" + params.toString().replace(/%2C/g, ",");
+      var url = options.mapUrl + "?" + params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
       history.replaceState(null, "", url);
       var share = $("map-permalink");
       if (share) share.href = url;
@@ -332,6 +335,120 @@
     }
 
     map.on("moveend", debounce(load, 200));
+    Misto.updateLinks = updateLinks;
     load();
+  };
+
+  /* --- GIS layers of city IT (vector tiles) ------------------------------------------ */
+
+  function iconUrl(style) {
+    // A round marker in the layer's colour with its symbol, as an SVG image for VectorGrid.
+    var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="26">' +
+      '<circle cx="13" cy="13" r="11" fill="' + style.colour + '" stroke="#fff" stroke-width="2"/>' +
+      '<text x="13" y="17.5" font-size="12" text-anchor="middle" fill="#fff" font-family="sans-serif">' +
+      (style.icon || "").replace(/[<>&"]/g, "") + "</text></svg>";
+    return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+  }
+
+  function featureStyle(layer) {
+    var s = layer.style;
+    if (layer.geometry === "point") {
+      return { icon: L.icon({ iconUrl: iconUrl(s), iconSize: [26, 26], iconAnchor: [13, 13] }) };
+    }
+    if (layer.geometry === "line") return { color: s.colour, weight: s.line_width, opacity: 0.9 };
+    return { color: s.colour, weight: s.line_width, fill: true, fillColor: s.fill_colour, fillOpacity: s.fill_opacity };
+  }
+
+  function showValue(field, value, strings) {
+    if (value === null || value === undefined || value === "") return null;
+    if (field.type === "boolean") return value ? strings.yes : strings.no;
+    return String(value) + (field.unit ? " " + field.unit : "");
+  }
+
+  function gisPopup(layer, props, strings) {
+    var box = el("div", { "class": "popup gis-popup" });
+    var label = layer.style.label_field;
+    box.appendChild(el("strong", { "class": "popup-title" }, (label && props[label]) || layer.title));
+    box.appendChild(el("div", { "class": "popup-category" }, layer.title));
+    var table = el("table");
+    layer.fields.forEach(function (field) {
+      if (field.name === label) return;
+      var shown = showValue(field, props[field.name], strings);
+      if (shown === null) return;
+      var row = el("tr");
+      row.appendChild(el("th", { scope: "row" }, field.title));
+      row.appendChild(el("td", {}, shown));
+      table.appendChild(row);
+    });
+    box.appendChild(table);
+    box.appendChild(el("a", { href: layer.url, "class": "popup-more" }, strings.about));
+    box.dataset.loaded = "1";
+    return box;
+  }
+
+  Misto.initGisLayers = function (map, options) {
+    var node = $(options.configId);
+    if (!node || !L.vectorGrid) return;
+    var layers = JSON.parse(node.textContent);
+    var strings = options.strings;
+    var shown = {};
+    var on = new Set(layers.filter(function (l) { return l.selected; }).map(function (l) { return l.slug; }));
+    // Above the basemap and buildings, below the facility markers; points over lines over areas.
+    [["polygon", 410], ["line", 415], ["point", 420]].forEach(function (pair) {
+      map.createPane("gis-" + pair[0]);
+      map.getPane("gis-" + pair[0]).style.zIndex = pair[1];
+    });
+
+    Misto.gisTokens = function () {
+      return layers.filter(function (l) { return on.has(l.slug); }).map(function (l) { return "layer:" + l.slug; });
+    };
+
+    function make(layer) {
+      var styles = {};
+      styles[layer.slug] = featureStyle(layer);
+      var grid = L.vectorGrid.protobuf(layer.tiles, {
+        pane: "gis-" + layer.geometry,
+        rendererFactory: L.svg.tile,
+        interactive: true,
+        maxNativeZoom: 18,
+        maxZoom: 19,
+        // Staff-only layers are served to the logged-in session only.
+        fetchOptions: { credentials: "same-origin" },
+        vectorTileLayerStyles: styles,
+        getFeatureId: function (f) { return f.id; }
+      });
+      grid.on("click", function (e) {
+        L.popup().setLatLng(e.latlng).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
+      });
+      grid.on("mouseover", function (e) {
+        var label = layer.style.label_field;
+        var text = (label && e.layer.properties && e.layer.properties[label]) || layer.title;
+        grid.bindTooltip(String(text), { sticky: true }).openTooltip(e.latlng);
+      });
+      grid.on("mouseout", function () { grid.closeTooltip(); grid.unbindTooltip(); });
+      grid.on("load", function () { document.documentElement.dataset["gis" + layer.slug.replace(/[^a-z0-9]/g, "")] = "loaded"; });
+      grid.on("tileerror", function () { setStatus(strings.failed.replace("%s", layer.title), true); });
+      return grid;
+    }
+
+    function sync() {
+      layers.forEach(function (layer) {
+        var want = on.has(layer.slug);
+        if (want && !shown[layer.slug]) shown[layer.slug] = make(layer).addTo(map);
+        if (!want && shown[layer.slug]) { map.removeLayer(shown[layer.slug]); delete shown[layer.slug]; }
+      });
+      document.documentElement.dataset.gisLayers = Array.from(on).sort().join(",");
+      if (Misto.updateLinks) Misto.updateLinks();
+    }
+
+    document.querySelectorAll("input[data-gis-layer]").forEach(function (box) {
+      box.checked = on.has(box.dataset.gisLayer);
+      box.addEventListener("change", function () {
+        if (box.checked) on.add(box.dataset.gisLayer); else on.delete(box.dataset.gisLayer);
+        sync();
+      });
+    });
+    Misto.gisLayers = shown;
+    sync();
   };
 })();

@@ -1,0 +1,281 @@
+"""Reading a checked dataset with GDAL (pyogrio): shapefile, GeoPackage, GeoJSON, KML, CSV.
+
+Text encodings: a shapefile's .cpg (or its .dbf header) decides; without one the person chooses,
+and until they do the reader guesses (UTF-8 when every text decodes as UTF-8, else cp1251) and
+says that it guessed. CSV files are UTF-8 unless the person chooses otherwise; their geometry
+comes from lon/lat columns or a WKT column. Coordinates are reprojected to EPSG:4326 from the
+file's CRS, or from the one the person states when the file has none.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyproj
+from django.utils.translation import gettext as _
+
+from gis_layers.exceptions import ImportRefused
+from gis_layers.importers.safety import FORMAT_NAMES, Unpacked
+
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "cp1251": "Windows-1251 (cp1251)",
+    "cp866": "DOS 866 (cp866)",
+    "koi8-u": "KOI8-U",
+}
+LON_NAMES = ["lon", "lng", "long", "longitude", "x", "довгота"]
+LAT_NAMES = ["lat", "latitude", "y", "широта"]
+WKT_NAMES = ["wkt", "geometry", "geom", "the_geom", "wkt_geom", "геометрія"]
+DRIVERS = {"shapefile": "ESRI Shapefile", "gpkg": "GPKG", "geojson": "GeoJSON", "kml": None, "csv": "CSV"}
+
+
+@dataclass
+class ReadResult:
+    frame: gpd.GeoDataFrame  # index: row numbers from 1, in file order; geometry in EPSG:4326
+    columns: list[str]
+    source_crs: str  # as found or stated, e.g. "EPSG:32636"
+    crs_stated_by_user: bool
+    encoding: str | None
+    encoding_source: str  # "cpg", "dbf", "user", "guess", "utf-8 (format)"
+    layers: list[str] = field(default_factory=list)  # layers/shapefiles of the source
+    layer: str = ""
+    format_name: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _crs_name(crs) -> str:
+    if crs is None:
+        return ""
+    epsg = pyproj.CRS.from_user_input(crs).to_epsg()
+    return f"EPSG:{epsg}" if epsg else pyproj.CRS.from_user_input(crs).name
+
+
+def parse_crs(text: str) -> pyproj.CRS | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        text = f"EPSG:{text}"
+    try:
+        return pyproj.CRS.from_user_input(text)
+    except pyproj.exceptions.CRSError:
+        raise ImportRefused(
+            _("“%(crs)s” is not a coordinate system we know; write an EPSG code such as EPSG:32636.")
+            % {"crs": text}
+        ) from None
+
+
+def guess_encoding(dbf: Path, max_records: int = 5000) -> str:
+    """UTF-8 if every text value of the .dbf decodes as UTF-8, else cp1251 (Ukrainian Windows).
+
+    Reads the raw bytes of the character fields itself: GDAL would already recode them."""
+    data = dbf.read_bytes()
+    if len(data) < 32:
+        return "utf-8"
+    records, header_size, record_size = struct.unpack("<IHH", data[4:12])
+    fields, offset, position = [], 1, 32
+    while position + 32 <= header_size and data[position] != 0x0D:
+        kind, size = chr(data[position + 11]), data[position + 16]
+        if kind == "C":
+            fields.append((offset, size))
+        offset += size
+        position += 32
+    for n in range(min(records, max_records)):
+        start = header_size + n * record_size
+        record = data[start : start + record_size]
+        for field_offset, size in fields:
+            value = record[field_offset : field_offset + size].rstrip(b" \x00")
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                # A UTF-8 letter cut by a full field's end is still UTF-8.
+                cut_at_the_end = exc.start >= len(value) - 3 and len(value) >= size - 3
+                if not cut_at_the_end:
+                    return "cp1251"
+    return "utf-8"
+
+
+def _csv_text_encoding(path: Path) -> str:
+    raw = path.read_bytes()[: 4 * 1024 * 1024]
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(raw) - 4:  # a character cut by the sample's end
+            return "utf-8"
+        return "cp1251"
+
+
+def _csv_options(path: Path, encoding: str) -> dict:
+    header = path.read_bytes()[:8192].decode(encoding, "replace").lstrip("\ufeff").splitlines()
+    first = header[0] if header else ""
+    separator = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
+    names = [c.strip().strip('"').lower() for c in first.split(separator)]
+    options = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO", "EMPTY_STRING_AS_NULL": "YES"}
+    if separator == ";":
+        options["SEPARATOR"] = "SEMICOLON"
+    elif separator == "\t":
+        options["SEPARATOR"] = "TAB"
+    lon = next((n for n in LON_NAMES if n in names), None)
+    lat = next((n for n in LAT_NAMES if n in names), None)
+    wkt = next((n for n in WKT_NAMES if n in names), None)
+    if lon and lat:
+        options["X_POSSIBLE_NAMES"] = lon
+        options["Y_POSSIBLE_NAMES"] = lat
+    elif wkt:
+        options["GEOM_POSSIBLE_NAMES"] = wkt
+    else:
+        raise ImportRefused(
+            _(
+                "The CSV has no coordinates: it needs lon and lat columns (also lng/longitude/x and latitude/y) "
+                "or a WKT column (wkt/geometry). Columns found: %(names)s."
+            )
+            % {"names": ", ".join(names[:20])}
+        )
+    return options
+
+
+def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: str = "") -> ReadResult:
+    """Read the whole dataset; ImportRefused if GDAL cannot, or the CRS is unknown."""
+    notes: list[str] = []
+    layers: list[str] = []
+    open_options: dict = {}
+    chosen_encoding, encoding_source = None, ""
+    path = source.path
+    read_layer: str | None = None
+    if source.format == "shapefile":
+        layers = source.choices
+        if encoding:
+            chosen_encoding, encoding_source = encoding, "user"
+        elif source.encoding:
+            chosen_encoding, encoding_source = source.encoding, source.encoding_source
+        else:
+            chosen_encoding, encoding_source = _guess(path), "guess"
+    elif source.format == "csv":
+        if encoding:
+            chosen_encoding, encoding_source = encoding, "user"
+        else:
+            chosen_encoding = _csv_text_encoding(path)
+            encoding_source = "guess" if chosen_encoding != "utf-8" else "utf-8"
+        open_options = _csv_options(path, chosen_encoding)
+    else:
+        chosen_encoding, encoding_source = None, "utf-8"
+    if source.format in ("gpkg", "kml"):
+        try:
+            layers = [str(name) for name, _geom in pyogrio.list_layers(path)]
+        except pyogrio.errors.DataSourceError as exc:
+            raise _unreadable(source, exc) from None
+        if source.format == "gpkg":
+            read_layer = layer if layer in layers else (layers[0] if layers else None)
+    frames = []
+    try:
+        if source.format == "kml":
+            for name in layers or [None]:
+                part = pyogrio.read_dataframe(path, layer=name, force_2d=True, on_invalid="ignore")
+                frames.append(part)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "could not parse column as JSON"
+                frames.append(
+                    pyogrio.read_dataframe(
+                        path,
+                        layer=read_layer,
+                        encoding=chosen_encoding,
+                        force_2d=True,
+                        on_invalid="ignore",
+                        **open_options,
+                    )
+                )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+        raise _unreadable(source, exc) from None
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            _("The text of the file is not in %(encoding)s; choose another encoding.")
+            % {"encoding": ENCODINGS.get(chosen_encoding, chosen_encoding)}
+        ) from None
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        raise ImportRefused(_("The file has no geometry column; nothing can be put on a map."))
+    if source.format == "kml":
+        frame = frame.drop(columns=[c for c in KML_NOISE if c in frame.columns])
+    stated = parse_crs(crs)
+    source_crs = frame.crs
+    stated_used = False
+    if source_crs is None:
+        if source.format == "shapefile" and not source.has_prj and stated is None:
+            raise ImportRefused(
+                _(
+                    "The shapefile has no .prj file, so its coordinate system is unknown. Add the .prj to the archive, "
+                    "or state the coordinate system (e.g. EPSG:32636 or EPSG:4326)."
+                )
+            )
+        if stated is not None:
+            source_crs, stated_used = stated, True
+        elif source.format in ("csv", "geojson", "kml"):
+            source_crs = pyproj.CRS.from_epsg(4326)
+            notes.append(_("No coordinate system in the file: longitude/latitude (EPSG:4326) assumed."))
+        else:
+            raise ImportRefused(
+                _("The file does not say its coordinate system; state it (e.g. EPSG:32636 or EPSG:4326).")
+            )
+        frame = frame.set_crs(source_crs, allow_override=True)
+    elif stated is not None and pyproj.CRS.from_user_input(source_crs) != stated:
+        notes.append(
+            _("The file states its coordinate system (%(crs)s); the one you gave is not used.")
+            % {"crs": _crs_name(source_crs)}
+        )
+    if pyproj.CRS.from_user_input(frame.crs).to_epsg() != 4326:
+        try:
+            frame = frame.to_crs(4326)
+        except (pyproj.exceptions.ProjError, ValueError) as exc:
+            raise ImportRefused(
+                _("The coordinates cannot be converted from %(crs)s: %(e)s")
+                % {"crs": _crs_name(source_crs), "e": exc}
+            ) from None
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    return ReadResult(
+        frame=frame,
+        columns=columns,
+        source_crs=_crs_name(source_crs),
+        crs_stated_by_user=stated_used,
+        encoding=chosen_encoding,
+        encoding_source=encoding_source,
+        layers=layers,
+        layer=read_layer or (source.path.stem if source.format == "shapefile" else ""),
+        format_name=FORMAT_NAMES.get(source.format, source.format),
+        notes=notes,
+    )
+
+
+# What GDAL's KML drivers add to every placemark besides the data.
+KML_NOISE = (
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+)
+
+
+def _guess(path: Path) -> str:
+    dbf = next((p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".dbf"), None)
+    return guess_encoding(dbf) if dbf else "utf-8"
+
+
+def _unreadable(source: Unpacked, exc: Exception) -> ImportRefused:
+    reason = str(exc).split("\n")[0][:300]
+    return ImportRefused(
+        _("The %(format)s file cannot be read (%(reason)s). It is damaged or not what its name says.")
+        % {"format": FORMAT_NAMES.get(source.format, source.format), "reason": reason}
+    )

@@ -1,0 +1,301 @@
+"""The collections of the OGC API: each GIS layer the caller may see, the public facilities and
+the buildings' public fields (address and floors; the data sheets are staff-only).
+
+Each collection answers `items` with one SQL statement that counts the matches and builds the
+page of GeoJSON features in PostgreSQL (json_build_object), so the view only wraps the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from facilities.filters import category_tree
+from gis_layers.models import Layer
+from gis_layers.permissions import is_staff
+from gis_layers.schema import FIELD_NAME, FieldSpec, value_clean
+from gis_layers.selectors import layers_visible_to
+from gis_layers.tiles import data_version
+
+JSON_TYPES = {
+    "string": "string",
+    "text": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "date": "string",
+}
+
+
+@dataclass
+class Queryable:
+    name: str
+    type: str  # JSON Schema type
+    title: str
+    spec: FieldSpec | None = None  # GIS layer fields: typed comparison through the schema
+    column: str = ""  # fixed collections: the SQL expression compared as text
+    format: str = ""
+    enum: list = field(default_factory=list)
+
+
+class InvalidFilter(ValueError):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass
+class Collection:
+    id: str
+    title: str
+    description: str
+    geometry: str  # point / line / polygon
+    queryables: list[Queryable]
+    table: str
+    alias: str
+    base_where: str
+    base_params: dict
+    geometry_column: str
+    properties_sql: str  # a json expression over the page row `p`
+    page_columns: str  # columns of the inner select (alias.col AS name, ...)
+    license: str = ""
+    source: str = ""
+    public: bool = True
+    version_source: str = ""  # the DataVersion source whose triggers track this collection
+    layer: Layer | None = None
+
+    def where(self, bbox, filters: dict[str, str]) -> tuple[str, dict]:
+        a = self.alias
+        parts = [self.base_where]
+        params = dict(self.base_params)
+        if bbox is not None:
+            parts.append(
+                f"{a}.{self.geometry_column} && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326) "
+                f"AND ST_Intersects({a}.{self.geometry_column}, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
+            )
+            params.update(minx=bbox[0], miny=bbox[1], maxx=bbox[2], maxy=bbox[3])
+        by_name = {q.name: q for q in self.queryables}
+        for i, (name, raw) in enumerate(sorted(filters.items())):
+            q = by_name[name]
+            if q.spec is not None:
+                value, reason = value_clean(q.spec, raw)
+                if reason or value is None:
+                    raise InvalidFilter(
+                        name,
+                        _("%(name)s: the value %(reason)s.")
+                        % {"name": name, "reason": reason or _("is empty")},
+                    )
+                import json
+
+                parts.append(f"{a}.properties @> %(f{i})s::jsonb")
+                params[f"f{i}"] = json.dumps({name: value}, ensure_ascii=False)
+            else:
+                parts.append(f"{q.column}::text = %(f{i})s")
+                params[f"f{i}"] = str(raw)
+        return " AND ".join(parts), params
+
+    def items(self, *, bbox, filters, limit: int, offset: int) -> tuple[int, int, str]:
+        """(numberMatched, numberReturned, JSON text of the page's features).
+
+        The page is one statement. numberMatched is counted once per data version (the
+        triggers bump it on every change) and filter, then kept in the cache: a client paging
+        through 100,000 features does not count them again for each page."""
+        page_sql, params = self.items_sql(bbox=bbox, filters=filters, limit=limit, offset=offset)
+        where, where_params = self.where(bbox, filters)
+        fingerprint = repr((self.id, data_version(self.version_source), where, sorted(where_params.items())))
+        key = "ogc-count:" + hashlib.sha1(fingerprint.encode()).hexdigest()
+        matched = cache.get(key)
+        with connection.cursor() as cursor:
+            if matched is None:
+                cursor.execute(f"SELECT count(*) FROM {self.table} {self.alias} WHERE {where}", where_params)
+                matched = cursor.fetchone()[0]
+                cache.set(key, matched, 600)
+            cursor.execute(page_sql, params)
+            returned, features = cursor.fetchone()
+        return matched, returned, features
+
+    def items_sql(self, *, bbox, filters, limit: int, offset: int) -> tuple[str, dict]:
+        """(SQL, parameters) of one page: (numberReturned, JSON text of its features)."""
+        where, params = self.where(bbox, filters)
+        params.update(limit=limit, offset=offset)
+        a = self.alias
+        sql = f"""
+SELECT count(*), coalesce(json_agg(json_build_object(
+            'type', 'Feature', 'id', p.id,
+            'geometry', ST_AsGeoJSON(p.geom, 7)::json,
+            'properties', {self.properties_sql}) ORDER BY p.id), '[]'::json)::text
+FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
+      FROM {self.table} {a} WHERE {where} ORDER BY {a}.id LIMIT %(limit)s OFFSET %(offset)s) p"""
+        return sql, params
+
+    def item(self, pk: int) -> str | None:
+        a = self.alias
+        params = dict(self.base_params, pk=pk)
+        sql = f"""
+SELECT json_build_object('type', 'Feature', 'id', p.id, 'geometry', ST_AsGeoJSON(p.geom, 7)::json,
+                         'properties', {self.properties_sql})::text
+FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
+      FROM {self.table} {a} WHERE {self.base_where} AND {a}.id = %(pk)s) p"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    def extent(self) -> list[float] | None:
+        a = self.alias
+        sql = f"SELECT ST_Extent({a}.{self.geometry_column}) FROM {self.table} {a} WHERE {self.base_where}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM ({sql}) AS x(e)",
+                self.base_params,
+            )
+            row = cursor.fetchone()
+        return [round(v, 7) for v in row] if row and row[0] is not None else None
+
+
+def _ordered_properties(fields: list[FieldSpec]) -> str:
+    """The properties in the schema's order, every field present (null when empty): clients that
+    take a layer's fields from its first features (GDAL, QGIS) see all of them. PostgreSQL takes at
+    most 100 arguments per json_build_object; beyond 50 fields the stored object goes as it is."""
+    if not fields or len(fields) > 50 or not all(FIELD_NAME.match(f.name) for f in fields):
+        return "p.properties"
+    pairs = ", ".join(f"'{f.name}', p.properties->'{f.name}'" for f in fields)
+    return f"json_build_object({pairs})"
+
+
+def layer_collection(layer: Layer) -> Collection:
+    queryables = [
+        Queryable(
+            name=f.name,
+            type=JSON_TYPES[f.type],
+            title=f.title,
+            spec=f,
+            format="date" if f.type == "date" else "",
+            enum=list(f.choices),
+        )
+        for f in layer.fields
+    ]
+    return Collection(
+        id=layer.slug,
+        title=layer.title,
+        description=layer.description,
+        geometry=layer.geometry_type,
+        queryables=queryables,
+        table="gis_layers_feature",
+        alias="f",
+        base_where="f.layer_id = %(layer)s AND f.deleted_at IS NULL",
+        base_params={"layer": layer.pk},
+        geometry_column="geometry",
+        properties_sql=_ordered_properties(layer.fields),
+        page_columns="f.properties",
+        license=layer.licence,
+        source=layer.source,
+        public=layer.is_public,
+        layer=layer,
+        version_source=layer.tile_source,
+    )
+
+
+def facilities_collection() -> Collection:
+    # Hidden categories are named (usually none): no join is needed to filter (see facilities/sql.py).
+    tree = category_tree()
+    hidden = sorted(tree.hidden_leaves)
+    where = "f.category_id <> ALL (%(hidden)s)" if hidden else "true"
+    return Collection(
+        id="facilities",
+        title=_("Facilities"),
+        description=_(
+            "Public places of the city: schools, pharmacies, offices, stops … (public categories only)."
+        ),
+        geometry="point",
+        queryables=[
+            Queryable(
+                "category",
+                "string",
+                _("Category"),
+                column="(SELECT c.slug FROM facilities_category c WHERE c.id = f.category_id)",
+            ),
+            Queryable("name_uk", "string", _("Name (Ukrainian)"), column="f.name_uk"),
+            Queryable("address", "string", _("Address"), column="f.address"),
+        ],
+        table="facilities_facility",
+        alias="f",
+        base_where=where,
+        base_params={"hidden": hidden} if hidden else {},
+        geometry_column="location",
+        properties_sql=(
+            "json_build_object('name_uk', p.name_uk, 'name_en', p.name_en, 'category', p.category, "
+            "'address', p.address, 'phones', to_json(p.phones), 'opening_hours', p.opening_hours, "
+            "'website', p.website, 'url', '/facilities/' || p.id || '/')"
+        ),
+        page_columns=(
+            "f.name_uk, f.name_en, (SELECT c.slug FROM facilities_category c WHERE c.id = f.category_id) AS category, "
+            "f.address, f.phones, f.opening_hours, f.website"
+        ),
+        license="",
+        source=_("Horishni Plavni city portal; pharmacies and clinics: NHSU registers via Texty.org.ua"),
+        version_source="facilities",
+    )
+
+
+def buildings_collection() -> Collection:
+    return Collection(
+        id="buildings",
+        title=_("Buildings"),
+        description=_(
+            "Outlines of the apartment buildings with their address and floors (the data sheets are staff-only)."
+        ),
+        geometry="polygon",
+        queryables=[
+            Queryable("address", "string", _("Address"), column="b.address"),
+            Queryable("floors", "integer", _("Floors"), column="b.floors"),
+        ],
+        table="housing_registry_building",
+        alias="b",
+        base_where="true",
+        base_params={},
+        geometry_column="footprint",
+        properties_sql="json_build_object('address', p.address, 'floors', p.floors)",
+        page_columns="b.address, b.floors",
+        source=_("Horishni Plavni housing registry (demo data)"),
+        version_source="buildings",
+    )
+
+
+FIXED = {"facilities": facilities_collection, "buildings": buildings_collection}
+
+
+def collections_for(user) -> list[Collection]:
+    return [layer_collection(layer) for layer in layers_visible_to(user)] + [
+        make() for make in FIXED.values()
+    ]
+
+
+_layer_collections: dict[tuple[str, bool], tuple[int, Collection | None]] = {}
+
+
+def collection_for(user, collection_id: str) -> Collection | None:
+    """The collection, if this person may see it. A layer's collection is remembered until the
+    layer registry changes: DataVersion "layers", bumped by a trigger on every layer change and
+    read fresh here (one primary-key lookup), so a layer made staff-only is refused at once."""
+    if collection_id in FIXED:
+        return FIXED[collection_id]()
+    staff = is_staff(user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM gis_layers_dataversion WHERE source = 'layers'")
+        row = cursor.fetchone()
+    version = row[0] if row else 0
+    cached = _layer_collections.get((collection_id, staff))
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    layer = layers_visible_to(user).filter(slug=collection_id).first()
+    collection = layer_collection(layer) if layer else None
+    if len(_layer_collections) > 1000:
+        _layer_collections.clear()
+    _layer_collections[(collection_id, staff)] = (version, collection)
+    return collection

@@ -1,0 +1,424 @@
+"""/ogcapi/: OGC API – Features – Part 1: Core, with the GeoJSON, HTML and OpenAPI 3.0 classes.
+
+Landing page, /conformance, /api, /collections, /collections/{id}, /collections/{id}/items
+(bbox, limit, offset, datetime, property filters; next/prev links; numberMatched/numberReturned),
+/collections/{id}/items/{featureId}, and /collections/{id}/queryables. JSON by default (GDAL,
+QGIS), HTML for browsers (Accept: text/html) or with ?f=html. Unknown or invalid parameters are
+400 with an OGC exception; staff-only layers exist only for staff.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.gzip import gzip_page
+
+from gis_layers.ogcapi.collections import Collection, InvalidFilter, collection_for, collections_for
+from gis_layers.ogcapi.openapi import CONFORMANCE, DEFAULT_LIMIT, MAX_LIMIT, api_definition
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+HTML = "text/html"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+ITEM_PARAMS = {"f", "limit", "offset", "bbox", "datetime"}
+
+
+class OgcError(Exception):
+    def __init__(self, status: int, code: str, description: str):
+        super().__init__(description)
+        self.status, self.code, self.description = status, code, description
+
+
+def _error(exc: OgcError) -> JsonResponse:
+    return JsonResponse({"code": exc.code, "description": exc.description}, status=exc.status)
+
+
+def _format(request) -> str:
+    f = request.GET.get("f", "")
+    if f in ("json", "html"):
+        return f
+    if f:
+        raise OgcError(400, "InvalidParameterValue", _("f must be json or html."))
+    accept = request.headers.get("Accept", "")
+    return "html" if "text/html" in accept else "json"
+
+
+def _only(request, allowed: set[str]) -> None:
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise OgcError(
+            400,
+            "InvalidParameterValue",
+            _("Unknown parameter(s): %(names)s. This operation takes: %(known)s.")
+            % {"names": ", ".join(unknown), "known": ", ".join(sorted(allowed))},
+        )
+
+
+def _url(request, name: str, *args, **query) -> str:
+    path = reverse(name, args=args)
+    query = {k: v for k, v in query.items() if v not in (None, "")}
+    return request.build_absolute_uri(path) + (("?" + urlencode(query)) if query else "")
+
+
+def _link(href, rel, media, title) -> dict:
+    return {"href": href, "rel": rel, "type": media, "title": str(title)}
+
+
+def _self_and_alternate(request, name, *args, json_type=JSON, **query) -> list[dict]:
+    html_first = _format(request) == "html"
+    json_link = _link(
+        _url(request, name, *args, f="json", **query),
+        "alternate" if html_first else "self",
+        json_type,
+        _("This document as JSON"),
+    )
+    html_link = _link(
+        _url(request, name, *args, f="html", **query),
+        "self" if html_first else "alternate",
+        HTML,
+        _("This document as HTML"),
+    )
+    return [html_link, json_link] if html_first else [json_link, html_link]
+
+
+def _respond(request, data: dict, template: str, *, media=JSON, context=None, public=True):
+    if _format(request) == "html":
+        response = render(request, f"gis_layers/ogcapi/{template}", {"data": data, **(context or {})})
+    else:
+        response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type=media)
+    response["Cache-Control"] = "public, max-age=60" if public else "private, max-age=60"
+    return response
+
+
+class OgcView(View):
+    http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except OgcError as exc:
+            return _error(exc)
+
+
+class LandingView(OgcView):
+    def get(self, request):
+        _only(request, {"f"})
+        data = {
+            "title": _("Misto — GIS data of Horishni Plavni"),
+            "description": _(
+                "Open geodata of the city portal as OGC API – Features: the city's GIS layers, facilities and "
+                "building outlines. Use it in QGIS (Layer → Add Layer → WFS / OGC API – Features) or GDAL "
+                "(ogrinfo OAPIF:<this address>)."
+            ),
+            "links": [
+                *_self_and_alternate(request, "ogc-landing"),
+                _link(
+                    _url(request, "ogc-api", f="json"),
+                    "service-desc",
+                    OPENAPI,
+                    _("The API definition (OpenAPI 3.0)"),
+                ),
+                _link(_url(request, "ogc-api", f="html"), "service-doc", HTML, _("The API documentation")),
+                _link(_url(request, "ogc-conformance"), "conformance", JSON, _("Conformance classes")),
+                _link(_url(request, "ogc-collections"), "data", JSON, _("The feature collections")),
+            ],
+        }
+        return _respond(request, data, "landing.html")
+
+
+class ConformanceView(OgcView):
+    def get(self, request):
+        _only(request, {"f"})
+        return _respond(
+            request,
+            {"conformsTo": CONFORMANCE, "links": _self_and_alternate(request, "ogc-conformance")},
+            "conformance.html",
+        )
+
+
+class ApiView(OgcView):
+    def get(self, request):
+        _only(request, {"f"})
+        definition = api_definition(
+            request.build_absolute_uri(reverse("ogc-landing")).rstrip("/"), collections_for(request.user)
+        )
+        if _format(request) == "html":
+            return render(
+                request, "gis_layers/ogcapi/api.html", {"spec_url": _url(request, "ogc-api", f="json")}
+            )
+        return HttpResponse(json.dumps(definition, ensure_ascii=False), content_type=OPENAPI)
+
+
+def _collection_json(request, c: Collection) -> dict:
+    extent = c.extent()
+    data = {
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "links": [
+            _link(_url(request, "ogc-collection", c.id, f="json"), "self", JSON, c.title),
+            _link(_url(request, "ogc-collection", c.id, f="html"), "alternate", HTML, c.title),
+            _link(_url(request, "ogc-items", c.id, f="json"), "items", GEOJSON, _("The features as GeoJSON")),
+            _link(_url(request, "ogc-items", c.id, f="html"), "items", HTML, _("The features as HTML")),
+            _link(
+                _url(request, "ogc-queryables", c.id),
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+                _("Queryable properties"),
+            ),
+        ],
+    }
+    if extent:
+        data["extent"] = {"spatial": {"bbox": [extent], "crs": CRS84}}
+    if c.license:
+        data["license"] = c.license
+        data["links"].append(
+            _link(
+                request.build_absolute_uri(reverse("ogc-collection", args=[c.id])), "license", HTML, c.license
+            )
+        )
+    if c.layer is not None:
+        for fmt in ("geojson", "gpkg", "shp", "kml", "csv"):
+            data["links"].append(
+                _link(
+                    request.build_absolute_uri(reverse("layer-download", args=[c.id, fmt])),
+                    "enclosure",
+                    _media(fmt),
+                    _("Download (%(f)s)") % {"f": fmt},
+                )
+            )
+    return data
+
+
+def _media(fmt: str) -> str:
+    from gis_layers.exporters import FORMATS
+
+    return FORMATS[fmt].content_type
+
+
+def _collection(request, collection_id: str) -> Collection:
+    c = collection_for(request.user, collection_id)
+    if c is None:
+        raise OgcError(404, "NotFound", _("There is no collection “%(id)s”.") % {"id": collection_id})
+    return c
+
+
+class CollectionsView(OgcView):
+    def get(self, request):
+        _only(request, {"f"})
+        collections = collections_for(request.user)
+        data = {
+            "links": _self_and_alternate(request, "ogc-collections"),
+            "collections": [_collection_json(request, c) for c in collections],
+        }
+        return _respond(request, data, "collections.html", public=all(c.public for c in collections))
+
+
+class CollectionView(OgcView):
+    def get(self, request, collection_id: str):
+        _only(request, {"f"})
+        c = _collection(request, collection_id)
+        data = _collection_json(request, c)
+        return _respond(
+            request, data, "collection.html", context={"queryables": c.queryables}, public=c.public
+        )
+
+
+class QueryablesView(OgcView):
+    def get(self, request, collection_id: str):
+        _only(request, {"f"})
+        c = _collection(request, collection_id)
+        data = {
+            "$schema": "https://json-schema.org/draft/2019-09/schema",
+            "$id": _url(request, "ogc-queryables", c.id),
+            "type": "object",
+            "title": c.title,
+            "properties": {
+                q.name: {
+                    "title": q.title,
+                    "type": q.type,
+                    **({"format": q.format} if q.format else {}),
+                    **({"enum": q.enum} if q.enum else {}),
+                }
+                for q in c.queryables
+            },
+            "additionalProperties": False,
+        }
+        if _format(request) == "html":
+            return render(request, "gis_layers/ogcapi/queryables.html", {"data": data, "collection": c})
+        return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/schema+json")
+
+
+def _int(request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        raise OgcError(
+            400,
+            "InvalidParameterValue",
+            _("%(name)s must be a whole number from %(lo)d to %(hi)d.") % {"name": name, "lo": lo, "hi": hi},
+        )
+    return int(raw)
+
+
+def _bbox(request) -> tuple[float, float, float, float] | None:
+    raw = request.GET.get("bbox", "")
+    if not raw:
+        return None
+    try:
+        values = [float(v) for v in raw.split(",")]
+    except ValueError:
+        values = []
+    if len(values) == 6:
+        values = [values[0], values[1], values[3], values[4]]
+    if (
+        len(values) != 4
+        or values[0] > values[2]
+        or values[1] > values[3]
+        or not (-180 <= values[0] <= 180 and -90 <= values[1] <= 90)
+    ):
+        raise OgcError(
+            400,
+            "InvalidParameterValue",
+            _("bbox is min_lon,min_lat,max_lon,max_lat in WGS 84 (4 or 6 numbers)."),
+        )
+    return tuple(values)
+
+
+def _datetime(request) -> None:
+    raw = request.GET.get("datetime", "")
+    if not raw:
+        return
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    for part in raw.split("/"):
+        if part in ("..", ""):
+            continue
+        if parse_datetime(part.replace("Z", "+00:00")) is None and parse_date(part) is None:
+            raise OgcError(
+                400,
+                "InvalidParameterValue",
+                _("datetime is an RFC 3339 date-time or an interval such as 2024-01-01T00:00:00Z/.."),
+            )
+
+
+@method_decorator(gzip_page, name="dispatch")
+class ItemsView(OgcView):
+    def get(self, request, collection_id: str):
+        c = _collection(request, collection_id)
+        queryable = {q.name for q in c.queryables}
+        _only(request, ITEM_PARAMS | queryable)
+        fmt = _format(request)
+        limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        offset = _int(request, "offset", 0, 0, 10**9)
+        bbox = _bbox(request)
+        _datetime(request)
+        filters = {k: v for k, v in request.GET.items() if k in queryable}
+        try:
+            matched, returned, features = c.items(bbox=bbox, filters=filters, limit=limit, offset=offset)
+        except InvalidFilter as exc:
+            raise OgcError(400, "InvalidParameterValue", exc.message) from None
+        kept = {k: v for k, v in request.GET.items() if k not in ("f", "offset")}
+        links = _self_and_alternate(
+            request, "ogc-items", c.id, json_type=GEOJSON, offset=offset or None, **kept
+        )
+        if offset + limit < matched:
+            links.append(
+                _link(
+                    _url(
+                        request,
+                        "ogc-items",
+                        c.id,
+                        f=fmt if fmt == "html" else "json",
+                        offset=offset + limit,
+                        **kept,
+                    ),
+                    "next",
+                    HTML if fmt == "html" else GEOJSON,
+                    _("Next page"),
+                )
+            )
+        if offset > 0:
+            links.append(
+                _link(
+                    _url(
+                        request,
+                        "ogc-items",
+                        c.id,
+                        f=fmt if fmt == "html" else "json",
+                        offset=max(offset - limit, 0) or None,
+                        **kept,
+                    ),
+                    "prev",
+                    HTML if fmt == "html" else GEOJSON,
+                    _("Previous page"),
+                )
+            )
+        links.append(_link(_url(request, "ogc-collection", c.id), "collection", JSON, c.title))
+        stamp = timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        if fmt == "html":
+            data = {
+                "numberMatched": matched,
+                "numberReturned": returned,
+                "links": links,
+                "features": json.loads(features),
+            }
+            response = render(
+                request,
+                "gis_layers/ogcapi/items.html",
+                {
+                    "data": data,
+                    "collection": c,
+                    "fields": [q.name for q in c.queryables] if c.layer else None,
+                    "offset": offset,
+                    "limit": limit,
+                },
+            )
+        else:
+            # PostgreSQL's JSON text of the features, put in place without parsing it again.
+            body = (
+                f'{{"type":"FeatureCollection","numberMatched":{matched},"numberReturned":{returned},'
+                f'"timeStamp":"{stamp}","links":{json.dumps(links, ensure_ascii=False)},"features":{features}}}'
+            )
+            response = HttpResponse(body, content_type=GEOJSON)
+        response["Cache-Control"] = "public, max-age=60" if c.public else "private, max-age=60"
+        response["Content-Crs"] = f"<{CRS84}>"
+        return response
+
+
+class ItemView(OgcView):
+    def get(self, request, collection_id: str, feature_id: str):
+        _only(request, {"f"})
+        c = _collection(request, collection_id)
+        text = c.item(int(feature_id)) if feature_id.isdigit() and len(feature_id) < 19 else None
+        if text is None:
+            raise OgcError(
+                404,
+                "NotFound",
+                _("Collection “%(c)s” has no feature %(id)s.") % {"c": c.id, "id": feature_id},
+            )
+        feature = json.loads(text)
+        feature["links"] = [
+            *_self_and_alternate(request, "ogc-item", c.id, feature_id, json_type=GEOJSON),
+            _link(_url(request, "ogc-collection", c.id), "collection", JSON, c.title),
+        ]
+        if _format(request) == "html":
+            response = render(request, "gis_layers/ogcapi/item.html", {"data": feature, "collection": c})
+        else:
+            response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
+        response["Cache-Control"] = "public, max-age=60" if c.public else "private, max-age=60"
+        response["Content-Crs"] = f"<{CRS84}>"
+        return response
