@@ -15,6 +15,7 @@ Nothing here is a test: numbers are printed and written to bench/results/.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import statistics
@@ -29,6 +30,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+CENTRE = (49.0105, 33.638)  # lat, lon of the demo city's centre
+
+
+def tile_xy(z: int, centre: tuple[float, float] = CENTRE) -> tuple[int, int]:
+    """The x, y of the web-mercator tile at zoom `z` holding `centre`."""
+    lat, lon = centre
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
 
 WRK_SCRIPT = r"""
 local method, body, headers = os.getenv("BENCH_METHOD"), os.getenv("BENCH_BODY"), os.getenv("BENCH_HEADERS")

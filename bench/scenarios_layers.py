@@ -11,19 +11,17 @@ the raw query each items scenario is compared with.
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import time
 from pathlib import Path
 
-from harness import PYTHON, ROOT, Measurement, Scenario
+from harness import PYTHON, ROOT, Measurement, Scenario, tile_xy
 
 LAYER = "bench-shelters"
 IMPORT_LAYER = "bench-import"
 FEATURES = int(os.environ.get("BENCH_LAYER_FEATURES", "100000"))
 DATA = ROOT / "bench" / "results" / "tmp" / f"shelters-{FEATURES}.gpkg"
-CENTRE = (49.0105, 33.638)  # lat, lon
 CITY_BBOX = "33.60,48.99,33.68,49.03"
 
 
@@ -47,14 +45,6 @@ def setup(ctx) -> None:
         ctx.manage("import_layer", str(DATA), "--layer", LAYER)
     # A bulk load leaves the visibility map empty: counting would read the heap, not the index.
     ctx.psql("VACUUM ANALYZE gis_layers_feature")
-
-
-def tile_xy(z: int) -> tuple[int, int]:
-    lat, lon = CENTRE
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
 
 
 def tile_sql(ctx, slug: str, z: int) -> str:

@@ -6,23 +6,13 @@ scripts/bench.sh). Each HTTP scenario is loaded beside the SQL it runs (pgbench 
 
 from __future__ import annotations
 
-import math
 import time
 
-from harness import Measurement, Scenario
+from harness import CENTRE, Measurement, Scenario, tile_xy
 
-CENTRE = (49.0105, 33.638)  # lat, lon
 CITY_BBOX = "33.60,48.99,33.68,49.03"
 PAGE_QUERY = f"bbox={CITY_BBOX}&page_size=1000"
 NEAREST_QUERY = f"lat={CENTRE[0]}&lon={CENTRE[1]}&category=pharmacy&page_size=5"
-
-
-def tile_xy(z: int) -> tuple[int, int]:
-    lat, lon = CENTRE
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
 
 
 def tile_sql(ctx, layer: str, z: int) -> str:

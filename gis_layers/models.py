@@ -38,12 +38,35 @@ def validate_layer_slug(value: str) -> None:
         raise ValidationError(_("“%(slug)s” is reserved; choose another slug."), params={"slug": value})
 
 
-class LayerQuerySet(models.QuerySet):
+class SoftDeleteQuerySet(models.QuerySet):
     def live(self):
         return self.filter(deleted_at__isnull=True)
 
 
-class Layer(models.Model):
+class Tracked(models.Model):
+    """Who created and last changed a row and when; deleting sets `deleted_at`, so nothing a
+    user deletes is lost (the history of each model keeps every version)."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SoftDeleteQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Layer(Tracked):
     """A map layer city IT keeps: what its features are, how they look, who sees them."""
 
     class GeometryType(models.TextChoices):
@@ -82,21 +105,7 @@ class Layer(models.Model):
         related_name="editable_layers",
         help_text=_("Layer editors who may draw and change the features of this layer."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    objects = LayerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("layer")
@@ -139,12 +148,7 @@ GEOMETRY_FAMILIES = {
 }
 
 
-class FeatureQuerySet(models.QuerySet):
-    def live(self):
-        return self.filter(deleted_at__isnull=True)
-
-
-class Feature(models.Model):
+class Feature(Tracked):
     """One thing on a layer: a geometry in WGS 84 and properties that follow the layer's schema.
 
     Deleting sets `deleted_at` (the feature can be restored); every change is in the history.
@@ -163,21 +167,7 @@ class Feature(models.Model):
         help_text=_("Key of the record in its source, e.g. osm:node/123."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    objects = FeatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feature")

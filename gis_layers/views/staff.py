@@ -29,6 +29,7 @@ from gis_layers.permissions import (
 )
 from gis_layers.selectors import feature_for, feature_versions, layer_for, layer_summary, layers_with_counts
 from gis_layers.services import feature_restore, layer_create, layer_delete, layer_restore, layer_update
+from gis_layers.services.layers import SETTINGS as LAYER_SETTINGS
 
 
 def staff_required(view):
@@ -110,19 +111,7 @@ def _layer_form_page(request, layer: Layer | None):
     if request.method == "POST" and form.is_valid() and fieldset.is_valid() and style.is_valid():
         specs, renames = _collect(fieldset)
         d = form.cleaned_data
-        settings = {
-            k: d[k]
-            for k in (
-                "title_uk",
-                "title_en",
-                "description_uk",
-                "description_en",
-                "visibility",
-                "order",
-                "source",
-                "licence",
-            )
-        }
+        settings = {k: d[k] for k in LAYER_SETTINGS}
         try:
             if layer is None:
                 layer = layer_create(

@@ -130,7 +130,6 @@ def test_unknown_costs_read_as_unknown_not_zero_on_screen_and_in_xlsx(client, di
     assert "невідомо" in cells
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is installed by `make test`")
 def test_pdf_has_ukrainian_text_header_totals_and_page_numbers(client, dispatcher, artifacts, tmp_path):
     client.force_login(dispatcher)
     response = client.get("/registry/reports/?report=works&format=pdf")
