@@ -101,6 +101,20 @@ def building_map(request):
     return render(request, "housing_registry/map.html", {"form": form, "options": options})
 
 
+MAP_FIELDS = (
+    "id",
+    "address",
+    "technical_state",
+    "management_form",
+    "heating_type",
+    "year_built",
+    "district__name_uk",
+    "district__name_en",
+    "heating_provider__name_uk",
+    "heating_provider__name_en",
+)
+
+
 @require_GET
 @registry_staff_required
 def building_map_data(request):
@@ -109,15 +123,19 @@ def building_map_data(request):
     if form.is_bound:
         form.is_valid()
     attribute = (form.cleaned_data.get("colour") if form.is_bound else "") or "technical_state"
+    # Only what the map shows: a sheet has some sixty columns, and a city may have thousands.
     buildings = list(
         buildings_filtered(form.filters() if form.is_bound else None)
-        .select_related("heating_provider")
+        .select_related(None)
+        .select_related("district", "heating_provider")
+        .only(*MAP_FIELDS)
         .annotate(geojson=AsGeoJSON("footprint", precision=6))
         .order_by("address")
     )
     classes, legend = map_classes(attribute, buildings)
     labels = {item.key: item.label for item in legend}
     colours = {item.key: item.colour for item in legend}
+    sheet_url = reverse("housing_registry:sheet", args=[0]).removesuffix("0/")  # + "<id>/"
     features = []
     for b in buildings:
         cls = classes[b.pk]
@@ -128,7 +146,7 @@ def building_map_data(request):
             "cls": cls,
             "label": labels.get(cls, ""),
             "colour": colours.get(cls, "#9ca3af"),
-            "url": reverse("housing_registry:sheet", args=[b.pk]),
+            "url": f"{sheet_url}{b.pk}/",
         }
         features.append(
             '{"type":"Feature","geometry":'
