@@ -1,5 +1,7 @@
 """Read queries over the city's territory."""
 
+import math
+
 from city.models import Barrier, District, Municipality, StreetSegment
 
 
@@ -15,3 +17,11 @@ def basemap_parts():
         "barriers": Barrier.objects.all(),
         "segments": StreetSegment.objects.select_related("street"),
     }
+
+
+def box_degrees(metres: float, latitude: float) -> float:
+    """Half the side, in degrees, of a box that holds every point within `metres` of a place at
+    `latitude`: `geom && ST_Expand(place, box_degrees(...))` lets the GiST index pick the
+    candidates before a geography ST_DWithin decides in metres (a cast to geography alone
+    cannot use the index)."""
+    return metres / 111_000 / max(math.cos(math.radians(latitude)), 0.01) * 1.1

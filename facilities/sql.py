@@ -10,11 +10,11 @@ HTML directory); tests/facilities/test_api.py checks that both find the same fac
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from django.db import connection
 from django.utils import timezone
 
+from city.selectors import box_degrees
 from facilities.filters import FacilityFilter, category_tree
 from facilities.selectors import search_terms
 
@@ -60,7 +60,7 @@ def where_clause(f: FacilityFilter, district_id: int | None, params: dict) -> st
         params.update(minx=minx, miny=miny, maxx=maxx, maxy=maxy)
     if f.point is not None and f.radius_m is not None:
         # The index finds candidates in a box a little larger than the circle; geography decides.
-        degrees = f.radius_m / 111_000 / max(math.cos(math.radians(f.point.y)), 0.01) * 1.1
+        degrees = box_degrees(f.radius_m, f.point.y)
         parts.append(
             f"f.location && ST_Expand({POINT}, %(degrees)s) AND ST_DWithin(f.location::geography, {POINT}::geography, %(radius)s)"
         )

@@ -14,6 +14,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import connection
 
 from city.models import Street
+from city.selectors import box_degrees
 from housing_registry.models import Building
 
 # Words that name the kind of street or the city, not the street itself.
@@ -174,11 +175,12 @@ def address_at(point: Point) -> AddressMatch | None:
             """
             select b.street_id, s.name_uk, b.house_number, ST_AsEWKT(ST_PointOnSurface(b.footprint))
             from housing_registry_building b join city_street s on s.id = b.street_id
-            where ST_DWithin(b.footprint::geography, ST_GeomFromEWKT(%s)::geography, 25)
+            where b.footprint && ST_Expand(ST_GeomFromEWKT(%s), %s)
+              and ST_DWithin(b.footprint::geography, ST_GeomFromEWKT(%s)::geography, 25)
             order by ST_Distance(b.footprint::geography, ST_GeomFromEWKT(%s)::geography), b.id
             limit 1
             """,
-            [point.ewkt, point.ewkt],
+            [point.ewkt, box_degrees(25, point.y), point.ewkt, point.ewkt],
         )
         row = cursor.fetchone()
         if row:
@@ -188,11 +190,12 @@ def address_at(point: Point) -> AddressMatch | None:
             """
             select g.street_id, s.name_uk
             from city_streetsegment g join city_street s on s.id = g.street_id
-            where ST_DWithin(g.geometry::geography, ST_GeomFromEWKT(%s)::geography, 150)
+            where g.geometry && ST_Expand(ST_GeomFromEWKT(%s), %s)
+              and ST_DWithin(g.geometry::geography, ST_GeomFromEWKT(%s)::geography, 150)
             order by ST_Distance(g.geometry::geography, ST_GeomFromEWKT(%s)::geography), g.id
             limit 1
             """,
-            [point.ewkt, point.ewkt],
+            [point.ewkt, box_degrees(150, point.y), point.ewkt, point.ewkt],
         )
         row = cursor.fetchone()
     if row:
