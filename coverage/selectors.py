@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from city.models import District
 from coverage.models import (
     BuildingCoverage,
-    CoverageHexagon,
     CoverageRun,
     CoverageSummary,
     NetworkBuild,
@@ -153,10 +152,25 @@ def district_summaries(service_type: ServiceType) -> list[DistrictRow]:
     ]
 
 
-def hexagons(service_type: ServiceType) -> QuerySet[CoverageHexagon]:
-    return (
-        CoverageHexagon.objects.filter(service_type=service_type).select_related("cell").order_by("cell_id")
-    )
+def hexagons_geojson(service_type: ServiceType) -> str:
+    """The public hexagons of a service type as a GeoJSON FeatureCollection, built by PostGIS
+    in one statement (figures per cell only, never a single home)."""
+    sql = """
+        select coalesce(json_agg(json_build_object(
+                 'type', 'Feature', 'id', h.id,
+                 'geometry', st_asgeojson(c.geometry, 6)::json,
+                 'properties', json_build_object(
+                   'buildings', h.buildings, 'population', h.population,
+                   'population_within', h.population_within, 'share_within', h.share_within,
+                   'median_m', h.median_m, 'distance_class', h.distance_class
+                 )) order by h.cell_id), '[]'::json)::text
+          from coverage_coveragehexagon h join coverage_hexcell c on c.id = h.cell_id
+         where h.service_type_id = %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [service_type.pk])
+        features = cursor.fetchone()[0]
+    return '{"type":"FeatureCollection","features":' + features + "}"
 
 
 def last_run() -> CoverageRun | None:

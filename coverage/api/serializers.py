@@ -1,10 +1,8 @@
 """Coverage figures as JSON and GeoJSON (djangorestframework-gis). Public: aggregates only."""
 
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from coverage.models import CoverageHexagon, CoverageSummary, ServiceType
+from coverage.models import CoverageSummary, ServiceType
 
 
 class SummarySerializer(serializers.ModelSerializer):
@@ -28,22 +26,3 @@ class ServiceTypeSerializer(serializers.ModelSerializer):
         model = ServiceType
         fields = ("slug", "name", "name_uk", "name_en", "categories", "threshold_m", "walking_speed_kmh",
                   "class_bounds_m")  # fmt: skip
-
-
-class HexagonSerializer(GeoFeatureModelSerializer):
-    """A hexagon of the public map: how many live there and how far they walk (no single home)."""
-
-    geometry = GeometryField(source="cell.geometry", precision=6)
-
-    class Meta:
-        model = CoverageHexagon
-        geo_field = "geometry"
-        fields = (
-            "id",
-            "buildings",
-            "population",
-            "population_within",
-            "share_within",
-            "median_m",
-            "distance_class",
-        )

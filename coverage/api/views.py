@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coverage import selectors
-from coverage.api.serializers import HexagonSerializer, ServiceTypeSerializer, SummarySerializer
+from coverage.api.serializers import ServiceTypeSerializer, SummarySerializer
 from coverage.models import CoverageRun
 from coverage.permissions import REFUSALS, can
 from coverage.services import CoverageError, service_type_get
@@ -78,8 +78,7 @@ class HexagonList(APIView):
 
     def get(self, request, slug):
         service_type = _service_type(request, slug)
-        data = HexagonSerializer(selectors.hexagons(service_type), many=True).data
-        return Response(data, content_type="application/geo+json")
+        return HttpResponse(selectors.hexagons_geojson(service_type), content_type="application/geo+json")
 
 
 @method_decorator(gzip_page, name="dispatch")
