@@ -217,6 +217,12 @@ MISTO_REQUEST_RATE_LIMITS = {
 }
 # Days that are not working days for deadlines (ISO dates), besides Saturdays and Sundays.
 MISTO_PUBLIC_HOLIDAYS = env.list("MISTO_PUBLIC_HOLIDAYS", default=[])
+# The request route (issue 8): default term, closing an answered request, reopening it.
+MISTO_REQUEST_DEFAULT_DEADLINE_DAYS = env.int("MISTO_REQUEST_DEFAULT_DEADLINE_DAYS", default=15)
+MISTO_REQUEST_CLOSE_AFTER_DAYS = env.int("MISTO_REQUEST_CLOSE_AFTER_DAYS", default=10)
+MISTO_REQUEST_REOPEN_DAYS = env.int("MISTO_REQUEST_REOPEN_DAYS", default=30)
+# SMS: a dotted path to a provider (citizen_requests.sms); the default only writes to the log.
+MISTO_SMS_BACKEND = env.str("MISTO_SMS_BACKEND", default="citizen_requests.sms.LoggingSmsBackend")
 MISTO_OPEN311_JURISDICTION_ID = env.str("MISTO_OPEN311_JURISDICTION_ID", default="plavni.example")
 MISTO_OPEN311_CONTACT = env.str(
     "MISTO_OPEN311_CONTACT", default="Відділ роботи зі зверненнями громадян: zvernennia@plavni.example"
