@@ -251,6 +251,12 @@ class ApiClient(models.Model):
         return self.name
 
 
+# Requests still being worked (not final, not unconfirmed): the queues' partial indexes.
+OPEN_Q = Q(
+    status__in=["submitted", "triage", "assigned", "in_progress", "info_requested", "in_approval", "approved"]
+)
+
+
 class Request(models.Model):
     """A resident's request: what, where, who answers it and where it is in its route."""
 
@@ -388,7 +394,32 @@ class Request(models.Model):
             # Staff queues: mine, overdue (open requests by deadline).
             models.Index(fields=["owner", "status"], name="request_owner_status"),
             models.Index(fields=["status", "deadline"], name="request_status_deadline"),
+            # The staff queues at a million requests (selectors/queues.py): new per service by
+            # deadline, open (overdue) per service / owner / city by deadline.
+            models.Index(fields=["service", "status", "deadline", "id"], name="request_queue_service"),
+            models.Index(
+                fields=["service", "deadline", "id"], name="request_queue_open_service", condition=OPEN_Q
+            ),
+            models.Index(
+                fields=["owner", "deadline", "id"], name="request_queue_open_owner", condition=OPEN_Q
+            ),
+            models.Index(fields=["deadline", "id"], name="request_queue_open", condition=OPEN_Q),
+            # The dashboard (selectors/dashboard.py): a period's figures from the index alone.
+            models.Index(
+                fields=["submitted_at"],
+                include=[
+                    "status",
+                    "visibility",
+                    "category",
+                    "service",
+                    "district",
+                    "deadline",
+                    "answered_at",
+                ],
+                name="request_dashboard",
+            ),
         ]
+        permissions = [("view_dashboard", _("Can view the requests dashboard"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="unconfirmed") | Q(number__isnull=False),
