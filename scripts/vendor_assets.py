@@ -31,6 +31,8 @@ FILES: dict[str, list[str]] = {
     ],
     # The package has no licence file; its README and package.json state the (Beerware) licence.
     "leaflet.vectorgrid": ["dist/Leaflet.VectorGrid.bundled.min.js", "README.md"],
+    # The dashboards' heat layer of requests (BSD-2-Clause).
+    "leaflet.heat": ["dist/leaflet-heat.js", "LICENSE"],
     # Not used by any page: the accessibility checker the browser tests inject.
     "axe-core": ["axe.min.js", "LICENSE"],
 }
