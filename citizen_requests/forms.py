@@ -121,3 +121,108 @@ class ListFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
     before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+# -- the route's steps on the request page (views/route.py) -------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+def _staff_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _staff_label(obj)
+
+
+class AppointForm(forms.Form):
+    owner = StaffChoiceField(label=_("Process owner"), queryset=None)
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the service's term in working days."),
+    )  # fmt: skip
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, request=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(service_memberships__service_id=request.service_id, is_active=True)
+            .order_by("last_name", "first_name", "username")
+        )
+
+
+class ForwardForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, request=None, **kwargs):
+        from citizen_requests.models import Service
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).exclude(
+            pk=request.service_id
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftForm(forms.Form):
+    text = forms.CharField(label=_("Text of the answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    files = forms.FileField(
+        label=_("Documents (PDF)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
+class ApprovalRouteForm(forms.Form):
+    """Up to four approvers in order; none chosen: the service's template route."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        staff = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("last_name", "username")
+        )
+        for n in range(1, 5):
+            self.fields[f"approver_{n}"] = StaffChoiceField(
+                label=_("Approver %(n)s") % {"n": n}, queryset=staff, required=False
+            )
+
+    def approvers(self) -> list:
+        return [
+            self.cleaned_data[f"approver_{n}"] for n in range(1, 5) if self.cleaned_data.get(f"approver_{n}")
+        ]
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What should change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RegisterForm(forms.Form):
+    outgoing_number = forms.CharField(label=_("Outgoing number"), max_length=50)
+    outgoing_date = forms.DateField(
+        label=_("Outgoing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EmptyForm(forms.Form):
+    pass

@@ -3,9 +3,11 @@ Open311 GeoReport v2 under /open311/v2/."""
 
 from django.urls import path, re_path
 
+from citizen_requests.api import route as api_route
 from citizen_requests.api import views as api
 from citizen_requests.open311 import views as open311
 from citizen_requests.views import dashboard, exports, intake, pages, queues
+from citizen_requests.views import route as route_views
 
 app_name = "citizen_requests"
 
@@ -42,8 +44,14 @@ urlpatterns = [
     re_path(rf"^requests/{NUMBER}/follow/$", pages.request_follow, name="follow"),
     re_path(rf"^requests/{NUMBER}/unfollow/$", pages.request_unfollow, name="unfollow"),
     re_path(rf"^requests/{NUMBER}/files/(?P<pk>\d+)/$", pages.request_file, name="file"),
+    re_path(rf"^requests/{NUMBER}/act/(?P<action>[a-z_]+)/$", route_views.request_act, name="act"),
     path("api/v1/requests/", api.RequestList.as_view(), name="api-list"),
     re_path(rf"^api/v1/requests/{NUMBER}/$", api.RequestDetail.as_view(), name="api-detail"),
+    re_path(
+        rf"^api/v1/requests/{NUMBER}/external-status/$",
+        api_route.ExternalStatusUpdate.as_view(),
+        name="api-external-status",
+    ),
     re_path(rf"^open311/v2/discovery{FMT}$", open311.discovery, name="open311-discovery"),
     re_path(rf"^open311/discovery{FMT}$", open311.discovery),
     re_path(rf"^open311/v2/services{FMT}$", open311.services, name="open311-services"),

@@ -8,6 +8,7 @@ the default secret is refused by a system check (portal/checks.py).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,6 +133,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default="CELERY_BROKER_URL" not in env.ENVIRON
 )
 CELERY_TASK_ACKS_LATE = True
+# `celery -A portal beat`: the request route's periodic work (times in TIME_ZONE).
+CELERY_BEAT_SCHEDULE = {
+    "webhooks-send": {"task": "citizen_requests.tasks.webhooks_send_task", "schedule": 60.0},
+    "requests-close-answered": {
+        "task": "citizen_requests.tasks.requests_close_answered_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "overdue-digest": {"task": "citizen_requests.tasks.overdue_digest_task", "schedule": crontab(hour=8, minute=0)},
+}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
 
@@ -149,6 +159,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # OpenAPI 3.1 documents the webhooks the portal sends to the document workflow system.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": ["citizen_requests.api.route.request_transition_webhook"],
 }
 
 # The map. An empty basemap URL draws the city's own streets, districts and water as the

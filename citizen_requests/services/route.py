@@ -31,10 +31,15 @@ from citizen_requests.models import (
     Service,
     ServiceMembership,
 )
-from citizen_requests.services.attachments import CleanFile
+from citizen_requests.services.attachments import attachment_clean
+from citizen_requests.services.intake import Upload
 from citizen_requests.services.workflow import FINAL_STATUSES, event_record, request_transition
 
 S = Request.Status
+# Events whose comment everybody who sees the request may read (the rest are the staff's).
+PUBLIC_COMMENT_KINDS = frozenset(
+    {Event.Kind.FORWARDED, Event.Kind.REJECTED, Event.Kind.INFO_REQUESTED, Event.Kind.REOPENED}
+)
 OPEN_STATUSES = frozenset({S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS, S.INFO_REQUESTED, S.IN_APPROVAL, S.APPROVED})
 
 
@@ -178,6 +183,7 @@ def request_comment(*, request: Request, actor, text: str) -> Event:
         permissions.is_service_staff(actor, request),
         _("Only the staff working the request may comment on it."),
     )
+    _status_in(request, OPEN_STATUSES)
     text = _text(text, _("Write the comment."))
     return event_record(request=request, kind=Event.Kind.COMMENTED, actor=actor, comment=text, public=False)
 
@@ -249,12 +255,15 @@ def _touch(request: Request) -> None:
 
 
 @transaction.atomic
-def response_draft(*, request: Request, actor, text: str, files: Sequence[CleanFile] = ()) -> Response:
+def response_draft(*, request: Request, actor, text: str, files: Sequence[Upload] = ()) -> Response:
     """The process owner writes (or rewrites) the answer and attaches documents; a draft
     returned by an approver is rewritten as the next version."""
     _need(permissions.can_work(actor, request), _("Only the process owner or the head may draft the answer."))
     _status_in(request, {S.IN_PROGRESS})
     text = _text(text, _("Write the answer."))
+    cleaned = [attachment_clean(name=f.name, data=f.data) for f in files]
+    for clean in cleaned:
+        _need(clean.kind == Attachment.Kind.DOCUMENT, _("Documents of an answer must be PDF files."))
     _touch(request)
     response = response_current(request)
     if response is None or response.approval_steps.exists():
@@ -272,7 +281,7 @@ def response_draft(*, request: Request, actor, text: str, files: Sequence[CleanF
     else:
         response.text, response.author = text, actor
         response.save(update_fields=["text", "author", "updated_at"])
-    _documents_save(request, response, files)
+    _documents_save(request, response, cleaned)
     event_record(
         request=request,
         kind=Event.Kind.DRAFTED,
@@ -283,14 +292,13 @@ def response_draft(*, request: Request, actor, text: str, files: Sequence[CleanF
     return response
 
 
-def _documents_save(request: Request, response: Response, files: Sequence[CleanFile]) -> None:
+def _documents_save(request: Request, response: Response, files) -> None:
     import secrets
 
     from django.core.files.base import ContentFile
 
     start = response.documents.count()
     for order, clean in enumerate(files, start=start):
-        _need(clean.kind == Attachment.Kind.DOCUMENT, _("Documents of an answer must be PDF files."))
         attachment = Attachment(
             request=request,
             response=response,
@@ -329,7 +337,12 @@ def response_send_for_approval(*, request: Request, actor, approvers: Sequence |
     _need(bool(chosen), _("Choose the approvers: the service has no approval route template."))
     _need(len({a.pk for a in chosen}) == len(chosen), _("Each approver may be in the route once."))
     for approver in chosen:
-        _need(approver.is_active and approver.is_staff, _("%(name)s is not staff of the city.") % {"name": _person(approver)})  # fmt: skip
+        # An approver must be able to read the request, a confidential one too.
+        _need(
+            approver.is_active and permissions.is_service_staff(approver, request),
+            _("%(name)s is not staff of the responsible service or the front office.")
+            % {"name": _person(approver)},
+        )
     ApprovalStep.objects.bulk_create(
         ApprovalStep(response=response, order=order, approver=approver)
         for order, approver in enumerate(chosen, 1)
