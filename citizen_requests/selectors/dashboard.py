@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citizen_requests.models import Request
@@ -75,6 +74,14 @@ class AnswerTime:
     on_time: int = 0
 
     @property
+    def median_days(self) -> float | None:
+        return self.median_hours / 24 if self.median_hours is not None else None
+
+    @property
+    def p90_days(self) -> float | None:
+        return self.p90_hours / 24 if self.p90_hours is not None else None
+
+    @property
     def on_time_share(self) -> float | None:
         return self.on_time / self.with_deadline if self.with_deadline else None
 
@@ -102,10 +109,6 @@ class Figures:
         ]
 
 
-def _name_column(alias: str) -> str:
-    return f"{alias}.name_en" if (get_language() or "uk").startswith("en") else f"{alias}.name_uk"
-
-
 def _where(period: Period, *, public: bool) -> tuple[str, list]:
     sql = "r.status <> 'unconfirmed' and r.submitted_at >= %s and r.submitted_at < %s"
     params: list = [period.start, period.end]
@@ -114,67 +117,93 @@ def _where(period: Period, *, public: bool) -> tuple[str, list]:
     return sql, params
 
 
-def _counts(sql: str, params: list) -> list[tuple[str, int]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(label or "—", n) for label, n in cursor.fetchall()]
+# One pass over the period (an index-only scan of request_dashboard) for every count table.
+COUNTS_SQL = """
+select grouping(r.category_id), grouping(r.service_id), grouping(r.district_id),
+       r.category_id, r.service_id, r.district_id, r.status,
+       count(*) filter (where %(public)s = false or r.visibility = 'public'),
+       count(*),
+       count(*) filter (where (%(public)s = false or r.visibility = 'public')
+                        and r.status = any(%(open)s) and r.deadline < %(today)s)
+from citizen_requests_request r
+where r.status <> 'unconfirmed' and r.submitted_at >= %(start)s and r.submitted_at < %(end)s
+group by grouping sets ((r.category_id), (r.service_id), (r.district_id), (r.status))
+"""
+
+ANSWER_SQL = """
+select count(*),
+       percentile_cont(0.5) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
+       percentile_cont(0.9) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
+       count(*) filter (where r.deadline is not null),
+       count(*) filter (where (r.answered_at at time zone %s)::date <= r.deadline)
+from citizen_requests_request r
+where {where} and r.answered_at is not null
+"""
 
 
-def _grouped(join: str, name: str, where: str, params: list) -> list[tuple[str, int]]:
-    return _counts(
-        f"select {name}, count(*) from citizen_requests_request r {join} where {where} "
-        f"group by {name} order by count(*) desc, {name}",
-        params,
-    )
+def _names(model, ids) -> dict[int | None, str]:
+    ids = [i for i in ids if i is not None]
+    names = {o.pk: o.name for o in model.objects.filter(pk__in=ids).only("pk", "name_uk", "name_en")}
+    names[None] = "—"
+    return names
+
+
+def _table(counts: dict, names: dict) -> list[tuple[str, int]]:
+    rows = [(names.get(key, "—"), n) for key, n in counts.items() if n]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def dashboard_figures(*, period: Period, public: bool = False, today: dt.date | None = None) -> Figures:
     """Every figure of the dashboard for `period` (public: the open-data version)."""
+    from citizen_requests.models import Category, Service
+    from city.models import District
+
     today = today or timezone.localdate()
     figures = Figures(period=period, public=public)
-    where, params = _where(period, public=public)
-    category, service, district = _name_column("c"), _name_column("s"), _name_column("d")
-    figures.by_category = _grouped(
-        "join citizen_requests_category c on c.id = r.category_id", category, where, params
-    )
-    figures.by_service = _grouped(
-        "left join citizen_requests_service s on s.id = r.service_id", service, where, params
-    )
-    # Districts count every request, confidential ones too: a district is as coarse as it gets.
-    all_where, all_params = _where(period, public=False)
-    figures.by_district = _grouped(
-        "left join city_district d on d.id = r.district_id", district, all_where, all_params
-    )
-    labels = dict(Request.Status.choices)
-    figures.by_status = [
-        (str(labels.get(status, status)), n)
-        for status, n in _counts(
-            f"select r.status, count(*) from citizen_requests_request r where {where} "
-            "group by r.status order by count(*) desc, r.status",
-            params,
-        )
-    ]
-    figures.overdue_by_service = _grouped(
-        "left join citizen_requests_service s on s.id = r.service_id",
-        service,
-        where + " and r.status = any(%s) and r.deadline < %s",
-        [*params, list(OPEN_STATUSES), today],
-    )
-    figures.total = sum(n for _label, n in figures.by_status)
+    by: dict[str, dict] = {"category": {}, "service": {}, "district": {}, "status": {}, "overdue": {}}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            select count(*),
-                   percentile_cont(0.5) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
-                   percentile_cont(0.9) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
-                   count(*) filter (where r.deadline is not null),
-                   count(*) filter (where (r.answered_at at time zone %s)::date <= r.deadline)
-            from citizen_requests_request r
-            where {where} and r.answered_at is not null
-            """,
-            [settings.TIME_ZONE, *params],
+            COUNTS_SQL,
+            {
+                "public": public,
+                "open": list(OPEN_STATUSES),
+                "today": today,
+                "start": period.start,
+                "end": period.end,
+            },
         )
+        for (
+            g_cat,
+            g_svc,
+            g_dist,
+            category,
+            service,
+            district,
+            status,
+            shown,
+            every,
+            overdue,
+        ) in cursor.fetchall():
+            if not g_cat:
+                by["category"][category] = shown
+            elif not g_svc:
+                by["service"][service] = shown
+                by["overdue"][service] = overdue
+            elif not g_dist:
+                # Districts count every request, confidential ones too: a district is as coarse as it gets.
+                by["district"][district] = every
+            else:
+                by["status"][status] = shown
+        where, params = _where(period, public=public)
+        cursor.execute(ANSWER_SQL.format(where=where), [settings.TIME_ZONE, *params])
         answered, median, p90, with_deadline, on_time = cursor.fetchone()
+    services = _names(Service, [*by["service"], *by["overdue"]])
+    figures.by_category = _table(by["category"], _names(Category, by["category"]))
+    figures.by_service = _table(by["service"], services)
+    figures.by_district = _table(by["district"], _names(District, by["district"]))
+    figures.by_status = _table(by["status"], {s: str(label) for s, label in Request.Status.choices})
+    figures.overdue_by_service = _table(by["overdue"], services)
+    figures.total = sum(by["status"].values())
     figures.answer_time = AnswerTime(
         answered=answered,
         median_hours=median / 3600 if median is not None else None,

@@ -84,7 +84,9 @@ class BulkAppointForm(forms.Form):
     requests = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=gettext_lazy("Requests"))
     owner = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Process owner"))
     deadline = forms.DateField(
-        label=gettext_lazy("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     comment = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=1000)
 
