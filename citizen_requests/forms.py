@@ -105,6 +105,20 @@ class PreferencesForm(forms.Form):
     email_own_requests = forms.BooleanField(label=_("E-mail me when my requests move on"), required=False)
     email_subscriptions = forms.BooleanField(label=_("E-mail me about requests I follow"), required=False)
     language = forms.ChoiceField(label=_("Language of messages"), choices=settings.LANGUAGES)
+    sms_own_requests = forms.BooleanField(label=_("SMS to this phone about my requests"), required=False)
+    phone = forms.RegexField(
+        label=_("Phone for SMS"),
+        regex=r"^\+?[0-9]{10,15}$",
+        required=False,
+        error_messages={"invalid": _("Use a phone number such as +380501234567.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sms_own_requests") and not data.get("phone"):
+            self.add_error("phone", _("Give a phone number for SMS."))
+        return data
 
 
 class ListFilterForm(forms.Form):

@@ -157,7 +157,7 @@ class ExternalStatusUpdate(APIView):
         found = Request.objects.exclude(status=Request.Status.UNCONFIRMED).filter(number=number).first()
         if found is None:
             raise exceptions.NotFound(_("No such request."))
-        label = f"{_('document system')}: {request.auth.name}"
+        label = _("document system: %(name)s") % {"name": request.auth.name}
         try:
             with transaction.atomic():
                 if data["status"] == "resolved":

@@ -255,6 +255,8 @@ def account_requests(request):
                 "email_own_requests": preference.email_own_requests,
                 "email_subscriptions": preference.email_subscriptions,
                 "language": preference.language,
+                "sms_own_requests": preference.sms_own_requests,
+                "phone": preference.phone,
             }
         )
     return render(
