@@ -144,6 +144,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the service checks each one's content)."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
 def _staff_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -195,7 +204,7 @@ class TextForm(forms.Form):
 
 class DraftForm(forms.Form):
     text = forms.CharField(label=_("Text of the answer"), widget=forms.Textarea(attrs={"rows": 6}))
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Documents (PDF)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "application/pdf"}),

@@ -32,7 +32,7 @@ from facilities.models import Category, Facility
 from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
-from portal.demo import registry, routing_rules
+from portal.demo import registry, route, routing_rules
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -244,7 +244,11 @@ def upsert(model, rows: list[dict], *, history: bool = False) -> Counts:
 
 
 def load_demo_city(
-    directory: Path, *, with_accounts: bool = True, log: Callable[[str], None] = print
+    directory: Path,
+    *,
+    with_accounts: bool = True,
+    with_route_requests: bool = False,
+    log: Callable[[str], None] = print,
 ) -> LoadReport:
     """Load (or refresh) the demo city from `directory`; nothing is written if any file is wrong."""
     frames = read_layers(directory)
@@ -284,6 +288,9 @@ def load_demo_city(
             report.accounts_created, _ = demo_accounts_ensure()
             registry.demo_memberships_ensure()
         report.counts["routing rules"] = _load_routing_rules()
+        if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
+            report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
+            report.counts["requests on the route"] = Counts(created=route.demo_route_requests_ensure())
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
