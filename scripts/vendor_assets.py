@@ -38,6 +38,10 @@ FILES: dict[str, list[str]] = {
 }
 
 
+# Packages whose package.json names no licence: the licence their LICENSE file states.
+LICENCE_OF_FILE = {"leaflet.heat": "BSD-2-Clause"}
+
+
 def vendor() -> list[dict[str, str]]:
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     listed = []
@@ -67,7 +71,7 @@ def vendor() -> list[dict[str, str]]:
             {
                 "package": package,
                 "version": meta["version"],
-                "license": meta.get("license", "see licence file"),
+                "license": meta.get("license", LICENCE_OF_FILE.get(package, "see licence file")),
                 "homepage": meta.get("homepage", ""),
             }
         )
