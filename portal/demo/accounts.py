@@ -25,7 +25,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("head", "service_head", "Андрій", "Бондаренко"),
     DemoAccount("executor", "process_owner", "Сергій", "Ткаченко"),
     DemoAccount("approver", "approver", "Наталія", "Кравченко"),
-    DemoAccount("approver2", "approver", "Марина", "Савченко"),
+    DemoAccount("deputy", "approver", "Марина", "Савченко"),
     DemoAccount("leader", "city_leader", "Олександр", "Петренко"),
     DemoAccount("dispatcher", "dispatcher", "Віктор", "Мельник"),
     DemoAccount("editor", "layer_editor", "Оксана", "Олійник"),

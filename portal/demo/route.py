@@ -79,7 +79,7 @@ def demo_route_requests_ensure() -> int:
 
     User = get_user_model()
     people = {u.username: u for u in User.objects.filter(username__in=[
-        "resident", "head", "executor", "approver", "approver2", "registrar",
+        "resident", "head", "executor", "approver", "deputy", "registrar",
     ])}  # fmt: skip
     if len(people) < 6 or not ServiceArea.objects.filter(source_id="area-housing-2").exists():
         return 0
@@ -88,7 +88,7 @@ def demo_route_requests_ensure() -> int:
     area = ServiceArea.objects.annotate(p=PointOnSurface("area")).get(source_id="area-housing-2")
     category = Category.objects.get(slug="entrance")
     head, owner, registrar = people["head"], people["executor"], people["registrar"]
-    first, second, resident = people["approver"], people["approver2"], people["resident"]
+    first, second, resident = people["approver"], people["deputy"], people["resident"]
     done = set(Request.objects.filter(device_id__startswith=MARK).values_list("device_id", flat=True))
     created = []
 

@@ -52,14 +52,8 @@ def housing_request(**extra) -> Request:
 
 
 def second_approver() -> User:
-    """A deputy head of the same service: the second approver of the route."""
-    deputy = User.objects.create_user(
-        "deputy", "deputy@misto.localhost", "x", first_name="Марина", last_name="Савченко", is_staff=True
-    )
-    ServiceMembership.objects.create(
-        user=deputy, service=Service.objects.get(source_id="svc-zhytloservis-2"), position="approver"
-    )
-    return deputy
+    """The demo deputy head of the same service: the second approver of the route."""
+    return user("deputy")
 
 
 def fresh(request: Request) -> Request:

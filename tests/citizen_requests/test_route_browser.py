@@ -99,7 +99,7 @@ def test_a_request_walks_from_filing_to_a_published_answer_with_two_approvers(
     assert "надіслано на погодження" in message(owner)
 
     # Approver 2 cannot act before approver 1.
-    second = session_of(browser, portal_url, "approver2")
+    second = session_of(browser, portal_url, "deputy")
     second.goto(url)
     assert second.locator("#action-approve").count() == 0
     assert "очікує" in second.locator(".approval-route").inner_text()
@@ -118,7 +118,7 @@ def test_a_request_walks_from_filing_to_a_published_answer_with_two_approvers(
         steps = ApprovalStep.objects.filter(response__request=request).order_by("order")
         assert [(s.approver.username, s.state) for s in steps] == [
             ("approver", "approved"),
-            ("approver2", "approved"),
+            ("deputy", "approved"),
         ]
         assert steps[0].acted_at < steps[1].acted_at
 
