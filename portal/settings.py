@@ -140,7 +140,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "citizen_requests.tasks.requests_close_answered_task",
         "schedule": crontab(hour=2, minute=0),
     },
-    "overdue-digest": {"task": "citizen_requests.tasks.overdue_digest_task", "schedule": crontab(hour=8, minute=0)},
+    "overdue-digest": {
+        "task": "citizen_requests.tasks.overdue_digest_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
