@@ -92,3 +92,60 @@ def test_a_published_answer_shows_its_text_and_document_to_everyone(city, client
     assert "Лампу замінено 21.11." in page and "Вих. № 03-14/77" in page and "akt.pdf" in page
     download = client.get(f"/requests/{request.number}/files/{document.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_resident_answers_the_question_closes_and_reopens_from_the_page(city, client):
+    from citizen_requests.services.route import request_info_ask
+
+    request = in_progress()
+    request_info_ask(request=request, actor=user("executor"), question="Який поверх?")
+    client.force_login(user("resident"))
+    assert actions_on_page(client, request) == {"info_answer"}
+    page = client.post(f"/requests/{request.number}/act/info_answer/", {"text": "Третій"}, follow=True)
+    assert "вашу відповідь передано виконавцю" in page.content.decode()
+    assert fresh(request).status == S.IN_PROGRESS
+    response_draft(request=fresh(request), actor=user("executor"), text="Замінено.")
+    response_send_for_approval(request=fresh(request), actor=user("executor"), approvers=[user("approver")])
+    response_approve(request=fresh(request), actor=user("approver"))
+    response_register(request=fresh(request), actor=user("registrar"), outgoing_number="1")
+    assert actions_on_page(client, request) == {"close", "reopen"}
+    client.post(f"/requests/{request.number}/act/close/", {})
+    assert fresh(request).status == S.CLOSED
+    page = client.post(
+        f"/requests/{request.number}/act/reopen/", {"reason": ""}, follow=True
+    ).content.decode()
+    assert "обов" in page and fresh(request).status == S.CLOSED  # the form asks for the reason
+    client.post(f"/requests/{request.number}/act/reopen/", {"reason": "Знову темно"})
+    assert fresh(request).status == S.ASSIGNED
+
+
+def test_the_front_office_forwards_a_triaged_request_to_a_service(city, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from citizen_requests.models import Service
+    from citizen_requests.services.route import request_forward
+    from tests.citizen_requests.builders import file_request
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = file_request(category="other", text="Прошу встановити лавку біля під'їзду нашого будинку.")
+    assert request.status == S.TRIAGE
+    assert any(m.to == ["registrar@misto.localhost"] and "у вашій черзі" in m.subject for m in mail.outbox)
+    service = Service.objects.get(source_id="svc-zhytloservis-2")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_forward(
+            request=request, actor=user("registrar"), service=service, reason="Прибудинкова територія"
+        )
+    request = fresh(request)
+    assert (request.status, request.service) == (S.ASSIGNED, service) and request.deadline is not None
+    assert sorted(m.to[0] for m in mail.outbox) == ["head@misto.localhost", "resident@misto.localhost"]
+
+
+def test_the_periodic_work_names_real_tasks():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
