@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from citizen_requests.models import Category, Request
@@ -217,14 +218,22 @@ class ApprovalRouteForm(forms.Form):
     def __init__(self, *args, request=None, **kwargs):
         from django.contrib.auth import get_user_model
 
+        from citizen_requests.models import Service
+
         super().__init__(*args, **kwargs)
+        # Those who may read the request: its service's staff and the front office.
+        services = Service.objects.filter(Q(pk=request.service_id) | Q(kind=Service.Kind.FRONT_OFFICE))
         staff = (
-            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("last_name", "username")
+            get_user_model()
+            .objects.filter(service_memberships__service__in=services, is_active=True)
+            .distinct()
+            .order_by("last_name", "username")
         )
         for n in range(1, 5):
             self.fields[f"approver_{n}"] = StaffChoiceField(
                 label=_("Approver %(n)s") % {"n": n}, queryset=staff, required=False
             )
+        self.fields["approver_1"].help_text = _("None chosen: the service's approval route template.")
 
     def approvers(self) -> list:
         return [

@@ -147,7 +147,9 @@ def request_detail(request, number: str):
             else [],
             "staff": staff,
             "public_comment_kinds": route.PUBLIC_COMMENT_KINDS,
-            "action_forms": route_views.forms_for(actions, found),
+            "action_forms": route_views.forms_for(
+                actions, found, draft_text=answer.text if answer and not answer.sent_at else ""
+            ),
             "answers": answers_display(found.category.attributes, found.attributes),
             "events": request_events_visible(found, personal=personal, staff=staff),
             "following": following,

@@ -37,13 +37,20 @@ ACTIONS = {
 }  # fmt: skip
 
 
-def forms_for(actions: set[str], request) -> list[tuple[str, str, object]]:
-    """(action, button, empty form) of the steps the viewer may take now, in route order."""
-    return [
-        (name, button, form(request=request) if _takes_request(name) else form())
-        for name, (form, button, _done) in ACTIONS.items()
-        if name in actions
-    ]
+def forms_for(actions: set[str], request, *, draft_text: str = "") -> list[tuple[str, str, object]]:
+    """(action, button, form) of the steps the viewer may take now, in route order; the draft
+    form starts from the current draft (a returned answer is revised, not rewritten)."""
+    forms = []
+    for name, (form, button, _done) in ACTIONS.items():
+        if name not in actions:
+            continue
+        if _takes_request(name):
+            forms.append((name, button, form(request=request)))
+        elif name == "draft":
+            forms.append((name, button, form(initial={"text": draft_text})))
+        else:
+            forms.append((name, button, form()))
+    return forms
 
 
 def _takes_request(name: str) -> bool:

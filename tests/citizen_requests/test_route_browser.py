@@ -145,6 +145,10 @@ def test_a_request_walks_from_filing_to_a_published_answer_with_two_approvers(
     visitor = browser.new_context(locale="uk-UA").new_page()
     visitor.goto(url)
     assert "Лампу на третьому поверсі замінено" in visitor.locator("#answer").inner_text()
+    # The resident's account: the channels of the messages, SMS among them.
+    resident.goto(portal_url + "/requests/mine/")
+    assert resident.locator("input[name=sms_own_requests]").count() == 1
+    resident.locator("form.preferences").screenshot(path=str(shots / "route-5-account-channels.png"))
     for page in (resident, head, owner, first, second, registrar):
         assert page.js_errors == []
     with committed.unblock():
