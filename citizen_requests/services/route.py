@@ -464,7 +464,13 @@ def response_register(
             "outgoing_number": outgoing_number,
             "outgoing_date": outgoing_date.isoformat(),
         },
-        fields=dict(outgoing_number=outgoing_number, outgoing_date=outgoing_date, answered_at=now),
+        # Open311 and the API read the answer of a public request as its status notes.
+        fields=dict(
+            outgoing_number=outgoing_number,
+            outgoing_date=outgoing_date,
+            answered_at=now,
+            status_notes=response.text if request.is_public else request.status_notes,
+        ),
     )
 
 

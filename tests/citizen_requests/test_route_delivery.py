@@ -340,3 +340,18 @@ def test_the_endpoint_and_the_webhooks_are_in_the_openapi_schema(city, client):
     operation = schema["paths"]["/api/v1/requests/{number}/external-status/"]["post"]
     assert operation["security"] == [{"documentSystemKey": []}]
     assert "X-Misto-Signature" in schema["webhooks"]["request-transition"]["post"]["description"]
+
+
+def test_messages_go_in_the_recipients_language_as_text_and_html(city, django_capture_on_commit_callbacks):
+    NotificationPreference.objects.create(user=user("resident"), language="en")
+    request = in_progress()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_reject(
+            request=request, actor=user("head"), reason="The building is managed by its condominium."
+        )
+    message = next(m for m in mail.outbox if m.to == ["resident@misto.localhost"])
+    assert message.subject == f"Request {request.number} is rejected"
+    html = message.alternatives[0][0]
+    assert (
+        "Reason" in message.body and "condominium" in message.body and "<p>" in html and "condominium" in html
+    )

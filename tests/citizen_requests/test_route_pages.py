@@ -90,6 +90,8 @@ def test_a_published_answer_shows_its_text_and_document_to_everyone(city, client
     response_register(request=fresh(request), actor=user("registrar"), outgoing_number="03-14/77")
     page = client.get(f"/requests/{request.number}/").content.decode()
     assert "Лампу замінено 21.11." in page and "Вих. № 03-14/77" in page and "akt.pdf" in page
+    api = client.get(f"/api/v1/requests/{request.number}/").json()
+    assert "Лампу замінено 21.11." in str(api)  # apps read the answer as the status notes
     download = client.get(f"/requests/{request.number}/files/{document.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 
