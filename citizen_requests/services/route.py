@@ -363,7 +363,7 @@ def approval_current(request: Request, *, lock: bool = False) -> ApprovalStep | 
         return None
     steps = ApprovalStep.objects.filter(response=response, state=ApprovalStep.State.PENDING).order_by("order")
     if lock:
-        steps = steps.select_for_update()
+        steps = steps.select_for_update(of=("self",))
     return steps.select_related("approver").first()
 
 
@@ -475,22 +475,24 @@ def response_register(
 
 
 @transaction.atomic
-def request_close(*, request: Request, actor=None, grants: Sequence[int] = (), comment: str = "") -> Event:
-    """Close an answered request: the applicant confirms it, or (actor None) the period
+def request_close(
+    *, request: Request, actor=None, grants: Sequence[int] = (), comment: str = "", automatic: bool = False
+) -> Event:
+    """Close an answered request: the applicant confirms it, or (`automatic`) the period
     MISTO_REQUEST_CLOSE_AFTER_DAYS has passed (requests_close_answered)."""
-    _status_in(request, {S.RESOLVED})
-    if actor is not None or grants:
+    if not automatic:
         _need(
             permissions.is_applicant(actor, request, grants), _("Only the applicant may confirm the answer.")
         )
+    _status_in(request, {S.RESOLVED})
     return request_transition(
         request=request,
         to=S.CLOSED,
         kind=Event.Kind.CLOSED,
-        actor=actor,
-        actor_label="" if actor is not None else _("closed automatically"),
+        actor=None if automatic else actor,
+        actor_label=_("closed automatically") if automatic else ("" if actor is not None else _("applicant")),
         comment=comment.strip(),
-        data={"confirmed": actor is not None or bool(grants)},
+        data={"confirmed": not automatic},
     )
 
 
@@ -501,7 +503,7 @@ def requests_close_answered(*, older_than_days: int | None = None) -> int:
     closed = 0
     for pk in Request.objects.filter(status=S.RESOLVED, answered_at__lte=cutoff).values_list("pk", flat=True):
         try:
-            request_close(request=Request.objects.get(pk=pk))
+            request_close(request=Request.objects.get(pk=pk), automatic=True)
         except TransitionRefused:  # changed meanwhile (reopened): leave it
             continue
         closed += 1

@@ -111,6 +111,10 @@ def test_the_resident_answers_the_question_closes_and_reopens_from_the_page(city
     response_approve(request=fresh(request), actor=user("approver"))
     response_register(request=fresh(request), actor=user("registrar"), outgoing_number="1")
     assert actions_on_page(client, request) == {"close", "reopen"}
+    client.logout()  # nobody else closes it, not even by posting the form
+    page = client.post(f"/requests/{request.number}/act/close/", {}, follow=True).content.decode()
+    assert "Лише заявник" in page and fresh(request).status == S.RESOLVED
+    client.force_login(user("resident"))
     client.post(f"/requests/{request.number}/act/close/", {})
     assert fresh(request).status == S.CLOSED
     page = client.post(
