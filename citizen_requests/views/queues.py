@@ -135,6 +135,7 @@ def queue(request, name: str, service_id: int | None = None):
     rows, has_next = queue_rows(queryset, page=page, size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    counts = queue_counts(user)
     can_appoint = queue_q(user, "new") is not None  # heads of services and the front office
     return render(
         request,
@@ -143,11 +144,14 @@ def queue(request, name: str, service_id: int | None = None):
             "queue_name": name,
             "queue_title": service.name if service else QUEUES[name],
             "service": service,
-            "queues": [(key, QUEUES[key], n) for key, n in queue_counts(user).items()],
+            "queues": [(key, QUEUES[key], n) for key, n in counts.items()],
             "today": timezone.localdate(),
             "service_counts": queue_service_counts(user),
             "cap": COUNT_CAP,
-            "total": bounded_count(queryset),
+            # The side navigation counted this queue already unless it is filtered or one service's.
+            "total": counts[name]
+            if name in counts and not request.GET and service is None
+            else bounded_count(queryset),
             "form": form,
             "filters": filters,
             "sort_labels": [(k, SORT_LABELS[k]) for k in SORTS],
