@@ -54,8 +54,12 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=[("", gettext_lazy("any status"))]
-        + [c for c in Request.Status.choices if c[0] != "unconfirmed"],
+        choices=[
+            ("", gettext_lazy("any status")),
+            ("open", gettext_lazy("open")),
+            ("closed", gettext_lazy("answered or closed")),
+            *[c for c in Request.Status.choices if c[0] != "unconfirmed"],
+        ],
     )
     priority = forms.ChoiceField(
         label=gettext_lazy("Priority"),
@@ -128,7 +132,11 @@ def queue(request, name: str, service_id: int | None = None):
         if first is None:
             raise Http404(_("No such queue."))
         return redirect("citizen_requests:queue-service", service_id=first.pk)
-    form = QueueFilterForm(request.GET)
+    data = request.GET
+    if name == "service" and "status" not in data:
+        data = data.copy()
+        data["status"] = "open"  # a service's queue opens on its open requests
+    form = QueueFilterForm(data)
     filters = form.filters()
     queryset = queue_requests(user=user, queue=name, filters=filters, service=service)
     page = (form.cleaned_data.get("page") if form.is_valid() else None) or 1

@@ -290,3 +290,15 @@ def test_the_front_office_sees_every_service_and_the_triage(city, django_assert_
         assert request.number in numbers(page)
     with django_assert_max_num_queries(40):
         client.get(reverse("citizen_requests:queue", args=["overdue"]))
+
+
+def test_a_service_queue_opens_on_its_open_requests(city):
+    place = area_point("area-housing-2")
+    working, answered = housing(), housing(location=offset(place, north_m=35))
+    Request.objects.filter(pk=answered.pk).update(status=S.RESOLVED)
+    url = reverse("citizen_requests:queue-service", args=[working.service_id])
+    head = as_("head")
+    listed = numbers(head.get(url))
+    assert working.number in listed and answered.number not in listed
+    assert answered.number in numbers(head.get(url, {"status": "closed"}))
+    assert {working.number, answered.number} <= set(numbers(head.get(url, {"status": ""})))
