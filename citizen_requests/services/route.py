@@ -237,6 +237,14 @@ def request_info_answer(*, request: Request, actor, text: str, grants: Sequence[
     )
 
 
+def question_pending(request: Request) -> str:
+    """What the process owner asked the applicant, while the request waits for the answer."""
+    if request.status != S.INFO_REQUESTED:
+        return ""
+    asked = request.events.filter(kind=Event.Kind.INFO_REQUESTED).order_by("-created_at", "-id").first()
+    return asked.comment if asked else ""
+
+
 def response_current(request: Request) -> Response | None:
     return request.responses.order_by("-version").first()
 

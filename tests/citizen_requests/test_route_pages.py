@@ -103,6 +103,8 @@ def test_the_resident_answers_the_question_closes_and_reopens_from_the_page(city
     request_info_ask(request=request, actor=user("executor"), question="Який поверх?")
     client.force_login(user("resident"))
     assert actions_on_page(client, request) == {"info_answer"}
+    page = client.get(f"/requests/{request.number}/").content.decode()
+    assert "Служба запитує" in page and "Який поверх?" in page and "Відлік зупинено" in page
     page = client.post(f"/requests/{request.number}/act/info_answer/", {"text": "Третій"}, follow=True)
     assert "вашу відповідь передано виконавцю" in page.content.decode()
     assert fresh(request).status == S.IN_PROGRESS
