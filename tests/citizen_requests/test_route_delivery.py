@@ -355,3 +355,29 @@ def test_messages_go_in_the_recipients_language_as_text_and_html(city, django_ca
     assert (
         "Reason" in message.body and "condominium" in message.body and "<p>" in html and "condominium" in html
     )
+
+
+class GatewayDown:
+    """An SMS provider whose gateway is down (the setting names any such class)."""
+
+    def send(self, *, to: str, text: str) -> None:
+        raise ConnectionError("SMS gateway unreachable")
+
+
+def test_the_sms_provider_is_pluggable_and_a_failed_sms_is_retried(
+    city, settings, django_capture_on_commit_callbacks
+):
+    NotificationPreference.objects.create(user=user("resident"), sms_own_requests=True, phone="+380501112233")
+    settings.MISTO_SMS_BACKEND = f"{__name__}.GatewayDown"
+    request = in_progress()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_info_ask(request=request, actor=user("executor"), question="Який поверх?")
+    sms = Notification.objects.get(request=request, channel="sms", kind="request_info_requested")
+    assert sms.state == Notification.State.PENDING and "gateway unreachable" in sms.last_error
+    settings.MISTO_SMS_BACKEND = "citizen_requests.sms.LoggingSmsBackend"
+    LoggingSmsBackend.sent.clear()
+    call_command("notifications_send")
+    call_command("notifications_send")
+    sms.refresh_from_db()
+    asked = [text for _phone, text in LoggingSmsBackend.sent if "додаткова інформація" in text]
+    assert sms.state == Notification.State.SENT and len(asked) == 1
