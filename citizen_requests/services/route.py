@@ -36,10 +36,11 @@ from citizen_requests.services.intake import Upload
 from citizen_requests.services.workflow import FINAL_STATUSES, event_record, request_transition
 
 S = Request.Status
-# Events whose comment everybody who sees the request may read (the rest are the staff's).
-PUBLIC_COMMENT_KINDS = frozenset(
-    {Event.Kind.FORWARDED, Event.Kind.REJECTED, Event.Kind.INFO_REQUESTED, Event.Kind.REOPENED}
-)
+# Events whose comment everybody who sees the request may read; the applicant's own words
+# (an answer to a question, a reason to reopen) only those who see its personal data; the rest
+# are the staff's.
+PUBLIC_COMMENT_KINDS = frozenset({Event.Kind.FORWARDED, Event.Kind.REJECTED, Event.Kind.INFO_REQUESTED})
+APPLICANT_COMMENT_KINDS = frozenset({Event.Kind.INFO_PROVIDED, Event.Kind.REOPENED})
 OPEN_STATUSES = frozenset({S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS, S.INFO_REQUESTED, S.IN_APPROVAL, S.APPROVED})
 
 

@@ -147,6 +147,7 @@ def request_detail(request, number: str):
             else [],
             "staff": staff,
             "public_comment_kinds": route.PUBLIC_COMMENT_KINDS,
+            "applicant_comment_kinds": route.APPLICANT_COMMENT_KINDS,
             "question": route.question_pending(found) if "info_answer" in actions else "",
             "action_forms": route_views.forms_for(
                 actions, found, draft_text=answer.text if answer and not answer.sent_at else ""

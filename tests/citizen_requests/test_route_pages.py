@@ -123,8 +123,12 @@ def test_the_resident_answers_the_question_closes_and_reopens_from_the_page(city
         f"/requests/{request.number}/act/reopen/", {"reason": ""}, follow=True
     ).content.decode()
     assert "обов" in page and fresh(request).status == S.CLOSED  # the form asks for the reason
-    client.post(f"/requests/{request.number}/act/reopen/", {"reason": "Знову темно"})
+    client.post(f"/requests/{request.number}/act/reopen/", {"reason": "Знову темно, дзвоніть 050 111 22 33"})
     assert fresh(request).status == S.ASSIGNED
+    assert "050 111 22 33" in client.get(f"/requests/{request.number}/").content.decode()
+    client.logout()  # the applicant's own words are not published
+    public = client.get(f"/requests/{request.number}/").content.decode()
+    assert "050 111 22 33" not in public and "Третій" not in public
 
 
 def test_the_front_office_forwards_a_triaged_request_to_a_service(city, django_capture_on_commit_callbacks):
