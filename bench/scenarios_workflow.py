@@ -53,8 +53,7 @@ from citizen_requests_request r
 where r.status <> 'unconfirmed' and {bounds}
 group by grouping sets ((r.category_id), (r.service_id), (r.district_id), (r.status));
 select count(*),
-       percentile_cont(0.5) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
-       percentile_cont(0.9) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
+       percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from r.answered_at - r.submitted_at)),
        count(*) filter (where r.deadline is not null),
        count(*) filter (where (r.answered_at at time zone 'Europe/Kyiv')::date <= r.deadline)
 from citizen_requests_request r
