@@ -14,6 +14,7 @@ finer than the public grid.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -117,17 +118,14 @@ def _where(period: Period, *, public: bool) -> tuple[str, list]:
     return sql, params
 
 
-# One pass over the period (an index-only scan of request_dashboard) for every count table.
+# One pass over the period (a parallel index-only scan of request_dashboard) into a few thousand
+# cells at most; the tables are summed from the cells (faster than GROUPING SETS at 1M).
 COUNTS_SQL = """
-select grouping(r.category_id), grouping(r.service_id), grouping(r.district_id),
-       r.category_id, r.service_id, r.district_id, r.status,
-       count(*) filter (where %(public)s = false or r.visibility = 'public'),
-       count(*),
-       count(*) filter (where (%(public)s = false or r.visibility = 'public')
-                        and r.status = any(%(open)s) and r.deadline < %(today)s)
+select r.category_id, r.service_id, r.district_id, r.status, r.visibility = 'public', count(*),
+       count(*) filter (where r.status = any(%(open)s) and r.deadline < %(today)s)
 from citizen_requests_request r
 where r.status <> 'unconfirmed' and r.submitted_at >= %(start)s and r.submitted_at < %(end)s
-group by grouping sets ((r.category_id), (r.service_id), (r.district_id), (r.status))
+group by 1, 2, 3, 4, 5
 """
 
 ANSWER_SQL = """
@@ -160,40 +158,23 @@ def dashboard_figures(*, period: Period, public: bool = False, today: dt.date | 
 
     today = today or timezone.localdate()
     figures = Figures(period=period, public=public)
-    by: dict[str, dict] = {"category": {}, "service": {}, "district": {}, "status": {}, "overdue": {}}
+    by: dict[str, Counter] = {
+        key: Counter() for key in ("category", "service", "district", "status", "overdue")
+    }
     with connection.cursor() as cursor:
         cursor.execute(
             COUNTS_SQL,
-            {
-                "public": public,
-                "open": list(OPEN_STATUSES),
-                "today": today,
-                "start": period.start,
-                "end": period.end,
-            },
+            {"open": list(OPEN_STATUSES), "today": today, "start": period.start, "end": period.end},
         )
-        for (
-            g_cat,
-            g_svc,
-            g_dist,
-            category,
-            service,
-            district,
-            status,
-            shown,
-            every,
-            overdue,
-        ) in cursor.fetchall():
-            if not g_cat:
-                by["category"][category] = shown
-            elif not g_svc:
-                by["service"][service] = shown
-                by["overdue"][service] = overdue
-            elif not g_dist:
-                # Districts count every request, confidential ones too: a district is as coarse as it gets.
-                by["district"][district] = every
-            else:
-                by["status"][status] = shown
+        for category, service, district, status, is_public, n, overdue in cursor.fetchall():
+            # Districts count every request, confidential ones too: a district is as coarse as it gets.
+            by["district"][district] += n
+            if public and not is_public:
+                continue
+            by["category"][category] += n
+            by["service"][service] += n
+            by["status"][status] += n
+            by["overdue"][service] += overdue
         where, params = _where(period, public=public)
         cursor.execute(ANSWER_SQL.format(where=where), [settings.TIME_ZONE, *params])
         answered, percentiles, with_deadline, on_time = cursor.fetchone()
