@@ -292,3 +292,12 @@ def test_the_public_figures_give_away_nothing_of_a_confidential_request(march):
 def test_the_public_figures_are_linked_from_the_requests_list(city):
     body = as_(None).get(reverse("citizen_requests:list")).content.decode()
     assert reverse("citizen_requests:public-figures") in body
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries(march, django_assert_max_num_queries):
+    client = as_("leader")
+    client.get(reverse("citizen_requests:dashboard"), PERIOD)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("citizen_requests:dashboard"), PERIOD)
+    with django_assert_max_num_queries(8):
+        as_(None).get(reverse("citizen_requests:public-figures"), PERIOD)
