@@ -4,8 +4,8 @@ a process owner and the front office, the leaders' dashboard and the public figu
 setup(): the million generated requests of scenarios_requests.py (`manage.py generate_requests`,
 idempotent), answer times for generated answered requests that have none, VACUUM ANALYZE (the
 dashboard reads its covering index without touching the table once the visibility map is set).
-Each page is loaded beside the SQL underneath it: the queue's page of rows, or the dashboard's
-counting pass and answer-time percentiles.
+Each page is loaded beside the SQL underneath it: the queue's page of rows with the bounded
+counts of its side navigation, or the dashboard's counting pass and answer-time percentiles.
 """
 
 from __future__ import annotations
@@ -35,6 +35,40 @@ left join auth_user u on u.id = r.owner_id
 where r.status <> 'unconfirmed' and {where}
 order by r.deadline, r.id limit 26
 """
+
+
+COUNT_SQL = "select count(*) from (select r.id from citizen_requests_request r where {where} limit 1001) q;"
+APPROVAL_SQL = """
+select count(*) from (select r.id from citizen_requests_request r where {scope} and r.status = 'in_approval'
+  and exists (select 1 from citizen_requests_approvalstep v join citizen_requests_response p on p.id = v.response_id
+              where v.approver_id = {user} and p.request_id = r.id and v.state = 'pending'
+                and not exists (select 1 from citizen_requests_approvalstep u where u.response_id = v.response_id
+                                and u.state = 'pending' and u."order" < v."order"))
+  limit 1001) q;
+"""
+SERVICE_COUNTS_SQL = """
+select r.service_id, count(*) from citizen_requests_request r
+where {scope} and r.status in {open} group by 1;
+"""
+
+
+def _queue_sql(*, scope: str, queue: str, user: str, new: str | None) -> str:
+    """What a queue page reads underneath: its page of rows, the bounded count of each queue in
+    the side navigation and the open requests per service."""
+    scope = f"r.status <> 'unconfirmed' and {scope}"
+    counts = [
+        f"r.owner_id = {user} and r.status in {OPEN}",
+        f"r.status in {OPEN} and r.deadline < '{TODAY}'",
+    ]
+    if new:
+        counts.insert(0, new)
+    return (
+        ROWS_SQL.format(where=f"{scope} and {queue}").rstrip()
+        + ";\n"
+        + "".join(COUNT_SQL.format(where=f"{scope} and {c}") + "\n" for c in counts)
+        + APPROVAL_SQL.format(scope=scope, user=user)
+        + SERVICE_COUNTS_SQL.format(scope=scope, open=OPEN)
+    )
 
 
 def _period_sql(period: tuple[str, str], *, public: bool) -> str:
@@ -95,34 +129,41 @@ def setup(ctx) -> None:
 
 def scenarios(ctx) -> list[Scenario]:
     service = ctx.psql("select id from citizen_requests_service where source_id = 'svc-zhytloservis-2'")
+    head = ctx.psql("select id from auth_user where username = 'head'")
     owner = ctx.psql("select id from auth_user where username = 'executor'")
+    registrar = ctx.psql("select id from auth_user where username = 'registrar'")
     month = f"date_from={MONTH[0]}&date_to={MONTH[1]}"
     year = f"date_from={YEAR[0]}&date_to={YEAR[1]}"
+    of_service = f"r.service_id = {service}"
+    new = "r.status = 'assigned'"
+    overdue = f"r.status in {OPEN} and r.deadline < '{TODAY}'"
     return [
         Scenario(
             "queue: new, head of a service (1M)",
             "/requests/staff/new/",
-            sql=ROWS_SQL.format(where=f"r.service_id = {service} and r.status = 'assigned'"),
+            sql=_queue_sql(scope=of_service, queue=new, user=head, new=new),
             login_as="head",
         ),
         Scenario(
             "queue: mine, process owner",
             "/requests/staff/mine/",
-            sql=ROWS_SQL.format(where=f"r.owner_id = {owner} and r.status in {OPEN}"),
+            sql=_queue_sql(
+                scope=of_service, queue=f"r.owner_id = {owner} and r.status in {OPEN}", user=owner, new=None
+            ),
             login_as="executor",
         ),
         Scenario(
             "queue: overdue, head of a service",
             "/requests/staff/overdue/",
-            sql=ROWS_SQL.format(
-                where=f"r.service_id = {service} and r.status in {OPEN} and r.deadline < '{TODAY}'"
-            ),
+            sql=_queue_sql(scope=of_service, queue=overdue, user=head, new=new),
             login_as="head",
         ),
         Scenario(
             "queue: overdue, front office (whole city)",
             "/requests/staff/overdue/",
-            sql=ROWS_SQL.format(where=f"r.status in {OPEN} and r.deadline < '{TODAY}'"),
+            sql=_queue_sql(
+                scope="true", queue=overdue, user=registrar, new="r.status in ('submitted', 'triage')"
+            ),
             login_as="registrar",
         ),
         Scenario(
