@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -181,9 +182,11 @@ def queue_appoint(request):
     """Appoint one process owner (and deadline) on the selected requests."""
     _queue_user(request)
     form = BulkAppointForm(request.POST, user=request.user)
-    back = request.POST.get("next") or reverse("citizen_requests:queue", kwargs={"name": "new"})
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("citizen_requests:queue", kwargs={"name": "new"})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("citizen_requests:queues")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -302,3 +302,13 @@ def test_a_service_queue_opens_on_its_open_requests(city):
     assert working.number in listed and answered.number not in listed
     assert answered.number in numbers(head.get(url, {"status": "closed"}))
     assert {working.number, answered.number} <= set(numbers(head.get(url, {"status": ""})))
+
+
+def test_bulk_appoint_returns_only_to_a_page_of_the_portal(city):
+    request = housing()
+    response = as_("head").post(
+        reverse("citizen_requests:queue-appoint"),
+        {"requests": [request.pk], "owner": user("executor").pk, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response.url == reverse("citizen_requests:queues")
+    assert Request.objects.get(pk=request.pk).status == S.IN_PROGRESS
