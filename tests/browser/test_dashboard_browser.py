@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,19 @@ from citizen_requests.models import RegistrationCounter, Request
 from tests.citizen_requests.builders import area_point, ensure_test_database, file_request, offset
 
 pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -77,6 +91,7 @@ def test_a_leader_opens_the_dashboard_changes_the_period_and_sees_the_heat_layer
     assert page.locator("#heat-map canvas.leaflet-heatmap-layer").count() == 1
     assert page.evaluate("MistoDashboard.current.requests") == 6
     page.screenshot(path=str(artifacts / "requests-dashboard.png"), full_page=True)
+    assert serious_accessibility_violations(page) == []
 
     # A wider period takes in the three older requests.
     today = timezone.localdate()
@@ -113,6 +128,7 @@ def test_a_head_appoints_owners_from_the_queue_of_new_requests(page, portal_url,
     rows = page.locator(".queue-table tbody tr")
     assert rows.count() == 3
     page.screenshot(path=str(artifacts / "requests-queue-new.png"), full_page=True)
+    assert serious_accessibility_violations(page) == []
     for request in made[:2]:
         page.check(f"input[name=requests][value='{request.pk}']")
     page.select_option("#id_owner", label="Сергій Ткаченко")
