@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from citizen_requests import permissions
 from citizen_requests.models import (
     ApiClient,
+    ApprovalTemplate,
+    ApprovalTemplateStep,
     Category,
     CategoryGroup,
     Event,
@@ -25,6 +27,8 @@ from citizen_requests.models import (
     Service,
     ServiceArea,
     ServiceMembership,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from citizen_requests.services.api_clients import api_client_rekey, api_key_new
 from city.models import Municipality
@@ -138,13 +142,14 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ("name", "contact_email", "key_prefix", "requests_per_minute", "is_active", "last_used_at")
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "is_document_system")
     search_fields = ("name", "contact_email", "key_prefix")
     readonly_fields = ("key_prefix", "created_at", "last_used_at")
     fields = (
         "name",
         "contact_email",
         "requests_per_minute",
+        "is_document_system",
         "is_active",
         "key_prefix",
         "created_at",
@@ -228,6 +233,43 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ("kind", "request", "event", "user", "channel", "address", "language", "dedupe_key",
                        "state", "attempts", "last_error", "created_at", "sent_at")  # fmt: skip
     exclude = ("context",)  # may hold a one-time link until the message is sent
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ApprovalTemplateStepInline(admin.TabularInline):
+    model = ApprovalTemplateStep
+    fields = ("order", "approver")
+    autocomplete_fields = ("approver",)
+    extra = 1
+
+
+@admin.register(ApprovalTemplate)
+class ApprovalTemplateAdmin(admin.ModelAdmin):
+    """A service's usual approval route; the process owner may still choose approvers by hand."""
+
+    list_display = ("service", "name", "is_default")
+    list_filter = ("service",)
+    inlines = [ApprovalTemplateStepInline]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("name", "url", "is_active", "created_at")
+    list_filter = ("is_active",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """What was sent to the document system, and whether it arrived (read-only)."""
+
+    list_display = ("event", "endpoint", "state", "attempts", "response_status", "next_try_at", "sent_at")
+    list_filter = ("state", "endpoint")
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
 
     def has_add_permission(self, request):
         return False

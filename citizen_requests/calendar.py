@@ -21,3 +21,14 @@ def working_days_add(start: dt.date, days: int, holidays: Iterable[dt.date] = ()
         if current.weekday() < 5 and current not in off:
             left -= 1
     return current
+
+
+def working_days_between(start: dt.date, end: dt.date, holidays: Iterable[dt.date] = ()) -> int:
+    """The working days after `start` up to and including `end` (0 when `end` <= `start`)."""
+    off = frozenset(holidays)
+    days, current = 0, start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            days += 1
+    return days

@@ -60,3 +60,8 @@ class TransitionRefused(Exception):
     def __init__(self, message: str):
         super().__init__(str(message))
         self.message = str(message)
+
+
+class RouteRefused(TransitionRefused):
+    """A step of the route the actor may not take (wrong service, role or approver's turn) or
+    given without what it needs (a reason, an owner of the service); nothing was changed."""

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from citizen_requests.models import Category, Request
@@ -105,6 +106,20 @@ class PreferencesForm(forms.Form):
     email_own_requests = forms.BooleanField(label=_("E-mail me when my requests move on"), required=False)
     email_subscriptions = forms.BooleanField(label=_("E-mail me about requests I follow"), required=False)
     language = forms.ChoiceField(label=_("Language of messages"), choices=settings.LANGUAGES)
+    sms_own_requests = forms.BooleanField(label=_("SMS to this phone about my requests"), required=False)
+    phone = forms.RegexField(
+        label=_("Phone for SMS"),
+        regex=r"^\+?[0-9]{10,15}$",
+        required=False,
+        error_messages={"invalid": _("Use a phone number such as +380501234567.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sms_own_requests") and not data.get("phone"):
+            self.add_error("phone", _("Give a phone number for SMS."))
+        return data
 
 
 class ListFilterForm(forms.Form):
@@ -121,3 +136,125 @@ class ListFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
     before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+# -- the route's steps on the request page (views/route.py) -------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the service checks each one's content)."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
+def _staff_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _staff_label(obj)
+
+
+class AppointForm(forms.Form):
+    owner = StaffChoiceField(label=_("Process owner"), queryset=None)
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the service's term in working days."),
+    )  # fmt: skip
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, request=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(service_memberships__service_id=request.service_id, is_active=True)
+            .order_by("last_name", "first_name", "username")
+        )
+
+
+class ForwardForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, request=None, **kwargs):
+        from citizen_requests.models import Service
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).exclude(
+            pk=request.service_id
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftForm(forms.Form):
+    text = forms.CharField(label=_("Text of the answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    files = MultipleFileField(
+        label=_("Documents (PDF)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
+class ApprovalRouteForm(forms.Form):
+    """Up to four approvers in order; none chosen: the service's template route."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from citizen_requests.models import Service
+
+        super().__init__(*args, **kwargs)
+        # Those who may read the request: its service's staff and the front office.
+        services = Service.objects.filter(Q(pk=request.service_id) | Q(kind=Service.Kind.FRONT_OFFICE))
+        staff = (
+            get_user_model()
+            .objects.filter(service_memberships__service__in=services, is_active=True)
+            .distinct()
+            .order_by("last_name", "username")
+        )
+        for n in range(1, 5):
+            self.fields[f"approver_{n}"] = StaffChoiceField(
+                label=_("Approver %(n)s") % {"n": n}, queryset=staff, required=False
+            )
+        self.fields["approver_1"].help_text = _("None chosen: the service's approval route template.")
+
+    def approvers(self) -> list:
+        return [
+            self.cleaned_data[f"approver_{n}"] for n in range(1, 5) if self.cleaned_data.get(f"approver_{n}")
+        ]
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What should change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RegisterForm(forms.Form):
+    outgoing_number = forms.CharField(label=_("Outgoing number"), max_length=50)
+    outgoing_date = forms.DateField(
+        label=_("Outgoing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EmptyForm(forms.Form):
+    pass

@@ -231,6 +231,11 @@ class ApiClient(models.Model):
     key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    is_document_system = models.BooleanField(
+        _("document workflow system"),
+        default=False,
+        help_text=_("May report status updates and outgoing registration numbers of answers."),
+    )
     requests_per_minute = models.PositiveIntegerField(
         _("requests per minute"), default=30, help_text=_("0: no limit (trusted apps only).")
     )
@@ -244,6 +249,12 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Requests still being worked (not final, not unconfirmed): the queues' partial indexes.
+OPEN_Q = Q(
+    status__in=["submitted", "triage", "assigned", "in_progress", "info_requested", "in_approval", "approved"]
+)
 
 
 class Request(models.Model):
@@ -339,7 +350,15 @@ class Request(models.Model):
         blank=True,
         related_name="owned_requests",
     )
+    owner_unit = models.CharField(_("process owner's unit"), max_length=255, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # The clock stops while the applicant is asked for more information: `paused_at` is when it
+    # stopped, `paused_days` the working days the request has waited so far (the deadline moved by them).
+    paused_at = models.DateTimeField(_("waiting for the applicant since"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("working days waited for the applicant"), default=0)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    outgoing_number = models.CharField(_("outgoing number of the answer"), max_length=50, blank=True)
+    outgoing_date = models.DateField(_("outgoing date of the answer"), null=True, blank=True)
     routing_rule = models.ForeignKey(
         RoutingRule, verbose_name=_("routing rule"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -372,7 +391,35 @@ class Request(models.Model):
             models.Index(fields=["submitted_at"], name="request_submitted_at"),
             models.Index(fields=["service", "status"], name="request_service_status"),
             models.Index(fields=["applicant", "-id"], name="request_applicant_id"),
+            # Staff queues: mine, overdue (open requests by deadline).
+            models.Index(fields=["owner", "status"], name="request_owner_status"),
+            models.Index(fields=["status", "deadline"], name="request_status_deadline"),
+            # The staff queues at a million requests (selectors/queues.py): new per service by
+            # deadline, open (overdue) per service / owner / city by deadline.
+            models.Index(fields=["service", "status", "deadline", "id"], name="request_queue_service"),
+            models.Index(
+                fields=["service", "deadline", "id"], name="request_queue_open_service", condition=OPEN_Q
+            ),
+            models.Index(
+                fields=["owner", "deadline", "id"], name="request_queue_open_owner", condition=OPEN_Q
+            ),
+            models.Index(fields=["deadline", "id"], name="request_queue_open", condition=OPEN_Q),
+            # The dashboard (selectors/dashboard.py): a period's figures from the index alone.
+            models.Index(
+                fields=["submitted_at"],
+                include=[
+                    "status",
+                    "visibility",
+                    "category",
+                    "service",
+                    "district",
+                    "deadline",
+                    "answered_at",
+                ],
+                name="request_dashboard",
+            ),
         ]
+        permissions = [("view_dashboard", _("Can view the requests dashboard"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="unconfirmed") | Q(number__isnull=False),
@@ -407,8 +454,12 @@ class Attachment(models.Model):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("photo")
         DOCUMENT = "document", _("PDF document")
+        RESPONSE = "response", _("document of the answer")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    response = models.ForeignKey(
+        "Response", on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     file = models.FileField(
         _("file"), upload_to=_attachment_path, storage=request_file_storage, max_length=255
@@ -442,6 +493,21 @@ class Event(models.Model):
         TRIAGED = "triaged", _("sent to the front office for triage")
         STATUS_CHANGED = "status_changed", _("status changed")
         SUBSCRIBED = "subscribed", _("someone subscribed")
+        APPOINTED = "appointed", _("process owner appointed")
+        FORWARDED = "forwarded", _("forwarded to another service")
+        REJECTED = "rejected", _("rejected")
+        COMMENTED = "commented", _("internal comment")
+        INFO_REQUESTED = "info_requested", _("more information asked")
+        INFO_PROVIDED = "info_provided", _("the applicant answered")
+        DRAFTED = "drafted", _("answer drafted")
+        SENT_FOR_APPROVAL = "sent_for_approval", _("answer sent for approval")
+        APPROVAL_GIVEN = "approval_given", _("answer approved by an approver")
+        APPROVED = "approved", _("answer approved")
+        RETURNED = "returned", _("answer returned to the process owner")
+        ANSWERED = "answered", _("answer registered and sent")
+        CLOSED = "closed", _("closed")
+        REOPENED = "reopened", _("reopened")
+        EXTERNAL_UPDATE = "external_update", _("update from the document system")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -512,6 +578,8 @@ class NotificationPreference(models.Model):
     language = models.CharField(
         _("language of messages"), max_length=8, choices=settings.LANGUAGES, default="uk"
     )
+    sms_own_requests = models.BooleanField(_("SMS about my requests"), default=False)
+    phone = models.CharField(_("phone for SMS"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -524,6 +592,7 @@ class Notification(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
@@ -560,3 +629,136 @@ class RegistrationCounter(models.Model):
     class Meta:
         verbose_name = _("registration counter")
         verbose_name_plural = _("registration counters")
+
+
+class ApprovalTemplate(models.Model):
+    """A service's usual approval route: who approves its answers, in order."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="approval_templates"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    is_default = models.BooleanField(_("used by default"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval route template")
+        verbose_name_plural = _("approval route templates")
+        ordering = ["service", "-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"], condition=Q(is_default=True), name="approval_template_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.name}"
+
+
+class ApprovalTemplateStep(models.Model):
+    template = models.ForeignKey(ApprovalTemplate, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("approver in the template")
+        verbose_name_plural = _("approvers in the template")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="approval_template_step_order")
+        ]
+
+
+class Response(models.Model):
+    """The answer to a request, drafted by the process owner (text and documents); each
+    round of approval works on one version, a returned draft is edited into the next one."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="responses")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    text = models.TextField(_("text of the answer"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(_("sent to the applicant"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["request", "-version"]
+        constraints = [models.UniqueConstraint(fields=["request", "version"], name="response_version")]
+
+
+class ApprovalStep(models.Model):
+    """One approver's place in the route of one answer version; strictly in `order`."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+        CANCELLED = "cancelled", _("not needed")
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="approval_steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    acted_at = models.DateTimeField(_("when"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["response", "order"]
+        constraints = [models.UniqueConstraint(fields=["response", "order"], name="approval_step_order")]
+        indexes = [models.Index(fields=["approver", "state"], name="approval_step_approver")]
+
+
+class WebhookEndpoint(models.Model):
+    """An external system (the city's document workflow) told of every transition by a signed POST."""
+
+    name = models.CharField(_("name"), max_length=255)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=128)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the body as signed, its delivery state and retries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("delivered")
+        FAILED = "failed", _("failed")
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    signature = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once")]
+        indexes = [models.Index(fields=["state", "next_try_at"], name="webhook_delivery_due")]

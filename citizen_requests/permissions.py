@@ -98,3 +98,42 @@ def can_see_personal_data(user, request: Request, grants: Iterable[int] = ()) ->
 def is_rate_limit_exempt(user) -> bool:
     """Staff file requests for residents who phone or write in: no per-account limit."""
     return _user_ok(user) and user.is_staff
+
+
+# -- the route: who may take which step (services/route.py asks here) ---------------------------
+
+
+def position_in(user, service_id: int | None) -> str | None:
+    """The user's position in the service (ServiceMembership.Position), or None."""
+    if not _user_ok(user) or service_id is None or service_id not in member_service_ids(user):
+        return None
+    cache = getattr(user, "_misto_positions", None)
+    if cache is None:
+        cache = dict(user.service_memberships.values_list("service_id", "position"))
+        user._misto_positions = cache
+    return cache.get(service_id)
+
+
+def is_service_staff(user, request: Request) -> bool:
+    """Staff who work requests of this service (any position) or the front office."""
+    return is_front_office(user) or position_in(user, request.service_id) is not None
+
+
+def can_manage(user, request: Request) -> bool:
+    """Appoint, forward, reject: the head of the responsible service or the front office."""
+    from citizen_requests.models import ServiceMembership
+
+    return is_front_office(user) or position_in(user, request.service_id) == ServiceMembership.Position.HEAD
+
+
+def can_work(user, request: Request) -> bool:
+    """Ask the applicant, draft the answer, send it for approval: the process owner or the head."""
+    if not _user_ok(user):
+        return False
+    return request.owner_id == user.pk or can_manage(user, request)
+
+
+def is_applicant(user, request: Request, grants: Iterable[int] = ()) -> bool:
+    if request.pk in {int(g) for g in grants}:
+        return True
+    return _user_ok(user) and request.applicant_id == user.pk

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from citizen_requests.services.notifications import NotificationNotDelivered, notification_deliver
+from citizen_requests.services.webhooks import WebhookNotDelivered, retry_pause, webhook_deliver
 
 
 @shared_task(bind=True, max_retries=6, acks_late=True, ignore_result=True)
@@ -17,3 +18,36 @@ def notification_deliver_task(self, notification_id: int) -> str:
         if self.request.is_eager:
             return "pending"
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+@shared_task(bind=True, max_retries=7, acks_late=True, ignore_result=True)
+def webhook_deliver_task(self, delivery_id: int) -> str:
+    """POST one recorded webhook; on failure retry with a growing pause. Run eagerly, a failed
+    delivery stays pending for `manage.py webhooks_send` (the beat runs it every minute)."""
+    try:
+        return webhook_deliver(delivery_id=delivery_id)
+    except WebhookNotDelivered as exc:
+        if self.request.is_eager:
+            return "pending"
+        raise self.retry(exc=exc, countdown=retry_pause(self.request.retries + 1).total_seconds()) from exc
+
+
+@shared_task(ignore_result=True)
+def webhooks_send_task() -> None:
+    from citizen_requests.services.webhooks import webhooks_send_due
+
+    webhooks_send_due()
+
+
+@shared_task(ignore_result=True)
+def requests_close_answered_task() -> None:
+    from citizen_requests.services.route import requests_close_answered
+
+    requests_close_answered()
+
+
+@shared_task(ignore_result=True)
+def overdue_digest_task() -> None:
+    from citizen_requests.services.route_messages import overdue_digest_queue
+
+    overdue_digest_queue()

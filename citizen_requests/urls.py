@@ -3,9 +3,11 @@ Open311 GeoReport v2 under /open311/v2/."""
 
 from django.urls import path, re_path
 
+from citizen_requests.api import route as api_route
 from citizen_requests.api import views as api
 from citizen_requests.open311 import views as open311
-from citizen_requests.views import exports, intake, pages
+from citizen_requests.views import dashboard, exports, intake, pages, queues
+from citizen_requests.views import route as route_views
 
 app_name = "citizen_requests"
 
@@ -26,12 +28,30 @@ urlpatterns = [
     path("requests/access/<str:key>/", intake.request_access_link, name="access"),
     path("requests/following/<str:key>/", pages.subscription_confirm_link, name="subscription-confirm"),
     path("requests/unsubscribe/<str:token>/", pages.unsubscribe_link, name="unsubscribe"),
+    path("requests/staff/", queues.queue_home, name="queues"),
+    path("requests/staff/appoint/", queues.queue_appoint, name="queue-appoint"),
+    path("requests/staff/service/<int:service_id>/", queues.queue, {"name": "service"}, name="queue-service"),
+    path("requests/staff/<slug:name>/", queues.queue, name="queue"),
+    path("requests/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("requests/dashboard/heat.json", dashboard.dashboard_heat_json, name="dashboard-heat"),
+    path("requests/dashboard/figures.csv", dashboard.dashboard_csv, name="dashboard-csv"),
+    path("requests/dashboard/figures.xlsx", dashboard.dashboard_xlsx, name="dashboard-xlsx"),
+    path("requests/figures/", dashboard.public_figures, name="public-figures"),
+    path("requests/figures/heat.json", dashboard.public_figures_heat, name="public-figures-heat"),
+    path("requests/figures/figures.csv", dashboard.public_figures_csv, name="public-figures-csv"),
+    path("requests/figures/figures.xlsx", dashboard.public_figures_xlsx, name="public-figures-xlsx"),
     re_path(rf"^requests/{NUMBER}/$", pages.request_detail, name="detail"),
     re_path(rf"^requests/{NUMBER}/follow/$", pages.request_follow, name="follow"),
     re_path(rf"^requests/{NUMBER}/unfollow/$", pages.request_unfollow, name="unfollow"),
     re_path(rf"^requests/{NUMBER}/files/(?P<pk>\d+)/$", pages.request_file, name="file"),
+    re_path(rf"^requests/{NUMBER}/act/(?P<action>[a-z_]+)/$", route_views.request_act, name="act"),
     path("api/v1/requests/", api.RequestList.as_view(), name="api-list"),
     re_path(rf"^api/v1/requests/{NUMBER}/$", api.RequestDetail.as_view(), name="api-detail"),
+    re_path(
+        rf"^api/v1/requests/{NUMBER}/external-status/$",
+        api_route.ExternalStatusUpdate.as_view(),
+        name="api-external-status",
+    ),
     re_path(rf"^open311/v2/discovery{FMT}$", open311.discovery, name="open311-discovery"),
     re_path(rf"^open311/discovery{FMT}$", open311.discovery),
     re_path(rf"^open311/v2/services{FMT}$", open311.services, name="open311-services"),

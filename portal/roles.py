@@ -77,14 +77,24 @@ EDIT_FEATURES = (
     "gis_layers.delete_feature",
 )
 
+# The requests dashboard: figures for the city's leaders, heads of services and the front office.
+VIEW_DASHBOARD = ("citizen_requests.view_dashboard",)
+
 ROLES: dict[str, Role] = {
     "resident": Role("Residents", _("Resident"), False, ()),
     "front_office": Role(
-        "Front office", _("Front office (registrar)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS, *MANAGE_ROUTING)
+        "Front office",
+        _("Front office (registrar)"),
+        True,
+        (*VIEW_SERVICES, *VIEW_REQUESTS, *MANAGE_ROUTING, *VIEW_DASHBOARD),
     ),
     "service_head": Role(
-        "Service heads", _("Service head"), True, (*VIEW_SERVICES, *VIEW_REQUESTS, *ANALYSE_COVERAGE)
+        "Service heads",
+        _("Service head"),
+        True,
+        (*VIEW_SERVICES, *VIEW_REQUESTS, *ANALYSE_COVERAGE, *VIEW_DASHBOARD),
     ),
+    "city_leader": Role("City leaders", _("City leader"), True, (*VIEW_SERVICES, *VIEW_DASHBOARD)),
     "process_owner": Role(
         "Process owners", _("Process owner (executor)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)
     ),

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -136,6 +137,18 @@ CELERY_TASK_ACKS_LATE = True
 # Where imports run: "celery" (the worker; production) or "thread" (a thread of the web
 # process: `make run` without a worker). Tests run the Celery tasks eagerly.
 MISTO_BACKGROUND = env.str("MISTO_BACKGROUND", default="celery")
+# `celery -A portal beat`: the request route's periodic work (times in TIME_ZONE).
+CELERY_BEAT_SCHEDULE = {
+    "webhooks-send": {"task": "citizen_requests.tasks.webhooks_send_task", "schedule": 60.0},
+    "requests-close-answered": {
+        "task": "citizen_requests.tasks.requests_close_answered_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "overdue-digest": {
+        "task": "citizen_requests.tasks.overdue_digest_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
 
@@ -153,6 +166,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # OpenAPI 3.1 documents the webhooks the portal sends to the document workflow system.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": ["citizen_requests.api.route.request_transition_webhook"],
 }
 
 # The map. An empty basemap URL draws the city's own streets, districts and water as the
@@ -228,6 +244,12 @@ MISTO_REQUEST_RATE_LIMITS = {
 }
 # Days that are not working days for deadlines (ISO dates), besides Saturdays and Sundays.
 MISTO_PUBLIC_HOLIDAYS = env.list("MISTO_PUBLIC_HOLIDAYS", default=[])
+# The request route (issue 8): default term, closing an answered request, reopening it.
+MISTO_REQUEST_DEFAULT_DEADLINE_DAYS = env.int("MISTO_REQUEST_DEFAULT_DEADLINE_DAYS", default=15)
+MISTO_REQUEST_CLOSE_AFTER_DAYS = env.int("MISTO_REQUEST_CLOSE_AFTER_DAYS", default=10)
+MISTO_REQUEST_REOPEN_DAYS = env.int("MISTO_REQUEST_REOPEN_DAYS", default=30)
+# SMS: a dotted path to a provider (citizen_requests.sms); the default only writes to the log.
+MISTO_SMS_BACKEND = env.str("MISTO_SMS_BACKEND", default="citizen_requests.sms.LoggingSmsBackend")
 MISTO_OPEN311_JURISDICTION_ID = env.str("MISTO_OPEN311_JURISDICTION_ID", default="plavni.example")
 MISTO_OPEN311_CONTACT = env.str(
     "MISTO_OPEN311_CONTACT", default="Відділ роботи зі зверненнями громадян: zvernennia@plavni.example"

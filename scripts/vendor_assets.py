@@ -39,9 +39,15 @@ FILES: dict[str, list[str]] = {
         "dist/leaflet-geoman.css.map",
         "LICENSE",
     ],
+    # The dashboards' heat layer of requests (BSD-2-Clause).
+    "leaflet.heat": ["dist/leaflet-heat.js", "LICENSE"],
     # Not used by any page: the accessibility checker the browser tests inject.
     "axe-core": ["axe.min.js", "LICENSE"],
 }
+
+
+# Packages whose package.json names no licence: the licence their LICENSE file states.
+LICENCE_OF_FILE = {"leaflet.heat": "BSD-2-Clause"}
 
 
 def vendor() -> list[dict[str, str]]:
@@ -73,7 +79,7 @@ def vendor() -> list[dict[str, str]]:
             {
                 "package": package,
                 "version": meta["version"],
-                "license": meta.get("license", "see licence file"),
+                "license": meta.get("license", LICENCE_OF_FILE.get(package, "see licence file")),
                 "homepage": meta.get("homepage", ""),
             }
         )

@@ -268,20 +268,28 @@ def requests_nearby_open_public(*, category: Category, point: Point, limit: int 
     )
 
 
-def request_attachments_visible(request: Request, *, personal: bool) -> list[Attachment]:
+def request_attachments_visible(request: Request, *, personal: bool, staff: bool = False) -> list[Attachment]:
     """Photos of a public request are public; documents, and everything of a confidential
-    request, only for those who see its personal data."""
-    attachments = list(request.attachments.all())
-    if personal:
-        return attachments
-    if not request.is_public:
-        return []
-    return [a for a in attachments if a.kind == Attachment.Kind.PHOTO]
+    request, only for those who see its personal data. Documents of an answer are published
+    with the answer once it is sent; before that only the staff see them."""
+    attachments = list(request.attachments.select_related("response"))
+    visible = []
+    for a in attachments:
+        if a.kind == Attachment.Kind.RESPONSE:
+            sent = a.response is not None and a.response.sent_at is not None
+            if staff or (sent and (personal or request.is_public)):
+                visible.append(a)
+        elif personal or (request.is_public and a.kind == Attachment.Kind.PHOTO):
+            visible.append(a)
+    return visible
 
 
-def request_events_visible(request: Request, *, personal: bool) -> list[Event]:
+def request_events_visible(request: Request, *, personal: bool, staff: bool | None = None) -> list[Event]:
+    """The request's history: the staff working it see all of it (internal comments, the
+    approval route); everybody else the public part."""
     events = request.events.select_related("actor")
-    return list(events if personal else events.filter(is_public=True))
+    staff = personal if staff is None else staff
+    return list(events if staff else events.filter(is_public=True))
 
 
 def requests_of_applicant(user) -> QuerySet[Request]:

@@ -93,7 +93,8 @@ insert into citizen_requests_request (
     visibility, status, version, status_notes, priority, channel, language, attributes,
     applicant_id, applicant_name, applicant_email, applicant_phone, email_verified_at, access_key_hash,
     service_id, owner_id, deadline, routing_rule_id, routing_explanation,
-    external_account_id, device_id, media_url, created_at, submitted_at, updated_at, closed_at
+    external_account_id, device_id, media_url, created_at, submitted_at, updated_at, closed_at,
+    owner_unit, paused_days, answered_at, outgoing_number, outgoing_date
 )
 select
     r.yr || '-' || lpad(r.seq::text, 6, '0'), r.category_id,
@@ -118,7 +119,12 @@ select
             'en', format('category “%%s” in area “%%s” → %%s', r.category_en, r.area_en, r.service_en))
     end,
     '', %(mark)s, '', r.created, r.created, r.created + interval '1 hour',
-    case when r.status in ('resolved', 'closed', 'rejected') then r.created + interval '10 days' end
+    case when r.status in ('resolved', 'closed', 'rejected') then r.created + interval '10 days' end,
+    -- answered requests: the answer between 4 hours and 20 days after filing
+    '', 0,
+    case when r.status in ('resolved', 'closed') then r.created + make_interval(hours => (4 + r.h2 %% 480)::int) end,
+    case when r.status in ('resolved', 'closed') then 'G-' || r.i else '' end,
+    case when r.status in ('resolved', 'closed') then (r.created + make_interval(hours => (4 + r.h2 %% 480)::int))::date end
 from final r
 order by r.i
 """

@@ -22,7 +22,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from citizen_requests.models import Event, Notification, NotificationPreference, Request, Subscription
+from citizen_requests.models import (
+    Attachment,
+    Event,
+    Notification,
+    NotificationPreference,
+    Request,
+    Subscription,
+)
+from citizen_requests.sms import sms_send
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -42,6 +50,7 @@ class Draft:
     language: str = "uk"
     user_id: int | None = None
     context: dict = field(default_factory=dict)
+    channel: str = Notification.Channel.EMAIL
 
 
 Handler = Callable[[Event], Iterable[Draft]]
@@ -67,7 +76,7 @@ def notifications_for_event(event: Event) -> list[Notification]:
                 draft=draft,
                 request=event.request,
                 event=event,
-                dedupe_key=f"{draft.kind}:e{event.pk}:{draft.address}",
+                dedupe_key=f"{draft.kind}:e{event.pk}:{draft.channel}:{draft.address}",
             )
             if notification is not None:
                 queued.append(notification)
@@ -91,6 +100,7 @@ def notification_queue(
             address=draft.address,
             language=draft.language,
             context=draft.context,
+            channel=draft.channel,
         ),
     )
     if not created:
@@ -124,7 +134,10 @@ def notification_deliver(*, notification_id: int) -> str:
         if notification is None:
             return "skipped"
         try:
-            _message(notification).send()
+            if notification.channel == Notification.Channel.SMS:
+                sms_send(to=notification.address, text=_sms_text(notification))
+            else:
+                _message(notification).send()
         except Exception as exc:  # SMTP errors, connection refused, timeouts
             notification.attempts += 1
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -161,10 +174,26 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         html = render_to_string(f"{name}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[notification.address])
     message.attach_alternative(html, "text/html")
+    if context.get("response_id"):  # the answer's documents go with it
+        for document in Attachment.objects.filter(response_id=context["response_id"]).order_by("order", "id"):
+            with document.file.open("rb") as handle:
+                message.attach(document.original_name or "document.pdf", handle.read(), document.content_type)
     if context.get("unsubscribe_url"):
         message.extra_headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
+
+
+def _sms_text(notification: Notification) -> str:
+    """An SMS is the message's subject and the request's link, in the recipient's language."""
+    context = {"site_url": settings.MISTO_SITE_URL, "request": notification.request, **notification.context}
+    with translation.override(notification.language):
+        subject = " ".join(
+            render_to_string(f"citizen_requests/email/{notification.kind}_subject.txt", context).split()
+        )
+    if notification.request is not None and notification.request.number:
+        subject += " " + absolute_url(reverse("citizen_requests:detail", args=[notification.request.number]))
+    return subject
 
 
 def absolute_url(path: str) -> str:

@@ -98,11 +98,21 @@ def unsubscribe(*, payload: dict) -> str:
 
 
 def preferences_update(
-    *, user, email_own_requests: bool, email_subscriptions: bool, language: str
+    *,
+    user,
+    email_own_requests: bool,
+    email_subscriptions: bool,
+    language: str,
+    sms_own_requests: bool = False,
+    phone: str = "",
 ) -> NotificationPreference:
+    """The resident's channels: e-mail about their requests and those they follow, SMS about
+    their requests (to `phone`), and the language of the messages."""
     preference, _created = NotificationPreference.objects.get_or_create(user=user)
     preference.email_own_requests = email_own_requests
     preference.email_subscriptions = email_subscriptions
+    preference.sms_own_requests = bool(sms_own_requests and phone)
+    preference.phone = phone
     preference.language = language if language in ("uk", "en") else "uk"
     preference.save()
     return preference

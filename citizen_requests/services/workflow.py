@@ -114,4 +114,7 @@ def event_record(
         is_public=public,
     )
     notifications_for_event(event)
+    from citizen_requests.services.webhooks import webhooks_for_event
+
+    webhooks_for_event(event)
     return event

@@ -31,6 +31,7 @@ from citizen_requests.selectors.requests import (
     subscription_exists,
     subscriptions_of,
 )
+from citizen_requests.services import route
 from citizen_requests.services.notifications import preference_of, unsubscribe_payload
 from citizen_requests.services.subscriptions import (
     preferences_update,
@@ -121,8 +122,15 @@ def request_detail(request, number: str):
     if found is None:
         raise not_found()
     personal = permissions.can_see_personal_data(request.user, found, grants)
-    attachments = request_attachments_visible(found, personal=personal)
+    staff = permissions.is_service_staff(request.user, found)
+    attachments = request_attachments_visible(found, personal=personal, staff=staff)
     following = request.user.is_authenticated and subscription_exists(request=found, user=request.user)
+    from citizen_requests.views import route as route_views  # it imports this module
+
+    actions = route.actions_for(request.user, found, grants)
+    answer = route.response_current(found)
+    if answer is not None and not staff and answer.sent_at is None:
+        answer = None
     return render(
         request,
         "citizen_requests/detail.html",
@@ -132,8 +140,20 @@ def request_detail(request, number: str):
             "text": found.text if personal else found.text_public,
             "photos": [a for a in attachments if a.kind == "photo"],
             "documents": [a for a in attachments if a.kind == "document"],
+            "answer": answer,
+            "answer_documents": [a for a in attachments if answer and a.response_id == answer.pk],
+            "approval_steps": list(answer.approval_steps.select_related("approver"))
+            if answer and staff
+            else [],
+            "staff": staff,
+            "public_comment_kinds": route.PUBLIC_COMMENT_KINDS,
+            "applicant_comment_kinds": route.APPLICANT_COMMENT_KINDS,
+            "question": route.question_pending(found) if "info_answer" in actions else "",
+            "action_forms": route_views.forms_for(
+                actions, found, draft_text=answer.text if answer and not answer.sent_at else ""
+            ),
             "answers": answers_display(found.category.attributes, found.attributes),
-            "events": request_events_visible(found, personal=personal),
+            "events": request_events_visible(found, personal=personal, staff=staff),
             "following": following,
             "follow_form": FollowByEmailForm(),
             "is_staff_view": personal
@@ -151,15 +171,17 @@ def request_file(request, number: str, pk: int):
     if found is None:
         raise not_found()
     personal = permissions.can_see_personal_data(request.user, found, grants)
+    staff = permissions.is_service_staff(request.user, found)
     attachment = next(
-        (a for a in request_attachments_visible(found, personal=personal) if a.pk == int(pk)), None
+        (a for a in request_attachments_visible(found, personal=personal, staff=staff) if a.pk == int(pk)),
+        None,
     )
     if attachment is None:
         raise not_found()
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
-        as_attachment=attachment.kind == "document",
+        as_attachment=attachment.kind != "photo",
         filename=f"{found.number}-{attachment.order + 1}.{attachment.file.name.rsplit('.', 1)[-1]}",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -237,6 +259,8 @@ def account_requests(request):
                 "email_own_requests": preference.email_own_requests,
                 "email_subscriptions": preference.email_subscriptions,
                 "language": preference.language,
+                "sms_own_requests": preference.sms_own_requests,
+                "phone": preference.phone,
             }
         )
     return render(

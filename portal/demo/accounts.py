@@ -25,6 +25,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("head", "service_head", "Андрій", "Бондаренко"),
     DemoAccount("executor", "process_owner", "Сергій", "Ткаченко"),
     DemoAccount("approver", "approver", "Наталія", "Кравченко"),
+    DemoAccount("deputy", "approver", "Марина", "Савченко"),
+    DemoAccount("leader", "city_leader", "Олександр", "Петренко"),
     DemoAccount("dispatcher", "dispatcher", "Віктор", "Мельник"),
     DemoAccount("editor", "layer_editor", "Оксана", "Олійник"),
     DemoAccount("gisadmin", "gis_admin", "Юрій", "Лисенко"),

@@ -32,7 +32,7 @@ from facilities.models import Category, Facility
 from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
-from portal.demo import map_layers, registry, routing_rules
+from portal.demo import map_layers, registry, route, routing_rules
 from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -246,7 +246,11 @@ def upsert(model, rows: list[dict], *, history: bool = False) -> Counts:
 
 
 def load_demo_city(
-    directory: Path, *, with_accounts: bool = True, log: Callable[[str], None] = print
+    directory: Path,
+    *,
+    with_accounts: bool = True,
+    with_route_requests: bool = False,
+    log: Callable[[str], None] = print,
 ) -> LoadReport:
     """Load (or refresh) the demo city from `directory`; nothing is written if any file is wrong."""
     frames = read_layers(directory)
@@ -287,6 +291,9 @@ def load_demo_city(
             registry.demo_memberships_ensure()
         report.counts["routing rules"] = _load_routing_rules()
         report.counts["map layers"] = map_layers.load(frames["map_layers"], Counts)
+        if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
+            report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
+            report.counts["requests on the route"] = Counts(created=route.demo_route_requests_ensure())
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report

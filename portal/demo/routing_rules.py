@@ -49,6 +49,7 @@ MEMBERSHIPS = [
     ("head", "svc-zhytloservis-2", "head"),
     ("executor", "svc-zhytloservis-2", "executor"),
     ("approver", "svc-zhytloservis-2", "approver"),
+    ("deputy", "svc-zhytloservis-2", "approver"),
 ]
 
 

@@ -26,3 +26,12 @@ def _request_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _ukrainian_first():
+    """Each test starts in the portal's first language, whatever a request before it switched to."""
+    from django.utils import translation
+
+    with translation.override("uk"):
+        yield

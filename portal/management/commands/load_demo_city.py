@@ -1,4 +1,4 @@
-"""manage.py load_demo_city [--path DIR] [--no-accounts]"""
+"""manage.py load_demo_city [--path DIR] [--no-accounts] [--no-requests]"""
 
 from pathlib import Path
 
@@ -14,10 +14,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=settings.MISTO_DEMO_DATA_DIR)
         parser.add_argument("--no-accounts", action="store_true", help="do not create the demo accounts")
+        parser.add_argument(
+            "--no-requests", action="store_true", help="do not file the demo requests along the route"
+        )
 
-    def handle(self, *args, path: Path, no_accounts: bool, **options):
+    def handle(self, *args, path: Path, no_accounts: bool, no_requests: bool, **options):
         try:
-            report = load_demo_city(path, with_accounts=not no_accounts, log=self.stdout.write)
+            report = load_demo_city(
+                path,
+                with_accounts=not no_accounts,
+                with_route_requests=not (no_accounts or no_requests),
+                log=self.stdout.write,
+            )
         except DemoDataError as exc:
             raise CommandError(str(exc)) from None
         if report.changed:
