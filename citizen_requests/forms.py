@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from citizen_requests.models import Category, Request
 from citizen_requests.selectors.requests import categories_active
@@ -126,7 +127,11 @@ class ListFilterForm(forms.Form):
     category = forms.CharField(required=False)
     status = forms.ChoiceField(
         required=False,
-        choices=[("", _("any status")), ("open", _("open")), ("closed", _("closed"))],
+        choices=[
+            ("", _("any status")),
+            ("open", _("open")),
+            ("closed", pgettext_lazy("requests filter", "closed")),
+        ],
         label=_("Status"),
     )
     district = forms.IntegerField(required=False, label=_("District"))

@@ -293,7 +293,7 @@ def load_demo_city(
         report.counts["map layers"] = map_layers.load(frames["map_layers"], Counts)
         if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
             report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
-            report.counts["requests on the route"] = Counts(created=route.demo_route_requests_ensure())
+            report.counts["route requests"] = Counts(created=route.demo_route_requests_ensure())
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report

@@ -46,3 +46,18 @@ def test_vendored_assets_are_listed_with_locked_versions_and_licences():
         locked = lock["packages"][f"node_modules/{name}"]
         assert f"| {name} | {locked['version']} | {locked['license']} |" in readme
         assert (ROOT / "static" / "vendor" / name).is_dir()
+
+
+def test_closed_is_a_closed_request_but_a_day_off_in_opening_hours():
+    """One English word, three Ukrainian meanings: a request's status, the requests filter and
+    a day without opening hours must not share a translation."""
+    from django.utils import translation
+
+    from citizen_requests.forms import ListFilterForm
+    from citizen_requests.models import Request
+
+    with translation.override("uk"):
+        assert str(Request.Status.CLOSED.label) == "закрито"
+        assert translation.pgettext("opening hours", "closed") == "вихідний"
+        choices = dict(ListFilterForm.base_fields["status"].choices)
+        assert str(choices["closed"]) == "закриті"
