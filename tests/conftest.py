@@ -56,6 +56,33 @@ def city(demo_city, db):
     return demo_city
 
 
+@pytest.fixture
+def committed(demo_city, django_db_blocker):
+    """Real commits on the test database (a browser, threads), undone afterwards: requests
+    filed during the test and their notifications are deleted and the registration counter
+    is restored, so the demo city stays as loaded. Yields the blocker to unblock with."""
+    from django.utils import timezone
+
+    from citizen_requests.models import Notification, RegistrationCounter, Request
+    from tests.citizen_requests.builders import ensure_test_database
+
+    ensure_test_database()
+    with django_db_blocker.unblock():
+        year = timezone.localdate().year
+        counter = RegistrationCounter.objects.filter(year=year).values_list("last_number", flat=True).first()
+        last_id = Request.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            Notification.objects.filter(request_id__gt=last_id).delete()
+            Request.objects.filter(id__gt=last_id).delete()
+            if counter is None:
+                RegistrationCounter.objects.filter(year=year).delete()
+            else:
+                RegistrationCounter.objects.filter(year=year).update(last_number=counter)
+
+
 @pytest.fixture(scope="session")
 def portal_url(demo_city, django_db_blocker):
     """The portal served over HTTP from a thread, on the test database with the demo city."""

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
@@ -103,6 +105,13 @@ def attachment_clean(*, name: str, data: bytes) -> CleanFile:
         % {"name": name},
         field="files",
     )
+
+
+def attachment_store(attachment: Attachment, clean: CleanFile) -> Attachment:
+    """Write the cleaned file under a random name (never the uploaded one) and save the row."""
+    attachment.file.save(f"{secrets.token_hex(16)}.{clean.extension}", ContentFile(clean.content), save=False)
+    attachment.save()
+    return attachment
 
 
 def _damaged(name: str) -> AttachmentRefused:

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.urls import reverse
@@ -40,7 +39,7 @@ from citizen_requests.selectors.requests import (
     point_in_city,
     routing_facts,
 )
-from citizen_requests.services.attachments import CleanFile, attachment_clean
+from citizen_requests.services.attachments import CleanFile, attachment_clean, attachment_store
 from citizen_requests.services.notifications import Draft, absolute_url, notification_queue
 from citizen_requests.services.workflow import event_record, request_transition
 from citizen_requests.throttling import throttle_hit
@@ -302,10 +301,7 @@ def _attachments_save(request: Request, files: Sequence[CleanFile]) -> None:
             sha256=clean.sha256,
             order=order,
         )
-        attachment.file.save(
-            f"{secrets.token_hex(16)}.{clean.extension}", ContentFile(clean.content), save=False
-        )
-        attachment.save()
+        attachment_store(attachment, clean)
 
 
 def registration_number_allocate(*, year: int) -> str:

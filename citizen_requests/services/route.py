@@ -31,7 +31,7 @@ from citizen_requests.models import (
     Service,
     ServiceMembership,
 )
-from citizen_requests.services.attachments import attachment_clean
+from citizen_requests.services.attachments import attachment_clean, attachment_store
 from citizen_requests.services.intake import Upload
 from citizen_requests.services.workflow import FINAL_STATUSES, event_record, request_transition
 
@@ -302,9 +302,6 @@ def response_draft(*, request: Request, actor, text: str, files: Sequence[Upload
 
 
 def _documents_save(request: Request, response: Response, files) -> None:
-    import secrets
-
-    from django.core.files.base import ContentFile
 
     start = response.documents.count()
     for order, clean in enumerate(files, start=start):
@@ -318,10 +315,7 @@ def _documents_save(request: Request, response: Response, files) -> None:
             sha256=clean.sha256,
             order=order,
         )
-        attachment.file.save(
-            f"{secrets.token_hex(16)}.{clean.extension}", ContentFile(clean.content), save=False
-        )
-        attachment.save()
+        attachment_store(attachment, clean)
 
 
 def template_approvers(service_id: int | None) -> list:

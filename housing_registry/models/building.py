@@ -256,6 +256,8 @@ class Building(SourcedModel):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["address"]
+        # The registry's list (and its API) pages through buildings by address.
+        indexes = [models.Index(fields=["address", "id"], name="building_address_id")]
         constraints = [
             models.UniqueConstraint(fields=["street", "house_number"], name="building_unique_address"),
             models.UniqueConstraint(

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from citizen_requests.models import RegistrationCounter, Request
-from tests.citizen_requests.builders import area_point, ensure_test_database, file_request, offset
+from citizen_requests.models import Request
+from tests.citizen_requests.builders import area_point, file_request, offset
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
@@ -31,23 +31,6 @@ def serious_accessibility_violations(page) -> list:
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def committed(demo_city, django_db_blocker):
-    """What the test commits is deleted at the end; the registration counter is restored."""
-    ensure_test_database()
-    with django_db_blocker.unblock():
-        year = timezone.localdate().year
-        counter = RegistrationCounter.objects.filter(year=year).values_list("last_number", flat=True).first()
-        last_id = Request.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    yield django_db_blocker
-    with django_db_blocker.unblock():
-        Request.objects.filter(id__gt=last_id).delete()
-        if counter is None:
-            RegistrationCounter.objects.filter(year=year).delete()
-        else:
-            RegistrationCounter.objects.filter(year=year).update(last_number=counter)
 
 
 def _login(page, portal_url: str, username: str, next_path: str) -> None:

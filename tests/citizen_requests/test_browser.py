@@ -9,13 +9,11 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
-from citizen_requests.models import Attachment, RegistrationCounter, Request
+from citizen_requests.models import Attachment, Request
 from tests.citizen_requests.builders import (
     CENTRE,
     building_point,
-    ensure_test_database,
     file_request,
     jpeg_bytes,
     offset,
@@ -25,23 +23,6 @@ pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "uk-UA"}
-
-
-@pytest.fixture
-def committed(demo_city, django_db_blocker):
-    """What the browser (and the test) commit is deleted at the end; the counter is restored."""
-    ensure_test_database()
-    with django_db_blocker.unblock():
-        year = timezone.localdate().year
-        counter = RegistrationCounter.objects.filter(year=year).values_list("last_number", flat=True).first()
-        last_id = Request.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    yield django_db_blocker
-    with django_db_blocker.unblock():
-        Request.objects.filter(id__gt=last_id).delete()
-        if counter is None:
-            RegistrationCounter.objects.filter(year=year).delete()
-        else:
-            RegistrationCounter.objects.filter(year=year).update(last_number=counter)
 
 
 @pytest.fixture

@@ -6,34 +6,14 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from django.db import connections
 from django.utils import timezone
 
-from citizen_requests.models import Notification, RegistrationCounter, Request
-from tests.citizen_requests.builders import ensure_test_database, file_request
+from citizen_requests.models import Request
+from tests.citizen_requests.builders import file_request
 
 THREADS = 8
 EACH = 4
-
-
-@pytest.fixture
-def committed(demo_city, django_db_blocker):
-    """Real commits on the test database, undone afterwards (the demo city stays as loaded)."""
-    ensure_test_database()
-    with django_db_blocker.unblock():
-        year = timezone.localdate().year
-        counter = RegistrationCounter.objects.filter(year=year).values_list("last_number", flat=True).first()
-        last_id = Request.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        try:
-            yield
-        finally:
-            Notification.objects.filter(request_id__gt=last_id).delete()
-            Request.objects.filter(id__gt=last_id).delete()
-            if counter is None:
-                RegistrationCounter.objects.filter(year=year).delete()
-            else:
-                RegistrationCounter.objects.filter(year=year).update(last_number=counter)
 
 
 def test_concurrent_filings_get_unique_consecutive_numbers(committed, django_db_blocker):

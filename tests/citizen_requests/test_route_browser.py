@@ -12,7 +12,6 @@ import pytest
 
 from citizen_requests.models import ApprovalStep, Request
 from tests.citizen_requests.builders import pdf_bytes
-from tests.citizen_requests.test_browser import committed  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,7 +46,7 @@ def message(page) -> str:
 def test_a_request_walks_from_filing_to_a_published_answer_with_two_approvers(
     browser,
     portal_url,
-    committed,  # noqa: F811 (the fixture imported above)
+    committed,
     artifacts,
 ):
     shots = artifacts

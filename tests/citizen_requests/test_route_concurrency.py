@@ -12,7 +12,6 @@ from citizen_requests.exceptions import TransitionRefused
 from citizen_requests.models import ApprovalStep, Event, Request
 from citizen_requests.services.route import request_appoint, request_reject, response_approve
 from tests.citizen_requests.builders import user
-from tests.citizen_requests.test_numbers_concurrency import committed  # noqa: F401 (the fixture)
 from tests.citizen_requests.test_route import housing_request, in_approval
 
 
