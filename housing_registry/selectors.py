@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from citizen_requests.models import Service
 from housing_registry.models import Building, WorkRecord
 from housing_registry.search import APOSTROPHES, address_key, parse_address
 
@@ -157,7 +159,48 @@ def _year_class(year: int | None) -> str:
     return UNKNOWN_CHOICE
 
 
-def map_classes(attribute: str, buildings: list[Building]) -> tuple[dict[int, str], list[LegendClass]]:
+@dataclass(frozen=True)
+class MapBuilding:
+    """What the staff map shows of a building: a sheet has some sixty columns, and a city
+    may have thousands of buildings, so the map reads these few as plain rows."""
+
+    pk: int
+    address: str
+    district: str
+    technical_state: str
+    management_form: str
+    heating_type: str
+    heating_provider_id: int | None
+    year_built: int | None
+    geojson: str
+
+
+def buildings_for_map(filters: BuildingFilters | None) -> list[MapBuilding]:
+    english = (get_language() or "uk").startswith("en")
+    rows = (
+        buildings_filtered(filters)
+        .annotate(geojson=AsGeoJSON("footprint", precision=6))
+        .order_by("address")
+        .values_list(
+            "id",
+            "address",
+            "district__name_uk",
+            "district__name_en",
+            "technical_state",
+            "management_form",
+            "heating_type",
+            "heating_provider_id",
+            "year_built",
+            "geojson",
+        )
+    )
+    return [
+        MapBuilding(pk, address, (english and name_en) or name_uk or "", *rest)
+        for pk, address, name_uk, name_en, *rest in rows
+    ]
+
+
+def map_classes(attribute: str, buildings: list[MapBuilding]) -> tuple[dict[int, str], list[LegendClass]]:
     """Each building's colour class for `attribute`, and the legend (classes with counts)."""
     if attribute not in COLOUR_ATTRIBUTES:
         attribute = "technical_state"
@@ -169,9 +212,9 @@ def map_classes(attribute: str, buildings: list[Building]) -> tuple[dict[int, st
         legend = [LegendClass(k, str(v), FORM_COLOURS[k]) for k, v in Building.ManagementForm.choices]
         classes = {b.pk: b.management_form or UNKNOWN_CHOICE for b in buildings}
     elif attribute == "heating_provider":
-        providers = sorted(
-            {b.heating_provider for b in buildings if b.heating_provider_id}, key=lambda s: s.name_uk
-        )
+        providers = Service.objects.filter(
+            pk__in={b.heating_provider_id for b in buildings if b.heating_provider_id}
+        ).order_by("name_uk")
         legend = [
             LegendClass(str(p.pk), p.name, CATEGORICAL[i % len(CATEGORICAL)]) for i, p in enumerate(providers)
         ]

@@ -6,7 +6,6 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,7 +29,13 @@ from housing_registry.history import building_document_events, building_versions
 from housing_registry.models import Building, BuildingDocument
 from housing_registry.permissions import registry_staff_required
 from housing_registry.sections import SECTION_BY_SLUG, SECTIONS, section_of_field
-from housing_registry.selectors import COLOUR_ATTRIBUTES, building_for_sheet, buildings_filtered, map_classes
+from housing_registry.selectors import (
+    COLOUR_ATTRIBUTES,
+    building_for_sheet,
+    buildings_filtered,
+    buildings_for_map,
+    map_classes,
+)
 
 SORTS = {
     "address": ("address",),
@@ -101,20 +106,6 @@ def building_map(request):
     return render(request, "housing_registry/map.html", {"form": form, "options": options})
 
 
-MAP_FIELDS = (
-    "id",
-    "address",
-    "technical_state",
-    "management_form",
-    "heating_type",
-    "year_built",
-    "district__name_uk",
-    "district__name_en",
-    "heating_provider__name_uk",
-    "heating_provider__name_en",
-)
-
-
 @require_GET
 @registry_staff_required
 def building_map_data(request):
@@ -123,15 +114,7 @@ def building_map_data(request):
     if form.is_bound:
         form.is_valid()
     attribute = (form.cleaned_data.get("colour") if form.is_bound else "") or "technical_state"
-    # Only what the map shows: a sheet has some sixty columns, and a city may have thousands.
-    buildings = list(
-        buildings_filtered(form.filters() if form.is_bound else None)
-        .select_related(None)
-        .select_related("district", "heating_provider")
-        .only(*MAP_FIELDS)
-        .annotate(geojson=AsGeoJSON("footprint", precision=6))
-        .order_by("address")
-    )
+    buildings = buildings_for_map(form.filters() if form.is_bound else None)
     classes, legend = map_classes(attribute, buildings)
     labels = {item.key: item.label for item in legend}
     colours = {item.key: item.colour for item in legend}
@@ -142,7 +125,7 @@ def building_map_data(request):
         properties = {
             "id": b.pk,
             "address": b.address,
-            "district": b.district.name if b.district else "",
+            "district": b.district,
             "cls": cls,
             "label": labels.get(cls, ""),
             "colour": colours.get(cls, "#9ca3af"),
