@@ -335,38 +335,16 @@ class ItemsView(OgcView):
         links = _self_and_alternate(
             request, "ogc-items", c.id, json_type=GEOJSON, offset=offset or None, **kept
         )
+        page_format, page_type = ("html", HTML) if fmt == "html" else ("json", GEOJSON)
+
+        def page_link(page_offset, rel, title):
+            url = _url(request, "ogc-items", c.id, f=page_format, offset=page_offset, **kept)
+            return _link(url, rel, page_type, title)
+
         if offset + limit < matched:
-            links.append(
-                _link(
-                    _url(
-                        request,
-                        "ogc-items",
-                        c.id,
-                        f=fmt if fmt == "html" else "json",
-                        offset=offset + limit,
-                        **kept,
-                    ),
-                    "next",
-                    HTML if fmt == "html" else GEOJSON,
-                    _("Next page"),
-                )
-            )
+            links.append(page_link(offset + limit, "next", _("Next page")))
         if offset > 0:
-            links.append(
-                _link(
-                    _url(
-                        request,
-                        "ogc-items",
-                        c.id,
-                        f=fmt if fmt == "html" else "json",
-                        offset=max(offset - limit, 0) or None,
-                        **kept,
-                    ),
-                    "prev",
-                    HTML if fmt == "html" else GEOJSON,
-                    _("Previous page"),
-                )
-            )
+            links.append(page_link(max(offset - limit, 0) or None, "prev", _("Previous page")))
         links.append(_link(_url(request, "ogc-collection", c.id), "collection", JSON, c.title))
         stamp = timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
         if fmt == "html":

@@ -6,15 +6,9 @@
   "use strict";
 
   var Misto = (window.Misto = window.Misto || {});
-
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function $(id) { return document.getElementById(id); }
+  // DOM helpers of static/js/map.js, which the editor page loads before this file.
+  var el = Misto.el;
+  var $ = Misto.byId;
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);

@@ -15,6 +15,10 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // Shared with the pages that load this file first (the layer editor, static/js/editor.js).
+  Misto.el = el;
+  Misto.byId = $;
+
   function setStatus(text, isError) {
     var status = $("map-status");
     if (!status) return;
