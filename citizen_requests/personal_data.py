@@ -187,8 +187,14 @@ def _mask_names(text: str, names: Iterable[str], streets: set[tuple[str, ...]] |
         if previous in STREET_KINDS or after_kind:
             protected.add(i)
             continue
-        if _is_cyrillic(word) and (low in lemmas or any(f in lemmas for f, _ in _parses(low))):
-            if low in lemmas or word[0].isupper():
+        if _is_cyrillic(word) and lemmas:
+            readings = _parses(low)
+            # The applicant's own name in any case, also written in small letters.
+            if (
+                low in lemmas
+                or any(form in lemmas and is_name for form, is_name in readings)
+                or (word[0].isupper() and any(form in lemmas for form, _ in readings))
+            ):
                 hide.add(i)
                 continue
         if not _is_cyrillic(word) and (
@@ -198,7 +204,12 @@ def _mask_names(text: str, names: Iterable[str], streets: set[tuple[str, ...]] |
             continue
         if not word[0].isupper() or word.isupper():
             continue
-        start = i == 0 or bool(re.search(r"[.!?:\n]\s*$", text[tokens[i - 1].end() : token.start()]))
+        start = i == 0 or bool(re.search(r"[.!?\n]\s*$", text[tokens[i - 1].end() : token.start()]))
+        # «Коваленко О.», «О. Коваленко»: an initial next to the word makes it a name.
+        if INITIAL.match(text, token.end() + 1) or re.search(
+            r"(?<!\w)[A-ZА-ЯІЇЄҐ]\.\s?$", text[: token.start()]
+        ):
+            start = False
         may, only = _looks_like_name(word)
         if may and (only or not start or previous in HONORIFICS):
             hide.add(i)
