@@ -3,7 +3,9 @@
 One definition serves the web form and Open311: each attribute is a dict with `code`,
 `datatype` (string, number, datetime, text, singlevaluelist, multivaluelist), `required`,
 `order`, `description_uk/_en`, optional `datatype_description_uk/_en` and, for lists,
-`values` [{key, name_uk, name_en}].
+`values` [{key, name_uk, name_en}], and `public` (default false): whether the answer is
+published with a public request (free text then with personal data hidden) or seen only by
+the applicant and the staff.
 """
 
 from __future__ import annotations
@@ -110,19 +112,32 @@ def _date_only(value: str) -> dt.datetime | None:
         return None
 
 
-def answers_display(definitions: Sequence[Mapping], answers: Mapping) -> list[tuple[str, str]]:
-    """(question, answer) pairs for a request page, in the active language."""
+def is_public_attribute(attribute: Mapping) -> bool:
+    """An answer is published only when its question says so; by default it stays private."""
+    return attribute.get("public") is True
+
+
+def answers_display(
+    definitions: Sequence[Mapping], answers: Mapping, *, public: bool = False, names: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """(question, answer) pairs for a request page, in the active language. `public`: for
+    someone who may not see personal data — private answers left out, free text masked
+    (`names`: the applicant's, hidden in any case)."""
+    from citizen_requests.personal_data import text_mask_personal_data
+
     out = []
     for attribute in sorted(definitions, key=lambda a: a.get("order", 0)):
         code = attribute["code"]
-        if code not in answers:
+        if code not in answers or (public and not is_public_attribute(attribute)):
             continue
-        names = {str(v["key"]): value_name(v) for v in attribute.get("values", [])}
+        names_of = {str(v["key"]): value_name(v) for v in attribute.get("values", [])}
         value = answers[code]
         shown = (
-            ", ".join(names.get(str(v), str(v)) for v in value)
+            ", ".join(names_of.get(str(v), str(v)) for v in value)
             if isinstance(value, list)
-            else names.get(str(value), str(value))
+            else names_of.get(str(value), str(value))
         )
+        if public and attribute.get("datatype", "string") in ("string", "text"):
+            shown = text_mask_personal_data(shown, names=names)
         out.append((localized(attribute, "description") or code, shown))
     return out

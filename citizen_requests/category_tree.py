@@ -69,6 +69,7 @@ CATEGORIES: list[Category] = [
              "Вибоїна або провал дорожнього покриття.", "A pothole or a sunken road surface.",
              "яма, вибоїна, асфальт, дорога", attributes=(
                  {"code": "size", "datatype": "singlevaluelist", "required": False, "order": 1,
+                  "public": True,
                   "description_uk": "Розмір ями", "description_en": "Size of the pothole",
                   "values": [
                       {"key": "small", "name_uk": "менше 30 см", "name_en": "under 30 cm"},
@@ -90,6 +91,7 @@ CATEGORIES: list[Category] = [
              "roads_lighting", "Ліхтар не горить увечері або блимає.",
              "A street light is dark at night or flickers.", "ліхтар, освітлення, темно", attributes=(
                  {"code": "pole_number", "datatype": "string", "required": False, "order": 1,
+                  "public": True,
                   "description_uk": "Номер опори (на табличці), якщо видно",
                   "description_en": "Pole number (on its plate), if you can see it"},
              )),

@@ -289,9 +289,22 @@ class Request(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="requests"
     )
     text = models.TextField(_("text"))
+    # What the public sees is derived, never copied: the text with personal data hidden (or
+    # as a moderator edited it), the address of the building or street at the point.
     text_public = models.TextField(_("text as published"), blank=True)
     location = models.PointField(_("place"), srid=4326)
-    address = models.CharField(_("address"), max_length=255, blank=True)
+    address = models.CharField(
+        _("address as published"),
+        max_length=255,
+        blank=True,
+        help_text=_("Derived from the place on the map: the nearest building or the street."),
+    )
+    # The address as the applicant typed it (may hold a flat, a name, a phone): private.
+    address_note = models.CharField(
+        _("address note of the applicant"), max_length=255, blank=True, db_default=""
+    )
+    # Set when staff edited the published text or address: no re-derivation overwrites it.
+    public_edited_at = models.DateTimeField(_("published text edited"), null=True, blank=True)
     street = models.ForeignKey(
         "city.Street",
         verbose_name=_("street"),
@@ -508,6 +521,7 @@ class Event(models.Model):
         CLOSED = "closed", _("closed")
         REOPENED = "reopened", _("reopened")
         EXTERNAL_UPDATE = "external_update", _("update from the document system")
+        MODERATED = "moderated", _("published text edited")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

@@ -137,3 +137,10 @@ def is_applicant(user, request: Request, grants: Iterable[int] = ()) -> bool:
     if request.pk in {int(g) for g in grants}:
         return True
     return _user_ok(user) and request.applicant_id == user.pk
+
+
+def can_moderate(user, request: Request) -> bool:
+    """Edit the published text and address of a request (FixMyStreet's moderation): the staff
+    of the responsible service (any position) and the front office; never the applicant or
+    another service."""
+    return request.status != Request.Status.UNCONFIRMED and is_service_staff(user, request)

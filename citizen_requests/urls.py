@@ -6,7 +6,7 @@ from django.urls import path, re_path
 from citizen_requests.api import route as api_route
 from citizen_requests.api import views as api
 from citizen_requests.open311 import views as open311
-from citizen_requests.views import dashboard, exports, intake, pages, queues
+from citizen_requests.views import dashboard, exports, intake, moderation, pages, queues
 from citizen_requests.views import route as route_views
 
 app_name = "citizen_requests"
@@ -45,6 +45,7 @@ urlpatterns = [
     re_path(rf"^requests/{NUMBER}/unfollow/$", pages.request_unfollow, name="unfollow"),
     re_path(rf"^requests/{NUMBER}/files/(?P<pk>\d+)/$", pages.request_file, name="file"),
     re_path(rf"^requests/{NUMBER}/act/(?P<action>[a-z_]+)/$", route_views.request_act, name="act"),
+    re_path(rf"^requests/{NUMBER}/moderate/$", moderation.request_moderate_view, name="moderate"),
     path("api/v1/requests/", api.RequestList.as_view(), name="api-list"),
     re_path(rf"^api/v1/requests/{NUMBER}/$", api.RequestDetail.as_view(), name="api-detail"),
     re_path(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -234,6 +235,11 @@ MISTO_SITE_URL = env.str("MISTO_SITE_URL", default="http://127.0.0.1:8000")  # l
 MISTO_REQUEST_MAX_FILES = 5
 MISTO_REQUEST_MAX_FILE_BYTES = env.int("MISTO_REQUEST_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 MISTO_REQUEST_PHOTO_MAX_SIDE = 2560  # pixels; larger photos are scaled down when re-encoded
+# The published address of a request: "house" (street and number of the building at its
+# point) or "street" (the street only). Never the address the resident typed.
+MISTO_PUBLIC_ADDRESS = env.str("MISTO_PUBLIC_ADDRESS", default="house")
+if MISTO_PUBLIC_ADDRESS not in ("house", "street"):
+    raise ImproperlyConfigured('MISTO_PUBLIC_ADDRESS must be "house" or "street".')
 MISTO_REQUEST_CONFIRM_HOURS = 48  # a visitor's confirmation link is valid this long
 MISTO_REQUEST_FORM_MIN_SECONDS = env.int("MISTO_REQUEST_FORM_MIN_SECONDS", default=2)  # faster is a bot
 # Filings allowed per window (count, seconds): per visitor IP, per account, per visitor e-mail.

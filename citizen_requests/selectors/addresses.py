@@ -201,3 +201,18 @@ def address_at(point: Point) -> AddressMatch | None:
     if row:
         return AddressMatch(row[1], row[0], row[1], "", point, "street")
     return None
+
+
+def public_address(point: Point, place: AddressMatch | None = None) -> str:
+    """The address published for a request at `point`: never what the resident typed (it may
+    hold a flat, a name or a phone), but the building there («вулиця Миру, 9») or, with
+    MISTO_PUBLIC_ADDRESS = "street", only the street; "" when no street is near. `place`:
+    address_at(point) when the caller has it already."""
+    from django.conf import settings
+
+    place = place or address_at(point)
+    if place is None:
+        return ""
+    if settings.MISTO_PUBLIC_ADDRESS == "street":
+        return place.street_name
+    return place.label

@@ -32,7 +32,7 @@ from citizen_requests.exceptions import (
 from citizen_requests.models import ApiClient, Attachment, Category, Event, Request
 from citizen_requests.personal_data import text_mask_personal_data
 from citizen_requests.routing import Decision, Named, route
-from citizen_requests.selectors.addresses import address_at, address_resolve
+from citizen_requests.selectors.addresses import address_at, address_resolve, public_address
 from citizen_requests.selectors.requests import (
     district_at,
     front_office_service,
@@ -206,7 +206,9 @@ def request_submit(
         text=text,
         text_public=text_mask_personal_data(text, names=tuple(n for n in (contact.name,) if n)),
         location=point,
-        address=(address or "").strip()[:255] or (place.label if place else ""),
+        # Published: derived from the point. What the resident typed stays a private note.
+        address=public_address(point, place),
+        address_note=" ".join((address or "").split())[:255],
         street_id=place.street_id if place else None,
         house_number=place.house_number if place else "",
         district=district_at(point),

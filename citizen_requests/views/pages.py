@@ -125,6 +125,7 @@ def request_detail(request, number: str):
     staff = permissions.is_service_staff(request.user, found)
     attachments = request_attachments_visible(found, personal=personal, staff=staff)
     following = request.user.is_authenticated and subscription_exists(request=found, user=request.user)
+    from citizen_requests.views import moderation  # it imports this module
     from citizen_requests.views import route as route_views  # it imports this module
 
     actions = route.actions_for(request.user, found, grants)
@@ -152,7 +153,16 @@ def request_detail(request, number: str):
             "action_forms": route_views.forms_for(
                 actions, found, draft_text=answer.text if answer and not answer.sent_at else ""
             ),
-            "answers": answers_display(found.category.attributes, found.attributes),
+            # Without the right to personal data: only public answers, personal data hidden.
+            "answers": answers_display(
+                found.category.attributes,
+                found.attributes,
+                public=not personal,
+                names=tuple(n for n in (found.applicant_name,) if n),
+            ),
+            "moderation_form": moderation.moderation_form(found)
+            if permissions.can_moderate(request.user, found)
+            else None,
             "events": request_events_visible(found, personal=personal, staff=staff),
             "following": following,
             "follow_form": FollowByEmailForm(),

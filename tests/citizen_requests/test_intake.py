@@ -122,7 +122,9 @@ def test_a_typed_address_places_the_request_at_the_building(city, client):
     assert response.status_code == 302
     request = Request.objects.get(applicant__username="resident")
     assert request.location.distance(building_point(CENTRE)) < 1e-6  # stored to 7 decimals (1 cm)
-    assert request.address == "вул. Шкільна, 7" and request.house_number == "7"
+    # Published: the building's address; what was typed stays a private note.
+    assert request.address == "вулиця Шкільна, 7" and request.house_number == "7"
+    assert request.address_note == "вул. Шкільна, 7"
 
 
 def test_an_unknown_address_is_refused_with_suggestions_to_choose_from(city, client):
