@@ -28,6 +28,14 @@ def public_text_derive(request: Request, *, streets=None) -> str:
     return text_mask_personal_data(request.text, names=names, streets=streets)
 
 
+def public_answer_derive(request: Request, text: str) -> str:
+    """The service's answer as published on a public request: answers are addressed to the
+    applicant ("Шановна Олено Петрівно"), so their name, phone and flat are hidden like the
+    request's own text. The applicant and the staff read the answer as sent."""
+    names = tuple(n for n in (request.applicant_name,) if n)
+    return text_mask_personal_data(text, names=names)
+
+
 @transaction.atomic
 def request_moderate(*, request: Request, actor, text_public: str, address: str) -> Event | None:
     """Staff edit the published text and address of `request`. The original stays as it was

@@ -33,6 +33,7 @@ from citizen_requests.models import (
 )
 from citizen_requests.services.attachments import attachment_clean, attachment_store
 from citizen_requests.services.intake import Upload
+from citizen_requests.services.moderation import public_answer_derive
 from citizen_requests.services.workflow import FINAL_STATUSES, event_record, request_transition
 
 S = Request.Status
@@ -472,7 +473,9 @@ def response_register(
             outgoing_number=outgoing_number,
             outgoing_date=outgoing_date,
             answered_at=now,
-            status_notes=response.text if request.is_public else request.status_notes,
+            status_notes=public_answer_derive(request, response.text)
+            if request.is_public
+            else request.status_notes,
         ),
     )
 

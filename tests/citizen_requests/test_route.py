@@ -415,3 +415,24 @@ def test_each_step_writes_exactly_one_event_and_each_message_goes_once(
     keys = list(Notification.objects.filter(request=request).values_list("dedupe_key", flat=True))
     assert len(keys) == len(set(keys)) and len(mail.outbox) == len(keys)
     assert Notification.objects.filter(request=request, state="sent").count() == len(keys)
+
+
+def test_a_published_answer_hides_the_applicants_name_but_the_applicant_reads_it_whole(city, client):
+    request = in_progress()
+    request.applicant_name = "Олена Коваленко"
+    request.visibility = Request.Visibility.PUBLIC
+    request.save(update_fields=["applicant_name", "visibility"])
+    response_draft(
+        request=fresh(request),
+        actor=user("executor"),
+        text="Шановна Олено Коваленко! Лампу замінено 20.11. Ваш телефон 050-765-43-21 передано майстру.",
+    )
+    response_send_for_approval(request=fresh(request), actor=user("executor"), approvers=[user("approver")])
+    response_approve(request=fresh(request), actor=user("approver"))
+    response_register(request=fresh(request), actor=user("registrar"), outgoing_number="01-12/7")
+    request = fresh(request)
+    for text in (request.status_notes, client.get(f"/requests/{request.number}/").content.decode()):
+        assert "Лампу замінено" in text
+        assert "Олено" not in text and "Коваленко" not in text and "765-43-21" not in text
+    client.force_login(request.applicant)
+    assert "Шановна Олено Коваленко" in client.get(f"/requests/{request.number}/").content.decode()
