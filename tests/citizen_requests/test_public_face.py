@@ -286,3 +286,22 @@ def test_the_moderation_history_is_for_staff_only(housing):
     staff.force_login(user("head"))
     page = html.unescape(staff.get(f"/requests/{housing.number}/").content.decode())
     assert "Олені Коваленко" in page  # old → new in the history, for staff
+
+
+def test_the_refresh_command_re_masks_old_published_text_but_keeps_moderated_text(filed):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    Request.objects.filter(pk=filed.pk).update(text_public=TEXT, address=TYPED)
+    call_command("requests_public_refresh", stdout=io.StringIO())
+    filed.refresh_from_db()
+    assert "Олені" not in filed.text_public and "765-43-21" not in filed.text_public
+    assert filed.address == PLACE
+    Request.objects.filter(pk=filed.pk).update(
+        text_public="Виправлено модератором", public_edited_at=timezone.now()
+    )
+    call_command("requests_public_refresh", stdout=io.StringIO())
+    filed.refresh_from_db()
+    assert filed.text_public == "Виправлено модератором"
