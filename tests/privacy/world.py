@@ -18,7 +18,15 @@ from django.contrib.gis.geos import LineString
 NAME = "Жабокрицький Оксентій"
 SURNAME = "Жабокрицьк"  # every case of the surname
 PHONE = "0507654321"
-PHONE_FORMS = ("0507654321", "050 765 43 21", "050-765-43-21", "+380507654321", "765 43 21", "765-43-21", "7654321")
+PHONE_FORMS = (
+    "0507654321",
+    "050 765 43 21",
+    "050-765-43-21",
+    "+380507654321",
+    "765 43 21",
+    "765-43-21",
+    "7654321",
+)
 EMAIL = "zhabokrytskyi@example.test"
 FLAT = "кв. 12"
 TYPED_ADDRESS = "вулиця Миру, 9, кв. 12, Коваленко О. тел 0507654321"
@@ -29,7 +37,9 @@ CONF_NAME = "Ґудзь-Таємна Марія"
 CONF_PHONES = ("0931112233", "093 111 22 33", "+380931112233", "111 22 33", "1112233")
 CONF_EMAIL = "conf-secret@example.test"
 CONF_FLAT = "кв. 77"
-CONFIDENTIAL_TEXT = f"{SECRET_WORD}: сусід з {CONF_FLAT} погрожує. Пише {CONF_NAME}, тел {CONF_PHONES[0]}, {CONF_EMAIL}."
+CONFIDENTIAL_TEXT = (
+    f"{SECRET_WORD}: сусід з {CONF_FLAT} погрожує. Пише {CONF_NAME}, тел {CONF_PHONES[0]}, {CONF_EMAIL}."
+)
 CONF_ADDRESS = f"вулиця Шкільна, 3, {CONF_FLAT}"
 CONF_PERSONAL = (SECRET_WORD, "Ґудзь", *CONF_PHONES, CONF_EMAIL, CONF_FLAT)
 PUBLIC_TEXT = f"Не працює освітлення під'їзду. {NAME}, {FLAT}, тел 050 765 43 21, пишіть {EMAIL}."
@@ -64,6 +74,7 @@ class World:
     feature: object
     import_job: object
     api_key: str
+    sheet_before: dict
     missing_number: str = "2026-999999"
     clients: dict = field(default_factory=dict)
 
@@ -109,6 +120,9 @@ def build_world(tmp) -> World:
 
     building = Building.objects.filter(address__startswith="вулиця Миру").order_by("id").first()
     building = building or Building.objects.order_by("id").first()
+    sheet_before = (
+        Building.objects.filter(pk=building.pk).values("condominium_chair", "chair_phone", "notes").get()
+    )
     Building.objects.filter(pk=building.pk).update(
         condominium_chair=SHEET_CHAIR, chair_phone=SHEET_PHONE, notes=SHEET_NOTES
     )
@@ -132,7 +146,7 @@ def build_world(tmp) -> World:
     import_job = ImportJob.objects.create(layer=layer, created_by=gisadmin, original_name=IMPORT_NAME,
                                           status=ImportJob.Status.PREVIEW)  # fmt: skip
     return World(confidential, public, photo, document, building, building_document, layer, feature,
-                 import_job, api_key)  # fmt: skip
+                 import_job, api_key, sheet_before)  # fmt: skip
 
 
 def file_request_as_resident(**kwargs):
