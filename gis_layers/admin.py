@@ -19,7 +19,7 @@ from gis_layers import permissions
 from gis_layers.exceptions import StaleFeature
 from gis_layers.models import Feature, ImportJob, Layer
 from gis_layers.services.features import feature_lock
-from portal.admin_history import ReadOnlyHistoryAdmin
+from portal.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm, stale_message
 
 
 @admin.register(Layer)
@@ -65,48 +65,30 @@ def soft_delete(modeladmin, request, queryset):
         feature.save()
 
 
-class FeatureAdminForm(forms.ModelForm):
-    """The feature form with the version it was opened at; `user` is set per request."""
-
-    base_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    user = None
-
+class FeatureAdminForm(VersionLockedForm):
     class Meta:
         model = Feature
         fields = ("layer", "geometry", "properties", "source_id")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["base_version"].initial = self.instance.version
+    def lock_current(self, base: int) -> Feature:
+        try:
+            return feature_lock(self.instance, base)  # the API's lock
+        except StaleFeature as exc:
+            raise forms.ValidationError(stale_message(base, exc.feature.version)) from None
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        base = cleaned.get("base_version")
-        if base is None:
-            raise forms.ValidationError(
-                gettext("The form does not say which version you opened. Reload the page and try again.")
-            )
-        try:
-            # Locks the row until the admin's transaction ends: nobody saves in between.
-            current = feature_lock(self.instance, base)
-        except StaleFeature as exc:
-            raise forms.ValidationError(exc.message) from None
-        self.locked = current
         new_layer = cleaned.get("layer")
-        if new_layer is not None and new_layer.pk != current.layer_id:
-            if not permissions.can_move_feature(self.user, current.layer, new_layer):
+        if self.locked is not None and new_layer is not None and new_layer.pk != self.locked.layer_id:
+            if not permissions.can_move_feature(self.user, self.locked.layer, new_layer):
                 self.add_error(
-                    "layer",
-                    gettext("You may move a feature only between layers whose features you edit."),
+                    "layer", gettext("You may move a feature only between layers whose features you edit.")
                 )
         return cleaned
 
 
 @admin.register(Feature)
-class FeatureAdmin(ReadOnlyHistoryAdmin, admin.GISModelAdmin):
+class FeatureAdmin(VersionLockedAdmin, ReadOnlyHistoryAdmin, admin.GISModelAdmin):
     form = FeatureAdminForm
     list_display = ("id", "__str__", "layer", "version", "updated_at", "deleted_at")
     # The layer filter offers only the layers of the features listed (no staff-only names).
@@ -122,10 +104,6 @@ class FeatureAdmin(ReadOnlyHistoryAdmin, admin.GISModelAdmin):
     def get_queryset(self, request):
         layers = Layer.objects.filter(permissions.admin_layers_q(request.user))
         return super().get_queryset(request).filter(layer__in=layers)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "layer":
@@ -151,9 +129,7 @@ class FeatureAdmin(ReadOnlyHistoryAdmin, admin.GISModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = form.locked.version + 1
-        else:
+        if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
