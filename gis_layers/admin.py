@@ -70,6 +70,15 @@ class FeatureAdminForm(VersionLockedForm):
         model = Feature
         fields = ("layer", "geometry", "properties", "source_id")
 
+    def clean_properties(self):
+        # The schema check (Feature.clean) reads an object; anything else is refused here.
+        value = self.cleaned_data.get("properties")
+        if not isinstance(value, dict):
+            raise forms.ValidationError(
+                gettext("The properties must be an object of field names and values.")
+            )
+        return value
+
     def lock_current(self, base: int) -> Feature:
         try:
             return feature_lock(self.instance, base)  # the API's lock

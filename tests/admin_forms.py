@@ -22,14 +22,10 @@ def form_data(response, **changes) -> dict:
     with `changes` applied (a value of None leaves the field out)."""
     form = response.context["adminform"].form
     data = {}
-    for name, bound in form.fields.items():
-        value = form[name].value()
+    for name in form.fields:
+        value = form[name].value()  # already as the widget shows it (ids, JSON text)
         if isinstance(value, GEOSGeometry):
             value = value.ewkt
-        elif isinstance(value, (list, tuple)):
-            value = [bound.prepare_value(v) for v in value]
-        elif value is not None:
-            value = bound.prepare_value(value)
         if value is not None:
             data[name] = value
     for name, value in changes.items():
