@@ -148,3 +148,24 @@ def test_properties_that_are_not_an_object_are_refused_with_a_message(editor, se
     assert "must be an object" in refused.content.decode()
     feature.refresh_from_db()
     assert feature.version == 1
+
+
+def test_an_editor_sees_a_staff_only_layer_in_the_admin_once_granted(editor, secret_points):
+    assert "Закриті точки" not in admin_client("editor").get(changelist_url(Layer)).content.decode()
+    secret_points.editors.add(editor)
+    client = admin_client("editor")
+    assert "Закриті точки" in client.get(changelist_url(Layer)).content.decode()
+    assert not client.get(change_url(secret_points)).context["has_change_permission"]  # grants are city IT's
+
+
+def test_imports_are_listed_only_for_those_who_import_or_started_them(editor, gisadmin, secret_points):
+    from django.contrib.auth.models import Permission
+
+    from gis_layers.models import ImportJob
+
+    job = ImportJob.objects.create(layer=secret_points, created_by=gisadmin, original_name="закриті.csv")
+    editor.user_permissions.add(Permission.objects.get(codename="view_importjob"))
+    client = admin_client("editor")
+    assert change_url(job) not in client.get(changelist_url(ImportJob)).content.decode()
+    assert "закриті.csv" not in client.get(change_url(job), follow=True).content.decode()
+    assert change_url(job) in admin_client("gisadmin").get(changelist_url(ImportJob)).content.decode()
