@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.gis import admin
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,7 @@ from citizen_requests.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from citizen_requests.selectors.requests import request_attachments_visible
 from citizen_requests.services.api_clients import api_client_rekey, api_key_new
 from city.models import Municipality
 
@@ -181,6 +183,8 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 class EventInline(admin.TabularInline):
+    """The request's history as the request page shows it to the same person."""
+
     model = Event
     fields = (
         "created_at",
@@ -196,13 +200,30 @@ class EventInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        # Internal comments belong to the staff working the request (request_events_visible).
+        events = (
+            super()
+            .get_queryset(request)
+            .filter(request__in=Request.objects.filter(permissions.work_scope_q(request.user)).values("pk"))
+        )
+        return events.select_related("actor")
+
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Request)
 class RequestAdmin(admin.ModelAdmin):
-    """Read-only: requests change through the workflow's service functions, never by editing."""
+    """Read-only: requests change through the workflow's service functions, never by editing.
+
+    The list holds the requests the user works on (permissions.work_scope_q, as the queues);
+    any other request's page answers as if it did not exist. The applicant's personal data
+    (permissions.PERSONAL_FIELDS, documents) is shown only to those who
+    `can_see_personal_data`, as on the request page."""
 
     list_display = ("number", "category", "status", "visibility", "service", "submitted_at", "deadline")
     list_filter = ("status", "visibility", "channel", "category__group", "service")
@@ -211,9 +232,55 @@ class RequestAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     inlines = [EventInline]
     show_full_result_count = False
+    public_fields = (
+        "number", "category", "status", "visibility", "service", "owner", "owner_unit", "priority",
+        "channel", "language", "submitted_at", "deadline", "answered_at", "closed_at", "status_notes",
+        "outgoing_number", "outgoing_date", "text_public", "address",
+    )  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(permissions.visibility_q(request.user))
+        return super().get_queryset(request).filter(permissions.work_scope_q(request.user))
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and permissions.can_see_personal_data(request.user, obj):
+            return (*self.public_fields, *permissions.PERSONAL_FIELDS, "files")
+        return (*self.public_fields, "files")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("files"))
+    def files(self, obj):
+        viewer = getattr(obj, "admin_viewer", None)
+        if viewer is None:
+            return "—"
+        personal = permissions.can_see_personal_data(viewer, obj)
+        staff = permissions.is_service_staff(viewer, obj)
+        shown = request_attachments_visible(obj, personal=personal, staff=staff)
+        if not shown:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("citizen_requests:file", args=[obj.number, a.pk]),
+                    a.original_name or f"{obj.number}-{a.order + 1}",
+                    a.get_kind_display(),
+                )
+                for a in shown
+            ),
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.admin_viewer = request.user  # the `files` row is decided per viewer
+        return obj
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or permissions.can_work_on(request.user, obj))
 
     def has_add_permission(self, request):
         return False
@@ -227,6 +294,8 @@ class RequestAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    """Outgoing messages about the requests the user works on (permissions.notifications_q)."""
+
     list_display = ("created_at", "kind", "address", "state", "attempts", "sent_at")
     list_filter = ("state", "kind")
     search_fields = ("address", "dedupe_key")
@@ -234,10 +303,16 @@ class NotificationAdmin(admin.ModelAdmin):
                        "state", "attempts", "last_error", "created_at", "sent_at")  # fmt: skip
     exclude = ("context",)  # may hold a one-time link until the message is sent
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(permissions.notifications_q(request.user))
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -256,6 +331,12 @@ class ApprovalTemplateAdmin(admin.ModelAdmin):
     list_filter = ("service",)
     inlines = [ApprovalTemplateStepInline]
 
+    def get_queryset(self, request):
+        templates = super().get_queryset(request)
+        if permissions.is_front_office(request.user):
+            return templates
+        return templates.filter(service_id__in=permissions.member_service_ids(request.user))
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
@@ -270,6 +351,11 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ("event", "endpoint", "state", "attempts", "response_status", "next_try_at", "sent_at")
     list_filter = ("state", "endpoint")
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def get_queryset(self, request):
+        # The payload carries the request's personal data: only requests the user works on.
+        scope = Request.objects.filter(permissions.work_scope_q(request.user)).values("pk")
+        return super().get_queryset(request).filter(event__request__in=scope)
 
     def has_add_permission(self, request):
         return False

@@ -144,3 +144,52 @@ def can_moderate(user, request: Request) -> bool:
     of the responsible service (any position) and the front office; never the applicant or
     another service."""
     return request.status != Request.Status.UNCONFIRMED and is_service_staff(user, request)
+
+
+# -- staff lists: the queues and the Django admin ------------------------------------------------
+
+# The fields of a request that are the applicant's personal data: shown only to those who
+# `can_see_personal_data()` (the published text `text_public` stands in for `text`).
+PERSONAL_FIELDS = (
+    "text",
+    "address_note",
+    "street",
+    "house_number",
+    "location",
+    "attributes",
+    "applicant",
+    "applicant_name",
+    "applicant_email",
+    "applicant_phone",
+    "email_verified_at",
+    "external_account_id",
+    "device_id",
+    "media_url",
+)
+
+
+def work_scope_q(user) -> Q:
+    """The requests `user` works on as staff, as a filter: the registered requests of their
+    services, every registered request for the front office. Staff lists (the queues, the
+    Django admin) are never wider, so another service's request is absent from them even
+    when it is public (its public page is the place to read it)."""
+    registered = ~Q(status=Request.Status.UNCONFIRMED)
+    if is_front_office(user):
+        return registered
+    services = member_service_ids(user)
+    if not services:
+        return Q(pk__in=[])
+    return registered & Q(service_id__in=services)
+
+
+def can_work_on(user, request: Request) -> bool:
+    """The object form of `work_scope_q()`."""
+    return request.status != Request.Status.UNCONFIRMED and is_service_staff(user, request)
+
+
+def notifications_q(user) -> Q:
+    """The outgoing messages `user` may look at: those about requests in their work scope (the
+    addresses in them are personal data); messages about no request only for superusers."""
+    if _user_ok(user) and user.is_superuser:
+        return Q()
+    return Q(request__in=Request.objects.filter(work_scope_q(user)).values("pk"))

@@ -1,10 +1,12 @@
-"""The Django admin for the registry. Sheets are edited through the registry's own pages
-(section rights, optimistic locking, history); here staff read them, and superusers may
-correct anything, which is still recorded in the history with a new version."""
+"""The Django admin for the registry, bound by housing_registry/permissions.py like its pages:
+only registry staff see it; a sheet's fields are editable only in the sections the user's
+organisation answers for, and a save is taken only on top of the version the form was opened
+at (the sheet form's optimistic lock). Documents are added and works logged on the registry's
+pages (upload checks, section rights); here they are read, and superusers may correct them."""
 
 from django.contrib.gis import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from housing_registry import permissions
 from housing_registry.models import (
     Building,
     BuildingDocument,
@@ -12,10 +14,42 @@ from housing_registry.models import (
     ResponsibleOrganisation,
     WorkRecord,
 )
+from portal.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm
+
+
+class RegistryAdminMixin:
+    """Nothing of the registry for those outside it (can_view_registry), whatever model rights
+    they hold."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if permissions.can_view_registry(request.user) else queryset.none()
+
+    def has_module_permission(self, request):
+        return permissions.can_view_registry(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view_registry(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return permissions.can_view_registry(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_view_registry(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_view_registry(request.user) and super().has_delete_permission(request, obj)
+
+
+class BuildingAdminForm(VersionLockedForm):
+    class Meta:
+        model = Building
+        fields = "__all__"
 
 
 @admin.register(Building)
-class BuildingAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
+class BuildingAdmin(RegistryAdminMixin, VersionLockedAdmin, ReadOnlyHistoryAdmin, admin.GISModelAdmin):
+    form = BuildingAdminForm
     list_display = (
         "address",
         "district",
@@ -30,45 +64,81 @@ class BuildingAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
     list_select_related = ("district",)
     readonly_fields = ("source_id", "version", "created_at", "updated_at")
 
+    def get_readonly_fields(self, request, obj=None):
+        base = tuple(self.readonly_fields)
+        if request.user.is_superuser:
+            return base
+        # Fields outside the user's sections (and those of no section: address, footprint)
+        # are read-only, as on the sheet's page.
+        editable = permissions.editable_sheet_fields(request.user)
+        others = [
+            f.name
+            for f in Building._meta.get_fields()
+            if getattr(f, "editable", False)
+            and f.concrete
+            and not f.primary_key
+            and f.name not in editable
+            and f.name not in base
+        ]
+        return (*base, *others)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # buildings come from the registry's imports
+
     def has_change_permission(self, request, obj=None):
-        # Section rights and optimistic locking live in the registry's pages (/registry/).
-        return request.user.is_superuser
+        return super().has_change_permission(request, obj) and bool(
+            permissions.editable_sections(request.user)
+        )
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
         obj._change_reason = "admin"
         super().save_model(request, obj, form, change)
 
 
+class WorkRecordAdminForm(VersionLockedForm):
+    class Meta:
+        model = WorkRecord
+        fields = "__all__"
+
+
 @admin.register(WorkRecord)
-class WorkRecordAdmin(SimpleHistoryAdmin):
+class WorkRecordAdmin(RegistryAdminMixin, VersionLockedAdmin, ReadOnlyHistoryAdmin):
+    form = WorkRecordAdminForm
     list_display = ("title", "building", "kind", "status", "planned_date", "done_date", "cost")
     list_filter = ("status", "kind", "system")
     search_fields = ("title", "building__address")
     raw_id_fields = ("building",)
     readonly_fields = ("version", "created_at", "updated_at", "source_id")
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # works are logged on the sheet (section rights)
+
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
 @admin.register(Contractor)
-class ContractorAdmin(admin.ModelAdmin):
+class ContractorAdmin(RegistryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "edrpou", "phone", "email")
     search_fields = ("name", "edrpou")
 
 
 @admin.register(ResponsibleOrganisation)
-class ResponsibleOrganisationAdmin(admin.ModelAdmin):
+class ResponsibleOrganisationAdmin(RegistryAdminMixin, admin.ModelAdmin):
     list_display = ("service", "sections")
     filter_horizontal = ("members",)
 
 
 @admin.register(BuildingDocument)
-class BuildingDocumentAdmin(admin.ModelAdmin):
+class BuildingDocumentAdmin(RegistryAdminMixin, admin.ModelAdmin):
     list_display = ("title", "building", "kind", "uploaded_by", "uploaded_at")
     raw_id_fields = ("building",)
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # uploaded on the sheet, through the upload checks
+
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # removed on the sheet (its history records who)

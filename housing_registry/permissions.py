@@ -47,6 +47,12 @@ def editable_sections(user: User | AnonymousUser) -> frozenset[str]:
     return sections
 
 
+def editable_sheet_fields(user) -> frozenset[str]:
+    """The fields of a sheet `user` may change: those of their sections (any other interface,
+    the Django admin included, shows the rest read-only)."""
+    return frozenset(f for s in editable_sections(user) for f in SECTION_BY_SLUG[s].fields)
+
+
 def can_edit_section(user, section: str) -> bool:
     return section in editable_sections(user)
 

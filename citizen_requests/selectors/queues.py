@@ -74,10 +74,7 @@ def head_service_ids(user) -> frozenset[int]:
 
 def _scope(user) -> Q:
     """The requests a queue may list for `user`: their services', or all for the front office."""
-    registered = ~Q(status=S.UNCONFIRMED)
-    if permissions.is_front_office(user):
-        return registered
-    return registered & Q(service_id__in=permissions.member_service_ids(user))
+    return permissions.work_scope_q(user)
 
 
 def _awaiting_approval_of(user) -> Exists:

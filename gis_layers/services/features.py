@@ -106,6 +106,12 @@ def _locked(feature: Feature, version: int | None) -> Feature:
     return current
 
 
+def feature_lock(feature: Feature, version: int | None) -> Feature:
+    """The feature as saved now, locked until the transaction ends; StaleFeature when `version`
+    is not its version (the admin's form takes the same lock as the API)."""
+    return _locked(feature, version)
+
+
 @transaction.atomic
 def feature_update(
     *, feature: Feature, actor, version: int | None, geometry=None, properties: dict | None = None
