@@ -26,7 +26,8 @@ class AppClient(Client):
         return super().get(path, data, **extra)
 
 
-@pytest.fixture(scope="session")
+# Module scope: the objects are deleted before the next test module runs, which counts requests.
+@pytest.fixture(scope="module")
 def world(demo_city, django_db_blocker, tmp_path_factory):
     from django.contrib.auth.models import User
     from django.contrib.sessions.models import Session
