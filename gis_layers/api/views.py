@@ -30,6 +30,7 @@ from gis_layers.selectors import (
 from gis_layers.services import feature_create, feature_delete, feature_restore, feature_update
 
 MAX_FEATURES = 5000
+GEOJSON = "application/geo+json"
 
 
 def error_response(exc: LayerError) -> Response:
@@ -88,7 +89,7 @@ class FeatureListView(APIView):
                 "limit", OpenApiTypes.INT, description=f"At most this many features (1–{MAX_FEATURES})."
             ),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
     )
     def get(self, request, slug: str):
         layer = layer_for(request.user, slug)
@@ -161,7 +162,7 @@ class FeatureDetailView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=True)],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
     )
     def delete(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
