@@ -6,6 +6,8 @@ the right to edit the layer's features and the version the edit is based on.
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -97,7 +99,12 @@ class FeatureListView(APIView):
         if request.query_params.get("bbox"):
             try:
                 bbox = tuple(float(v) for v in request.query_params["bbox"].split(","))
-                if len(bbox) != 4 or bbox[0] > bbox[2] or bbox[1] > bbox[3]:
+                if (
+                    len(bbox) != 4
+                    or not all(math.isfinite(v) for v in bbox)
+                    or bbox[0] > bbox[2]
+                    or bbox[1] > bbox[3]
+                ):
                     raise ValueError
             except ValueError:
                 return _invalid("bbox", _("bbox is four numbers: min_lon,min_lat,max_lon,max_lat."))
