@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +33,10 @@ from gis_layers.services import feature_create, feature_delete, feature_restore,
 
 MAX_FEATURES = 5000
 GEOJSON = "application/geo+json"
+# A layer of the demo city, so that readers of the document (and the fuzz suite) reach real data.
+SLUG = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, examples=[OpenApiExample("shelters", value="shelters")]
+)
 
 
 def error_response(exc: LayerError) -> Response:
@@ -70,7 +74,7 @@ class LayerListView(APIView):
 
 
 class LayerDetailView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str):
         layer = layer_for(request.user, slug)
         summary = layer_summary(layer)
@@ -84,6 +88,7 @@ class FeatureListView(APIView):
 
     @extend_schema(
         parameters=[
+            SLUG,
             OpenApiParameter(
                 "bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat (WGS 84)"
             ),
@@ -117,7 +122,7 @@ class FeatureListView(APIView):
         response["Cache-Control"] = "private, no-cache" if not layer.is_public else "public, max-age=30"
         return response
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, slug: str):
         layer = layer_for(request.user, slug)
         try:
@@ -136,16 +141,16 @@ class FeatureDetailView(APIView):
     """GET one feature; PUT/PATCH changes it (with the version it is based on); DELETE deletes
     it softly (restore brings it back)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
         return Response(feature_geojson(feature_for(layer, pk)))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def put(self, request, slug: str, pk: int):
         return self._change(request, slug, pk)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def patch(self, request, slug: str, pk: int):
         return self._change(request, slug, pk)
 
@@ -168,7 +173,7 @@ class FeatureDetailView(APIView):
         return Response(feature_geojson(feature))
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=True)],
+        parameters=[SLUG, OpenApiParameter("version", OpenApiTypes.INT, required=True)],
         responses={200: OpenApiTypes.OBJECT},
     )
     def delete(self, request, slug: str, pk: int):
@@ -187,7 +192,7 @@ class FeatureDetailView(APIView):
 class FeatureRestoreView(APIView):
     """Undelete a feature, or bring back one of its earlier versions (history_id)."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def post(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
         feature = feature_for(layer, pk, include_deleted=True)
@@ -209,7 +214,7 @@ class FeatureRestoreView(APIView):
 class FeatureHistoryView(APIView):
     """Every version of a feature: who, when, what changed (staff)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
         ensure(can_see_history(request.user, layer))
