@@ -23,3 +23,5 @@ urlpatterns = [
     path("", include("coverage.urls")),
     path("", include("citizen_requests.urls")),
 ]
+
+handler404 = "portal.bad_input.page_not_found"

@@ -3,6 +3,8 @@ the caller may not see)."""
 
 from __future__ import annotations
 
+import math
+
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +36,7 @@ def _bbox(value: str) -> tuple[float, float, float, float] | None:
         minx, miny, maxx, maxy = (float(v) for v in value.split(","))
     except ValueError:
         raise ValidationError({"bbox": _("bbox is min_lon,min_lat,max_lon,max_lat")}) from None
-    if not (minx < maxx and miny < maxy):
+    if not (minx < maxx and miny < maxy) or not all(map(math.isfinite, (minx, miny, maxx, maxy))):
         raise ValidationError({"bbox": _("bbox is min_lon,min_lat,max_lon,max_lat")})
     return minx, miny, maxx, maxy
 

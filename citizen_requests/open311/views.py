@@ -35,6 +35,7 @@ from city.models import Municipality
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 MAX_SPAN = dt.timedelta(days=90)
 DEFAULT_LIMIT = 1000
+MAX_PAGE = 1_000_000
 
 
 class Refusal(Exception):
@@ -253,6 +254,8 @@ def _paging(request) -> tuple[int, int]:
         size = min(max(int(_param(request, "page_size") or DEFAULT_LIMIT), 1), DEFAULT_LIMIT)
     except ValueError:
         raise Refusal(400, _("page and page_size must be whole numbers.")) from None
+    if page > MAX_PAGE:  # beyond it the offset overflows PostgreSQL's bigint
+        raise Refusal(400, _("page must be at most %(n)d.") % {"n": MAX_PAGE})
     return page, size
 
 

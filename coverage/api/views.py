@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -15,6 +17,8 @@ from coverage.models import CoverageRun
 from coverage.permissions import REFUSALS, can
 from coverage.services import CoverageError, service_type_get
 from facilities.api.serializers import FacilityMapSerializer
+
+GEOJSON = "application/geo+json"
 
 
 class CanAnalyse(BasePermission):
@@ -76,6 +80,7 @@ class ServiceTypeDetail(APIView):
 class HexagonList(APIView):
     """GeoJSON hexagons coloured by walking distance class: what the public map draws."""
 
+    @extend_schema(responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request, slug):
         service_type = _service_type(request, slug)
         return HttpResponse(selectors.hexagons_geojson(service_type), content_type="application/geo+json")
@@ -85,6 +90,7 @@ class HexagonList(APIView):
 class FacilityList(APIView):
     """GeoJSON of the public facilities of a service type."""
 
+    @extend_schema(responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request, slug):
         service_type = _service_type(request, slug)
         queryset = selectors.facilities_of_type_public(service_type).only(
@@ -99,6 +105,7 @@ class BuildingList(APIView):
 
     permission_classes = [CanAnalyse]
 
+    @extend_schema(responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request, slug):
         service_type = _service_type(request, slug)
         return HttpResponse(selectors.buildings_geojson(service_type), content_type="application/geo+json")

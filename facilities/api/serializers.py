@@ -63,7 +63,7 @@ class FacilityListFeatureSerializer(GeoFeatureModelSerializer):
     location = GeometryField(precision=6)
     name = serializers.CharField()
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    open_now = serializers.BooleanField()
+    open_now = serializers.BooleanField(allow_null=True, help_text="null: the hours are not known.")
     url = serializers.CharField()
     distance_m = serializers.FloatField(
         required=False, help_text="Only with lat/lon: metres on the spheroid."

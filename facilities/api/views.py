@@ -74,7 +74,10 @@ class FacilityListView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=FacilityListFeatureSerializer(many=True))
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses={(200, "application/geo+json"): FacilityListFeatureSerializer(many=True)},
+    )
     def get(self, request):
         try:
             f = parse_facility_filter(request.query_params)

@@ -6,12 +6,14 @@ the right to edit the layer's features and the version the edit is based on.
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +32,11 @@ from gis_layers.selectors import (
 from gis_layers.services import feature_create, feature_delete, feature_restore, feature_update
 
 MAX_FEATURES = 5000
+GEOJSON = "application/geo+json"
+# A layer of the demo city, so that readers of the document (and the fuzz suite) reach real data.
+SLUG = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, examples=[OpenApiExample("shelters", value="shelters")]
+)
 
 
 def error_response(exc: LayerError) -> Response:
@@ -67,7 +74,7 @@ class LayerListView(APIView):
 
 
 class LayerDetailView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str):
         layer = layer_for(request.user, slug)
         summary = layer_summary(layer)
@@ -81,6 +88,7 @@ class FeatureListView(APIView):
 
     @extend_schema(
         parameters=[
+            SLUG,
             OpenApiParameter(
                 "bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat (WGS 84)"
             ),
@@ -88,7 +96,7 @@ class FeatureListView(APIView):
                 "limit", OpenApiTypes.INT, description=f"At most this many features (1–{MAX_FEATURES})."
             ),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={(200, GEOJSON): OpenApiTypes.OBJECT},
     )
     def get(self, request, slug: str):
         layer = layer_for(request.user, slug)
@@ -96,7 +104,12 @@ class FeatureListView(APIView):
         if request.query_params.get("bbox"):
             try:
                 bbox = tuple(float(v) for v in request.query_params["bbox"].split(","))
-                if len(bbox) != 4 or bbox[0] > bbox[2] or bbox[1] > bbox[3]:
+                if (
+                    len(bbox) != 4
+                    or not all(math.isfinite(v) for v in bbox)
+                    or bbox[0] > bbox[2]
+                    or bbox[1] > bbox[3]
+                ):
                     raise ValueError
             except ValueError:
                 return _invalid("bbox", _("bbox is four numbers: min_lon,min_lat,max_lon,max_lat."))
@@ -109,7 +122,7 @@ class FeatureListView(APIView):
         response["Cache-Control"] = "private, no-cache" if not layer.is_public else "public, max-age=30"
         return response
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, slug: str):
         layer = layer_for(request.user, slug)
         try:
@@ -128,16 +141,16 @@ class FeatureDetailView(APIView):
     """GET one feature; PUT/PATCH changes it (with the version it is based on); DELETE deletes
     it softly (restore brings it back)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
         return Response(feature_geojson(feature_for(layer, pk)))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def put(self, request, slug: str, pk: int):
         return self._change(request, slug, pk)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def patch(self, request, slug: str, pk: int):
         return self._change(request, slug, pk)
 
@@ -160,8 +173,8 @@ class FeatureDetailView(APIView):
         return Response(feature_geojson(feature))
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, required=True)],
-        responses=OpenApiTypes.OBJECT,
+        parameters=[SLUG, OpenApiParameter("version", OpenApiTypes.INT, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
     )
     def delete(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
@@ -179,7 +192,7 @@ class FeatureDetailView(APIView):
 class FeatureRestoreView(APIView):
     """Undelete a feature, or bring back one of its earlier versions (history_id)."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def post(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
         feature = feature_for(layer, pk, include_deleted=True)
@@ -201,7 +214,7 @@ class FeatureRestoreView(APIView):
 class FeatureHistoryView(APIView):
     """Every version of a feature: who, when, what changed (staff)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
         ensure(can_see_history(request.user, layer))

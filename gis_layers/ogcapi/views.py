@@ -10,6 +10,7 @@ QGIS), HTML for browsers (Accept: text/html) or with ?f=html. Unknown or invalid
 from __future__ import annotations
 
 import json
+import math
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
@@ -57,15 +58,16 @@ def _only(request, allowed: set[str]) -> None:
     if unknown:
         raise OgcError(
             400,
-            "InvalidParameterValue",
+            "InvalidParameter",
             _("Unknown parameter(s): %(names)s. This operation takes: %(known)s.")
             % {"names": ", ".join(unknown), "known": ", ".join(sorted(allowed))},
         )
 
 
-def _url(request, name: str, *args, **query) -> str:
+def _url(request, name: str, *args, query: dict | None = None) -> str:
+    # The query is a dict, not keyword arguments: a layer's fields are named freely ("name").
     path = reverse(name, args=args)
-    query = {k: v for k, v in query.items() if v not in (None, "")}
+    query = {k: v for k, v in (query or {}).items() if v not in (None, "")}
     return request.build_absolute_uri(path) + (("?" + urlencode(query)) if query else "")
 
 
@@ -73,16 +75,16 @@ def _link(href, rel, media, title) -> dict:
     return {"href": href, "rel": rel, "type": media, "title": str(title)}
 
 
-def _self_and_alternate(request, name, *args, json_type=JSON, **query) -> list[dict]:
+def _self_and_alternate(request, name, *args, json_type=JSON, query: dict | None = None) -> list[dict]:
     html_first = _format(request) == "html"
     json_link = _link(
-        _url(request, name, *args, f="json", **query),
+        _url(request, name, *args, query={"f": "json", **(query or {})}),
         "alternate" if html_first else "self",
         json_type,
         _("This document as JSON"),
     )
     html_link = _link(
-        _url(request, name, *args, f="html", **query),
+        _url(request, name, *args, query={"f": "html", **(query or {})}),
         "self" if html_first else "alternate",
         HTML,
         _("This document as HTML"),
@@ -122,12 +124,17 @@ class LandingView(OgcView):
             "links": [
                 *_self_and_alternate(request, "ogc-landing"),
                 _link(
-                    _url(request, "ogc-api", f="json"),
+                    _url(request, "ogc-api", query={"f": "json"}),
                     "service-desc",
                     OPENAPI,
                     _("The API definition (OpenAPI 3.0)"),
                 ),
-                _link(_url(request, "ogc-api", f="html"), "service-doc", HTML, _("The API documentation")),
+                _link(
+                    _url(request, "ogc-api", query={"f": "html"}),
+                    "service-doc",
+                    HTML,
+                    _("The API documentation"),
+                ),
                 _link(_url(request, "ogc-conformance"), "conformance", JSON, _("Conformance classes")),
                 _link(_url(request, "ogc-collections"), "data", JSON, _("The feature collections")),
             ],
@@ -153,7 +160,9 @@ class ApiView(OgcView):
         )
         if _format(request) == "html":
             return render(
-                request, "gis_layers/ogcapi/api.html", {"spec_url": _url(request, "ogc-api", f="json")}
+                request,
+                "gis_layers/ogcapi/api.html",
+                {"spec_url": _url(request, "ogc-api", query={"f": "json"})},
             )
         return HttpResponse(json.dumps(definition, ensure_ascii=False), content_type=OPENAPI)
 
@@ -168,10 +177,20 @@ def _collection_json(request, c: Collection) -> dict:
         "crs": [CRS84],
         "storageCrs": CRS84,
         "links": [
-            _link(_url(request, "ogc-collection", c.id, f="json"), "self", JSON, c.title),
-            _link(_url(request, "ogc-collection", c.id, f="html"), "alternate", HTML, c.title),
-            _link(_url(request, "ogc-items", c.id, f="json"), "items", GEOJSON, _("The features as GeoJSON")),
-            _link(_url(request, "ogc-items", c.id, f="html"), "items", HTML, _("The features as HTML")),
+            _link(_url(request, "ogc-collection", c.id, query={"f": "json"}), "self", JSON, c.title),
+            _link(_url(request, "ogc-collection", c.id, query={"f": "html"}), "alternate", HTML, c.title),
+            _link(
+                _url(request, "ogc-items", c.id, query={"f": "json"}),
+                "items",
+                GEOJSON,
+                _("The features as GeoJSON"),
+            ),
+            _link(
+                _url(request, "ogc-items", c.id, query={"f": "html"}),
+                "items",
+                HTML,
+                _("The features as HTML"),
+            ),
             _link(
                 _url(request, "ogc-queryables", c.id),
                 "http://www.opengis.net/def/rel/ogc/1.0/queryables",
@@ -286,6 +305,7 @@ def _bbox(request) -> tuple[float, float, float, float] | None:
         values = [values[0], values[1], values[3], values[4]]
     if (
         len(values) != 4
+        or not all(math.isfinite(v) for v in values)
         or values[0] > values[2]
         or values[1] > values[3]
         or not (-180 <= values[0] <= 180 and -90 <= values[1] <= 90)
@@ -326,19 +346,19 @@ class ItemsView(OgcView):
         offset = _int(request, "offset", 0, 0, 10**9)
         bbox = _bbox(request)
         _datetime(request)
-        filters = {k: v for k, v in request.GET.items() if k in queryable}
+        filters = {k: v for k, v in request.GET.items() if k in queryable and k not in ITEM_PARAMS}
         try:
             matched, returned, features = c.items(bbox=bbox, filters=filters, limit=limit, offset=offset)
         except InvalidFilter as exc:
             raise OgcError(400, "InvalidParameterValue", exc.message) from None
         kept = {k: v for k, v in request.GET.items() if k not in ("f", "offset")}
         links = _self_and_alternate(
-            request, "ogc-items", c.id, json_type=GEOJSON, offset=offset or None, **kept
+            request, "ogc-items", c.id, json_type=GEOJSON, query={"offset": offset or None, **kept}
         )
         page_format, page_type = ("html", HTML) if fmt == "html" else ("json", GEOJSON)
 
         def page_link(page_offset, rel, title):
-            url = _url(request, "ogc-items", c.id, f=page_format, offset=page_offset, **kept)
+            url = _url(request, "ogc-items", c.id, query={"f": page_format, "offset": page_offset, **kept})
             return _link(url, rel, page_type, title)
 
         if offset + limit < matched:

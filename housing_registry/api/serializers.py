@@ -11,7 +11,9 @@ from housing_registry.sections import SHEET_FIELDS
 
 class BuildingListSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district.name_uk", default=None, read_only=True)
-    heating_provider = serializers.CharField(source="heating_provider.name_uk", default=None, read_only=True)
+    heating_provider = serializers.CharField(
+        source="heating_provider.name_uk", default=None, allow_null=True, read_only=True
+    )
     sheet_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,7 +55,9 @@ class BuildingSheetSerializer(serializers.ModelSerializer):
     """The whole sheet: every section's fields (unknown is null, never zero)."""
 
     district = serializers.CharField(source="district.name_uk", default=None, read_only=True)
-    heating_provider = serializers.CharField(source="heating_provider.name_uk", default=None, read_only=True)
+    heating_provider = serializers.CharField(
+        source="heating_provider.name_uk", default=None, allow_null=True, read_only=True
+    )
     managing_company = serializers.CharField(source="managing_company.name_uk", default=None, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
 
@@ -65,7 +69,9 @@ class BuildingSheetSerializer(serializers.ModelSerializer):
 class WorkRecordSerializer(serializers.ModelSerializer):
     building = serializers.CharField(source="building.address", read_only=True)
     building_id = serializers.IntegerField(read_only=True)
-    contractor = serializers.CharField(source="contractor.name", default=None, read_only=True)
+    contractor = serializers.CharField(
+        source="contractor.name", default=None, allow_null=True, read_only=True
+    )
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:

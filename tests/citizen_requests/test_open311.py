@@ -342,9 +342,20 @@ def test_without_a_format_suffix_the_answer_is_xml_the_spec_s_required_format(ci
     assert client.get("/open311/v2/services")["Content-Type"] == "text/xml; charset=utf-8"
 
 
-def test_control_characters_in_a_description_do_not_break_the_xml(app, client):
+def test_control_characters_in_a_description_are_refused_and_nothing_is_filed(app, client):
+    # One rule for every door (portal/bad_input.py): refused, not silently stripped.
     _client, key = app
+    count = Request.objects.count()
     body = spec_post_body(key, building_point(CENTRE), description="Яма\x07 глибока\x00, <b>тут</b> & там")
+    refused = post(client, "xml", body)
+    assert refused.status_code == 400
+    assert "description" in xml(refused).find("error/description").text
+    assert Request.objects.count() == count
+
+
+def test_markup_tab_and_newline_in_a_description_survive_the_xml(app, client):
+    _client, key = app
+    body = spec_post_body(key, building_point(CENTRE), description="Яма\tглибока,\n<b>тут</b> & там")
     number = post(client, "json", body).json()[0]["service_request_id"]
     root = xml(client.get(f"/open311/v2/requests/{number}.xml"))
-    assert root.find("request/description").text == "Яма глибока, <b>тут</b> & там"
+    assert root.find("request/description").text == "Яма\tглибока,\n<b>тут</b> & там"
