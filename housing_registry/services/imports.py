@@ -103,6 +103,8 @@ def import_table_read(*, name: str, content: bytes) -> ImportTable:
         except uploads.UploadRefused as exc:
             raise ImportRejected(exc.message) from None
         rows = _read_xlsx(content)
+    elif extension == ".xlsx":
+        raise ImportRejected(_("“%(name)s” is not an Excel workbook (.xlsx).") % {"name": shown})
     elif kind is None and b"\x00" not in content[:65536]:
         rows = _read_csv(content)
     else:

@@ -78,7 +78,11 @@ def test_wrong_files_are_refused(building, dispatcher, name, content, reason):
 
 def test_the_content_decides_the_type_not_the_name(building, dispatcher, media):
     document = building_document_add(
-        building=building, kind="photo", title="", upload=SimpleUploadedFile("scan.png", PDF), actor=dispatcher
+        building=building,
+        kind="photo",
+        title="",
+        upload=SimpleUploadedFile("scan.png", PDF),
+        actor=dispatcher,
     )
     assert document.file.name.endswith("/scan.pdf") and (media / document.file.name).read_bytes() == PDF
 
