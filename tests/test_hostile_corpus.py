@@ -6,7 +6,7 @@ script, PDFs with JavaScript or an embedded file, files over the door's size lim
 JSON, a million-vertex polygon, a truncated .dbf and a shapefile whose .prj lies about its CRS.
 
 The doors: the request form's attachments, Open311 media, the answer documents staff attach,
-the registry's sheet documents, the registry's CSV/XLSX import, the staff layer import page and
+the registry's sheet documents and work attachments, the registry's CSV/XLSX import, the staff layer import page and
 the layer features API (JSON). Each case asserts: no 5xx, a clear message (never "an error on
 our side"), and nothing half-written (rows, stored files, features unchanged). The polyglots are
 pictures too: where pictures are accepted they come out as clean images, their payload gone.
@@ -36,7 +36,8 @@ from citizen_requests.models import Attachment, Event, Request
 from citizen_requests.models import Response as Answer
 from citizen_requests.services.api_clients import api_client_issue
 from gis_layers.models import Feature, ImportJob
-from housing_registry.models import Building, BuildingDocument
+from housing_registry.models import Building, BuildingDocument, WorkAttachment, WorkRecord
+from housing_registry.permissions import can_change_work
 from tests.citizen_requests.builders import CENTRE, building_point, user
 from tests.citizen_requests.test_route import in_progress
 
@@ -224,6 +225,15 @@ def registry_document(ctx, name: str, data: bytes) -> tuple[int, str]:
     return response.status_code, _messages(response)
 
 
+def work_attachment(ctx, name: str, data: bytes) -> tuple[int, str]:
+    ctx.client.force_login(ctx.work_user)
+    response = ctx.client.post(
+        f"/registry/works/{ctx.work.pk}/attachments/",
+        {"title": "Акт", "file": SimpleUploadedFile(name, data)},
+    )
+    return response.status_code, _messages(response)
+
+
 def registry_import(ctx, name: str, data: bytes) -> tuple[int, str]:
     ctx.client.force_login(User.objects.get(username="dispatcher"))
     shown = "sheets.xlsx" if data.startswith(b"PK") else "sheets.csv"
@@ -266,6 +276,7 @@ DOORS = [
     Door("open311-media", open311, lambda s: s.MISTO_REQUEST_MAX_FILE_BYTES, True),
     Door("answer-document", answer_document, lambda s: s.MISTO_REQUEST_MAX_FILE_BYTES, False),  # PDFs only
     Door("registry-document", registry_document, lambda s: s.MISTO_REGISTRY_UPLOAD_MAX_MB * MB, True),
+    Door("work-attachment", work_attachment, lambda s: s.MISTO_REGISTRY_UPLOAD_MAX_MB * MB, True),
     Door("registry-import", registry_import, lambda s: 10 * MB, False),
     Door("layer-import-page", layer_import, lambda s: s.MISTO_IMPORT_MAX_BYTES, False),
     Door("features-api", features_api, lambda s: s.DATA_UPLOAD_MAX_MEMORY_SIZE or 10 * MB, False),
@@ -274,12 +285,13 @@ DOORS = [
 
 @pytest.fixture(scope="module", autouse=True)
 def _corpus_size(request):
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    """Say once, past pytest's output capture, how large the corpus is."""
     line = f"hostile corpus: {len(CORPUS)} files × {len(DOORS)} doors = {len(CORPUS) * len(DOORS)} cases"
-    if reporter is not None:
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
         reporter.write_line(line)
-    else:
-        print(line)
 
 
 @dataclass
@@ -289,6 +301,8 @@ class Context:
     api_key: str
     request: Request
     building: Building
+    work: WorkRecord
+    work_user: User
     jobs: list
 
 
@@ -303,6 +317,7 @@ def _state(settings, request: Request) -> dict:
         "answers": Answer.objects.filter(request=request).count(),
         "events": Event.objects.filter(request=request).count(),
         "documents": BuildingDocument.objects.count(),
+        "work_attachments": WorkAttachment.objects.count(),
         "buildings": Building.history.count(),
         "features": Feature.objects.count(),
         "media": _files(Path(settings.MEDIA_ROOT)),
@@ -330,9 +345,12 @@ def ctx(city, client, settings, tmp_path, django_capture_on_commit_callbacks):
     answered = in_progress()  # an executor's request, where the answer and its documents are drafted
     _app, key = api_client_issue(name="Корпус", contact_email="corpus@example.test", requests_per_minute=0)
     building = Building.objects.order_by("pk").first()
+    dispatcher = User.objects.get(username="dispatcher")
+    work = next(w for w in WorkRecord.objects.order_by("pk") if can_change_work(dispatcher, w))
     return Context(
-        client, django_capture_on_commit_callbacks, key, Request.objects.get(pk=answered.pk), building, []
-    )
+        client, django_capture_on_commit_callbacks, key, Request.objects.get(pk=answered.pk), building, work,
+        dispatcher, [],
+    )  # fmt: skip
 
 
 def _stored_pictures_are_clean(before: dict, after: dict, settings) -> None:
