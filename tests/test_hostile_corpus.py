@@ -468,3 +468,17 @@ def test_a_truncated_dbf_is_refused_with_a_message_naming_it(city, settings, tmp
     job = _layer_preview("parcels.zip", _truncated_dbf(tmp_path), tmp_path)
     assert job.status == ImportJob.Status.REFUSED, job.message
     assert "parcels.dbf" in job.message and "обрізаний" in job.message
+
+
+def test_a_pdf_with_javascript_inside_a_layer_archive_is_refused_by_the_same_rule(city, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    frame = gpd.GeoDataFrame([{"name": "a", "kind": "сховище", "geometry": Point(33.638, 49.01)}], crs=4326)
+    data = _zip(
+        {
+            "shelters.geojson": frame.to_json().encode(),
+            "readme.pdf": _pdf(b"/OpenAction << /S /JavaScript /JS (x) >>"),
+        }
+    )
+    job = _layer_preview("shelters.zip", data, tmp_path)
+    assert job.status == ImportJob.Status.REFUSED and "скрипти, форми або вкладені файли" in job.message
+    assert not job.stored_path and not list((Path(settings.MEDIA_ROOT) / "imports").glob("*"))

@@ -237,6 +237,12 @@ def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpack
             _("The archive holds files that are not geodata (%(names)s); upload only the data.")
             % {"names": ", ".join(unknown[:5])}
         )
+    for document in (p for p in files if p.suffix.lower() == ".pdf"):
+        # A PDF travelling with the data is never kept, but the rule for PDFs is the same everywhere.
+        try:
+            uploads.pdf_check(document.name, document.read_bytes())
+        except UploadRefused as exc:
+            raise ImportRefused(exc.message) from None
     if not datasets:
         sidecars = [p.name for p in files if p.suffix.lower() in (".dbf", ".shx", ".prj")]
         if sidecars:
