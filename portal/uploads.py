@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 MAX_PIXELS = 50_000_000  # a 50-megapixel photo is the largest a phone takes
 # Active content a PDF can carry; a document sent to or by the city needs none of it.
@@ -149,7 +149,10 @@ def image_open(name: str, data: bytes) -> Image.Image:
 
 
 def image_encode(name: str, image: Image.Image, *, fmt: str = "JPEG", max_side: int | None = None) -> bytes:
-    """Only the pixels, written anew: no metadata, comments, trailing data or extra frames."""
+    """Only the pixels, written anew: no metadata, comments, trailing data or extra frames
+    (a TIFF keeps its pages: a scanned document is several)."""
+    if fmt == "TIFF":
+        return _tiff_encode(name, image)
     try:
         image = ImageOps.exif_transpose(image)
         if fmt == "JPEG":
@@ -170,6 +173,20 @@ def image_encode(name: str, image: Image.Image, *, fmt: str = "JPEG", max_side: 
             image.save(out, format="JPEG", quality=85, optimize=True)
         else:
             image.save(out, format="PNG", optimize=True)
+    except (OSError, ValueError) as exc:
+        raise _damaged(name) from exc
+    return out.getvalue()
+
+
+def _tiff_encode(name: str, image: Image.Image) -> bytes:
+    try:
+        pages = []
+        for frame in ImageSequence.Iterator(image):
+            page = frame.convert("RGB") if frame.mode not in ("1", "L", "RGB") else frame.copy()
+            page.info.clear()
+            pages.append(page)
+        out = io.BytesIO()
+        pages[0].save(out, format="TIFF", compression="tiff_deflate", save_all=True, append_images=pages[1:])
     except (OSError, ValueError) as exc:
         raise _damaged(name) from exc
     return out.getvalue()

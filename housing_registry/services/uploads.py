@@ -19,8 +19,8 @@ from portal import uploads
 from portal.uploads import UploadRefused
 
 ACCEPTED = ("pdf", "png", "jpg", "tif", "docx", "xlsx", "odt", "ods", "doc", "xls")
-# Pictures are stored as JPEG when they came as JPEG, as PNG otherwise (lossless for scans).
-PICTURE_FORMAT = {"jpeg": ("JPEG", "jpg")}
+# Pictures are stored as JPEG when they came as JPEG, TIFF (every page) as TIFF, others as PNG.
+PICTURE_FORMAT = {"jpeg": ("JPEG", "jpg"), "tiff": ("TIFF", "tif")}
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,17 @@ def test_only_sections_owners_attach_documents(client, building, heat_dispatcher
     )
     assert response.status_code == 403
     assert not BuildingDocument.objects.exists()
+
+
+def test_a_multi_page_tiff_scan_keeps_its_pages_and_loses_its_metadata(building, dispatcher, media):
+    pages = [Image.new("L", (40, 60), shade) for shade in (0, 128, 255)]
+    out = io.BytesIO()
+    pages[0].save(out, format="TIFF", save_all=True, append_images=pages[1:], description="Секретна примітка")
+    document = building_document_add(
+        building=building, kind="photo", title="", upload=SimpleUploadedFile("act.tif", out.getvalue()),
+        actor=dispatcher,
+    )  # fmt: skip
+    stored = (media / document.file.name).read_bytes()
+    assert "Секретна".encode() not in stored and "Секретна".encode("utf-16-le") not in stored
+    with Image.open(io.BytesIO(stored)) as scan:
+        assert scan.format == "TIFF" and scan.n_frames == 3
