@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django import forms
 from django.conf import settings
@@ -13,8 +14,27 @@ from django.utils.translation import pgettext_lazy
 
 from citizen_requests.models import Category, Request
 from citizen_requests.selectors.requests import categories_active
+from portal.tokens import token_spend
 
 FORM_SALT = "misto.requests.form-started"
+FORM_MAX_AGE = 86400  # seconds a filing form stays valid
+
+
+def started_token(started: dt.datetime) -> str:
+    """The signed anti-bot time token: when the form was first shown, and a nonce that makes each
+    token unique (it is spent once)."""
+    value = f"{started.isoformat()}|{secrets.token_hex(8)}"
+    return signing.TimestampSigner(salt=FORM_SALT).sign(value)
+
+
+def started_moment(token: str) -> dt.datetime | None:
+    """When the form of `token` was first shown, or None for a forged or expired token."""
+    try:
+        value = signing.TimestampSigner(salt=FORM_SALT).unsign(token, max_age=FORM_MAX_AGE)
+        started = dt.datetime.fromisoformat(value.split("|", 1)[0])
+    except (signing.BadSignature, ValueError):
+        return None
+    return started if started.tzinfo else None
 
 
 class RequestForm(forms.Form):
@@ -63,9 +83,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].queryset = categories_active()
-        self.fields["started"].initial = signing.TimestampSigner(salt=FORM_SALT).sign(
-            dt.datetime.now(dt.UTC).isoformat()
-        )
+        self.fields["started"].initial = started_token(dt.datetime.now(dt.UTC))
         if user is not None and user.is_authenticated:
             self.fields["name"].initial = user.get_full_name() or user.username
             self.fields["email"].initial = user.email
@@ -85,18 +103,30 @@ class RequestForm(forms.Form):
             raise forms.ValidationError(
                 _("The request could not be accepted. Please try again."), code="spam"
             )
-        try:
-            value = signing.TimestampSigner(salt=FORM_SALT).unsign(data.get("started") or "", max_age=86400)
-            started = dt.datetime.fromisoformat(value)
-        except (signing.BadSignature, ValueError):
+        token = data.get("started") or ""
+        started = started_moment(token)
+        if started is None:
             raise forms.ValidationError(
                 _("The form has expired. Please check your answers and send again."), code="stale"
-            ) from None
+            )
         if (dt.datetime.now(dt.UTC) - started).total_seconds() < settings.MISTO_REQUEST_FORM_MIN_SECONDS:
             raise forms.ValidationError(
                 _("The request could not be accepted. Please try again."), code="spam"
             )
+        # One token, one sending: a bot that keeps one page and posts it again and again is stopped.
+        if not token_spend(purpose=FORM_SALT, token=token, valid_for=dt.timedelta(seconds=FORM_MAX_AGE)):
+            raise forms.ValidationError(
+                _("This form has already been sent once. Reload the page to file another request."),
+                code="replay",
+            )
         return data
+
+    def renew_started(self) -> None:
+        """Give a form shown again (with errors) a fresh token that keeps the original start time:
+        the spent one would be refused as a replay when the person corrects and sends it."""
+        started = started_moment(self.data.get("started") or "") or dt.datetime.now(dt.UTC)
+        self.data = self.data.copy()
+        self.data["started"] = started_token(started)
 
 
 class FollowByEmailForm(forms.Form):

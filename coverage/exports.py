@@ -21,6 +21,7 @@ from shapely.geometry import shape
 
 from coverage.models import ServiceType
 from coverage.selectors import BUILDING_COLUMNS, building_rows, city_summary, household_size
+from portal.spreadsheets import cell_safe, xlsx_row
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -42,7 +43,7 @@ def export_csv(service_type: ServiceType) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=BUILDING_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_rows(service_type))
+    writer.writerows({k: cell_safe(v) for k, v in row.items()} for row in _rows(service_type))
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read Cyrillic
 
 
@@ -54,7 +55,7 @@ def export_xlsx(service_type: ServiceType) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(service_type):
-        sheet.append([row[c] for c in BUILDING_COLUMNS])
+        sheet.append(xlsx_row(sheet, [row[c] for c in BUILDING_COLUMNS]))
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["B"].width = 36
     about = book.create_sheet(_("About"))

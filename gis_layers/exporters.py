@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from gis_layers.models import Layer
 from gis_layers.schema import FieldSpec
+from portal.spreadsheets import cell_safe
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS_TEXT = "EPSG:4326 (WGS 84, longitude/latitude in degrees)"
@@ -143,6 +144,9 @@ def export_layer(layer: Layer, fmt: str, folder: Path) -> Path:
     elif fmt == "kml":
         pyogrio.write_dataframe(frame, target, driver="KML", layer=layer.slug)
     elif fmt == "csv":
+        for column in frame.columns:  # text cells must not open as formulas in a spreadsheet
+            if column != frame.geometry.name and frame[column].dtype == object:
+                frame[column] = frame[column].map(cell_safe)
         pyogrio.write_dataframe(
             frame, target, driver="CSV", layer_options={"GEOMETRY": "AS_WKT", "WRITE_BOM": "YES"}
         )

@@ -7,7 +7,6 @@ M"; the last rows are the totals.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from housing_registry.exceptions import RegistryError
 from housing_registry.reports import Report
+from portal.spreadsheets import csv_writer, xlsx_row, xlsx_text
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
@@ -77,7 +77,7 @@ def _plain(value):
 def report_csv(report: Report) -> bytes:
     """Header row, data rows, then the totals row; UTF-8 with a BOM so Excel reads Cyrillic."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([c.label for c in report.columns])
     for row in report.rows:
         writer.writerow([_plain(v) for v in row])
@@ -88,7 +88,7 @@ def report_csv(report: Report) -> bytes:
 
 def table_csv(header: list[str], rows) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_plain(v) for v in row])
@@ -128,7 +128,7 @@ def report_xlsx(report: Report) -> bytes:
     sheet.oddHeader.left.text = report.title
 
     def cell(value, *, font=None, fmt=None, fill_=None, border=None, wrap=False):
-        c = WriteOnlyCell(sheet, value=value)
+        c = xlsx_text(WriteOnlyCell(sheet, value=value))
         if font:
             c.font = font
         if fmt:
@@ -141,9 +141,9 @@ def report_xlsx(report: Report) -> bytes:
             c.alignment = Alignment(wrap_text=True, vertical="top")
         return c
 
-    sheet.append([cell(report.title, font=title_font)])
+    sheet.append([xlsx_text(cell(report.title, font=title_font))])
     for line in lines:
-        sheet.append([line])
+        sheet.append(xlsx_row(sheet, [line]))
     sheet.append([cell(c.label, font=bold, fill_=fill, wrap=True) for c in report.columns])
     unknown = _("unknown")
     # One styled cell per column, its value changed for every row: a write-only sheet writes
@@ -156,7 +156,7 @@ def report_xlsx(report: Report) -> bytes:
                 out.append(unknown if column.none_is_unknown else None)
             else:
                 pen.value = value
-                out.append(pen)
+                out.append(xlsx_text(pen))
         sheet.append(out)
     if report.totals:
         sheet.append(
@@ -168,7 +168,7 @@ def report_xlsx(report: Report) -> bytes:
             ]
         )
     for note in report.notes:
-        sheet.append([note])
+        sheet.append(xlsx_row(sheet, [note]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -190,7 +190,7 @@ def table_xlsx(title: str, header: list[str], rows) -> bytes:
         head.append(c)
     sheet.append(head)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

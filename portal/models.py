@@ -33,3 +33,21 @@ class SourcedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class UsedToken(models.Model):
+    """A single-use token that has been spent (e.g. the request form's anti-bot time token).
+
+    Kept in the database, not the cache: the web runs as several gunicorn processes and the default
+    cache is per process, so a replay sent to another process would pass. Rows past `expires_at`
+    are useless (the token's signature has expired too) and are deleted as new ones are written."""
+
+    digest = models.CharField(max_length=64, primary_key=True)  # sha256 of purpose + token
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used token")
+        verbose_name_plural = _("used tokens")
+
+    def __str__(self) -> str:
+        return self.digest[:12]

@@ -158,6 +158,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Misto API",
@@ -191,6 +196,9 @@ MISTO_MAP_ZOOM = 14
 # GIS layer imports: the largest file accepted, and the most an archive may unpack to.
 MISTO_IMPORT_MAX_BYTES = env.int("MISTO_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 MISTO_IMPORT_MAX_UNPACKED_BYTES = env.int("MISTO_IMPORT_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+# Checked before the preview is built: a feature or a whole import with more vertices is refused.
+MISTO_IMPORT_MAX_VERTICES_PER_FEATURE = env.int("MISTO_IMPORT_MAX_VERTICES_PER_FEATURE", default=100_000)
+MISTO_IMPORT_MAX_VERTICES_PER_IMPORT = env.int("MISTO_IMPORT_MAX_VERTICES_PER_IMPORT", default=5_000_000)
 # Layer downloads are written once per data version and kept here (not under MEDIA_ROOT).
 MISTO_EXPORT_CACHE_DIR = Path(
     env.str("MISTO_EXPORT_CACHE_DIR", default=str(Path(tempfile.gettempdir()) / "misto-exports"))

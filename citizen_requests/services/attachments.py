@@ -1,5 +1,6 @@
-"""Photos and PDF documents residents attach: checked by their content (never by the name),
-photos re-encoded with Pillow so that no EXIF, GPS, comment or XMP metadata is stored.
+"""Photos and PDF documents residents attach (and staff attach to answers), through the portal's
+one upload policy (portal.uploads): checked by their content (never by the name), photos
+re-encoded with Pillow so that no EXIF, GPS, comment, XMP or riding payload is stored.
 
 A photo's GPS position is read before it is stripped: the form may propose it as the place.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image
 
 from citizen_requests.exceptions import AttachmentRefused
 from citizen_requests.models import Attachment
-
-MAX_PIXELS = 50_000_000  # a 50-megapixel photo is the largest a phone takes
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
-# Active content a PDF can carry; a document a resident attaches needs none of it.
-PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|ImportData)\b")
-HEIF_BRANDS = (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1", b"ftypavif")
+from portal import uploads
+from portal.uploads import UploadRefused
 
 
 @dataclass(frozen=True)
@@ -42,18 +38,8 @@ class CleanFile:
 
 
 def sniff(data: bytes) -> str | None:
-    """What the bytes are: "jpeg", "png", "webp", "pdf", "heif", or None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data[4:12] in HEIF_BRANDS:
-        return "heif"
-    return None
+    """What the bytes are (see portal.uploads.sniff)."""
+    return uploads.sniff(data)
 
 
 def safe_name(name: str) -> str:
@@ -64,20 +50,12 @@ def safe_name(name: str) -> str:
 
 def upload_read(upload) -> bytes:
     """The bytes of an uploaded file, refused before reading when it is over the size limit."""
-    limit = settings.MISTO_REQUEST_MAX_FILE_BYTES
-    name = safe_name(getattr(upload, "name", ""))
-    if upload.size is not None and upload.size > limit:
-        raise AttachmentRefused(
-            _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": limit // (1024 * 1024)},
-            field="files",
+    try:
+        return uploads.read_limited(
+            upload, safe_name(getattr(upload, "name", "")), settings.MISTO_REQUEST_MAX_FILE_BYTES
         )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise AttachmentRefused(
-            _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": limit // (1024 * 1024)},
-            field="files",
-        )
-    return data
+    except UploadRefused as exc:
+        raise AttachmentRefused(exc.message, field="files") from None
 
 
 def attachment_clean(*, name: str, data: bytes) -> CleanFile:
@@ -87,10 +65,15 @@ def attachment_clean(*, name: str, data: bytes) -> CleanFile:
     if not data:
         raise AttachmentRefused(_("“%(name)s” is empty.") % {"name": name}, field="files")
     kind = sniff(data)
-    if kind == "pdf":
-        return _clean_pdf(name, data)
-    if kind in ("jpeg", "png", "webp"):
-        return _clean_photo(name, data)
+    try:
+        if kind == "pdf":
+            return _clean_pdf(name, data)
+        if kind in uploads.IMAGE_KINDS:
+            return _clean_photo(name, data)
+        if kind == "svg":
+            raise uploads.svg_refused(name)
+    except UploadRefused as exc:
+        raise AttachmentRefused(exc.message, field="files") from None
     if kind == "heif":
         raise AttachmentRefused(
             _(
@@ -101,7 +84,7 @@ def attachment_clean(*, name: str, data: bytes) -> CleanFile:
             field="files",
         )
     raise AttachmentRefused(
-        _("“%(name)s” is not a photo (JPEG, PNG, WebP) or a PDF document, whatever its name says.")
+        _("“%(name)s” is not a photo (JPEG, PNG, WebP, GIF, TIFF) or a PDF document, whatever its name says.")
         % {"name": name},
         field="files",
     )
@@ -114,45 +97,12 @@ def attachment_store(attachment: Attachment, clean: CleanFile) -> Attachment:
     return attachment
 
 
-def _damaged(name: str) -> AttachmentRefused:
-    return AttachmentRefused(
-        _("“%(name)s” looks like a photo but cannot be read: it is damaged or incomplete.") % {"name": name},
-        field="files",
-    )
-
-
 def _clean_photo(name: str, data: bytes) -> CleanFile:
-    try:
-        image = Image.open(io.BytesIO(data))
-        if image.format not in IMAGE_FORMATS:
-            raise _damaged(name)
-        width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise AttachmentRefused(
-                _("“%(name)s” is too large a picture (%(w)s × %(h)s pixels).")
-                % {"name": name, "w": width, "h": height},
-                field="files",
-            )
-        image.load()
-        gps = photo_gps(image)
-        image = ImageOps.exif_transpose(image)
-        if image.mode in ("RGBA", "LA", "P", "PA"):
-            rgba = image.convert("RGBA")
-            image = Image.new("RGB", rgba.size, (255, 255, 255))
-            image.paste(rgba, mask=rgba.getchannel("A"))
-        elif image.mode != "RGB":
-            image = image.convert("RGB")
-        side = settings.MISTO_REQUEST_PHOTO_MAX_SIDE
-        if max(image.size) > side:
-            image.thumbnail((side, side), Image.Resampling.LANCZOS)
-        image.info.clear()  # no EXIF, GPS, comment, XMP or ICC travels into the stored file
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=85, optimize=True)
-    except AttachmentRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise _damaged(name) from exc
-    content = out.getvalue()
+    image = uploads.image_open(name, data)
+    gps = photo_gps(image)  # read before the metadata is stripped: the form may propose the place
+    content = uploads.image_encode(name, image, fmt="JPEG", max_side=settings.MISTO_REQUEST_PHOTO_MAX_SIDE)
+    with Image.open(io.BytesIO(content)) as stored:
+        width, height = stored.size
     return CleanFile(
         kind=Attachment.Kind.PHOTO,
         content=content,
@@ -160,8 +110,8 @@ def _clean_photo(name: str, data: bytes) -> CleanFile:
         extension="jpg",
         original_name=name,
         sha256=hashlib.sha256(content).hexdigest(),
-        width=image.width,
-        height=image.height,
+        width=width,
+        height=height,
         gps=gps,
     )
 
@@ -191,18 +141,7 @@ def _degrees(value, ref, negative: str) -> float:
 
 
 def _clean_pdf(name: str, data: bytes) -> CleanFile:
-    if b"%%EOF" not in data[-2048:]:
-        raise AttachmentRefused(
-            _("“%(name)s” is an incomplete PDF document (it has no end).") % {"name": name}, field="files"
-        )
-    # PDF names may spell letters as #xx: decode them before looking for active content.
-    plain = re.sub(rb"#([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
-    if PDF_ACTIVE.search(plain):
-        raise AttachmentRefused(
-            _("“%(name)s” contains scripts, forms or embedded files; attach a plain PDF (print it to PDF).")
-            % {"name": name},
-            field="files",
-        )
+    uploads.pdf_check(name, data)
     return CleanFile(
         kind=Attachment.Kind.DOCUMENT,
         content=data,

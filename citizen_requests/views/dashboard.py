@@ -3,7 +3,6 @@ portal's open figures: one page, a heat layer as JSON, and CSV / XLSX exports, f
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django import forms
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from citizen_requests.selectors.dashboard import Figures, Period, dashboard_figures, dashboard_heat, period_of
 from citizen_requests.views.intake import map_options
+from portal.spreadsheets import csv_writer, xlsx_row
 
 PERMISSION = "citizen_requests.view_dashboard"
 
@@ -116,7 +116,7 @@ def _csv(request, *, public: bool):
     figures = dashboard_figures(period=period, public=public)
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a byte order mark
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["section", "name", "value"])
     writer.writerows(_rows(figures))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -134,7 +134,7 @@ def _xlsx(request, *, public: bool):
     sheet.title = "figures"
     sheet.append(["section", "name", "value"])
     for row in _rows(figures):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 48
     out = io.BytesIO()

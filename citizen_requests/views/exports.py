@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import StreamingHttpResponse
@@ -16,6 +14,7 @@ from citizen_requests.models import Request
 from citizen_requests.selectors.requests import RequestFilters, requests_filtered, requests_visible_to
 from citizen_requests.views import session
 from citizen_requests.views.pages import filters_from
+from portal.spreadsheets import csv_writer
 
 EXPORT_LIMIT = 100_000
 
@@ -39,7 +38,7 @@ def export_csv(request):
         "number", "registered", "category_code", "category", "group", "status", "visibility", "district",
         "address", "lat", "long", "service", "deadline", "text",
     ]  # fmt: skip
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def lines():
         yield "\ufeff"  # Excel opens UTF-8 CSV correctly with a byte order mark

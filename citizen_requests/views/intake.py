@@ -65,6 +65,8 @@ def _boundary_geojson() -> dict | None:
 
 
 def _form_context(request, form: RequestForm, **extra) -> dict:
+    if form.is_bound:
+        form.renew_started()
     categories = list(categories_active())
     questions = [
         {

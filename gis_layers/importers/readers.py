@@ -21,6 +21,7 @@ import pyproj
 from django.utils.translation import gettext as _
 
 from gis_layers.exceptions import ImportRefused
+from gis_layers.importers.limits import crs_area_check, crs_area_problem, vertex_limits_check
 from gis_layers.importers.safety import FORMAT_NAMES, Unpacked
 
 ENCODINGS = {
@@ -79,6 +80,7 @@ def guess_encoding(dbf: Path, max_records: int = 5000) -> str:
     if len(data) < 32:
         return "utf-8"
     records, header_size, record_size = struct.unpack("<IHH", data[4:12])
+    header_size = min(header_size, len(data))  # a cut file: read what is there, no further
     fields, offset, position = [], 1, 32
     while position + 32 <= header_size and data[position] != 0x0D:
         kind, size = chr(data[position + 11]), data[position + 16]
@@ -204,6 +206,7 @@ def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: 
         raise ImportRefused(_("The file has no geometry column; nothing can be put on a map."))
     if source.format == "kml":
         frame = frame.drop(columns=[c for c in KML_NOISE if c in frame.columns])
+    vertex_limits_check(frame)  # before any reprojection, check or preview works on the shapes
     stated = parse_crs(crs)
     source_crs = frame.crs
     stated_used = False
@@ -226,10 +229,22 @@ def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: 
             )
         frame = frame.set_crs(source_crs, allow_override=True)
     elif stated is not None and pyproj.CRS.from_user_input(source_crs) != stated:
-        notes.append(
-            _("The file states its coordinate system (%(crs)s); the one you gave is not used.")
-            % {"crs": _crs_name(source_crs)}
-        )
+        if crs_area_problem(frame, source_crs):
+            # The file's own .prj cannot be right (UTM metres under WGS 84): the person's word wins.
+            notes.append(
+                _(
+                    "The coordinates do not fit the file's own coordinate system (%(crs)s); the one you gave is used."
+                )
+                % {"crs": _crs_name(source_crs)}
+            )
+            frame = frame.set_crs(stated, allow_override=True)
+            source_crs, stated_used = stated, True
+        else:
+            notes.append(
+                _("The file states its coordinate system (%(crs)s); the one you gave is not used.")
+                % {"crs": _crs_name(source_crs)}
+            )
+    crs_area_check(frame, frame.crs)
     if pyproj.CRS.from_user_input(frame.crs).to_epsg() != 4326:
         try:
             frame = frame.to_crs(4326)

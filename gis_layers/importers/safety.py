@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from gis_layers.exceptions import ImportRefused
+from portal import uploads
+from portal.uploads import UploadRefused
 
 EXTENSIONS = {
     ".zip": "zip",
@@ -47,10 +48,6 @@ DATASET_EXTENSIONS = {".shp": "shapefile", ".gpkg": "gpkg", ".geojson": "geojson
                       ".kml": "kml", ".csv": "csv"}  # fmt: skip
 SHAPEFILE_SIDECARS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd", ".xml", ".qpj"}
 HARMLESS = {".txt", ".md", ".pdf", ".html", ".htm", ".qml", ".sld", ".lyr", ".lyrx"}
-MAX_MEMBERS = 1000
-# A real shapefile or GeoJSON packs at most ~20:1; a zip bomb packs thousands to one.
-MAX_RATIO = 100
-RATIO_FLOOR = 1024 * 1024  # tiny members (a .prj) may pack well without meaning harm
 CPG_ENCODINGS = {
     "utf-8": "utf-8", "utf8": "utf-8", "65001": "utf-8",
     "1251": "cp1251", "cp1251": "cp1251", "windows-1251": "cp1251", "ansi 1251": "cp1251", "win1251": "cp1251",
@@ -120,6 +117,8 @@ def _text_head(head: bytes) -> str:
 def check_content(path: Path, kind: str, shown_name: str) -> None:
     """Refuse a file whose bytes are not of the kind its name claims."""
     head = _head(path)
+    if uploads.sniff(head) == "svg":
+        raise ImportRefused(uploads.svg_refused(shown_name).message)
     not_what = _("“%(name)s” is not a %(kind)s file (its content is something else); nothing was imported.")
     if kind in ("zip", "kmz"):
         if not head.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(path):
@@ -149,66 +148,13 @@ def check_content(path: Path, kind: str, shown_name: str) -> None:
             raise ImportRefused(not_what % {"name": shown_name, "kind": ".shp"})
 
 
-def _safe_member_name(info: zipfile.ZipInfo) -> PurePosixPath:
-    name = info.filename.replace("\\", "/")
-    path = PurePosixPath(name)
-    bad = (
-        name.startswith("/")
-        or (len(name) > 1 and name[1] == ":")
-        or any(part == ".." for part in path.parts)
-        or "\x00" in name
-    )
-    if bad:
-        raise ImportRefused(
-            _("The archive holds a path that leaves its folder (“%(name)s”); such archives are refused.")
-            % {"name": info.filename}
-        )
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        raise ImportRefused(
-            _("The archive holds a link (“%(name)s”); archives with links are refused.")
-            % {"name": info.filename}
-        )
-    if info.flag_bits & 0x1:
-        raise ImportRefused(_("The archive is encrypted; upload it without a password."))
-    return path
-
-
 def _check_archive(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    if not infos:
-        raise ImportRefused(_("The archive is empty."))
-    if len(infos) > MAX_MEMBERS:
-        raise ImportRefused(
-            _("The archive holds %(n)d files; at most %(max)d are accepted.")
-            % {"n": len(infos), "max": MAX_MEMBERS}
-        )
-    members = [(info, _safe_member_name(info)) for info in infos]
-    total = sum(info.file_size for info in infos)
-    limit = settings.MISTO_IMPORT_MAX_UNPACKED_BYTES
-    if total > limit:
-        raise ImportRefused(
-            _(
-                "The archive would unpack to %(size)s; the limit is %(limit)s. It is refused (it may be a zip bomb)."
-            )
-            % {"size": filesizeformat(total), "limit": filesizeformat(limit)}
-        )
-    for info, _path in members:
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise ImportRefused(
-                _(
-                    "“%(name)s” in the archive packs %(ratio)d:1 — far more than real data does. "
-                    "The archive is refused as a likely zip bomb."
-                )
-                % {"name": info.filename, "ratio": info.file_size // max(info.compress_size, 1)}
-            )
-        suffix = PurePosixPath(info.filename).suffix.lower()
-        if suffix in (".zip", ".kmz", ".gz", ".tar", ".7z", ".rar"):
-            raise ImportRefused(
-                _("The archive holds another archive (“%(name)s”); unpack it and upload the data itself.")
-                % {"name": info.filename}
-            )
-    return members
+    """The archive's members through the portal's one upload policy (zip bombs, ../ and absolute
+    paths, links, encryption, archives inside archives)."""
+    try:
+        return uploads.zip_members(archive, max_unpacked=settings.MISTO_IMPORT_MAX_UNPACKED_BYTES)
+    except UploadRefused as exc:
+        raise ImportRefused(exc.message) from None
 
 
 def _extract(archive: zipfile.ZipFile, members, target: Path) -> None:
@@ -291,6 +237,12 @@ def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpack
             _("The archive holds files that are not geodata (%(names)s); upload only the data.")
             % {"names": ", ".join(unknown[:5])}
         )
+    for document in (p for p in files if p.suffix.lower() == ".pdf"):
+        # A PDF travelling with the data is never kept, but the rule for PDFs is the same everywhere.
+        try:
+            uploads.pdf_check(document.name, document.read_bytes())
+        except UploadRefused as exc:
+            raise ImportRefused(exc.message) from None
     if not datasets:
         sidecars = [p.name for p in files if p.suffix.lower() in (".dbf", ".shx", ".prj")]
         if sidecars:
@@ -340,6 +292,7 @@ def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpack
         raise ImportRefused(
             _("%(name)s is not a dBASE table; the shapefile is damaged.") % {"name": siblings[".dbf"].name}
         )
+    _dbf_check(siblings[".dbf"])
     if ".shx" in siblings and _head(siblings[".shx"], 4) != struct.pack(">i", 9994):
         raise ImportRefused(
             _("%(name)s is not a shapefile index; the shapefile is damaged.")
@@ -361,6 +314,23 @@ def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpack
         encoding_source=encoding_source,
         has_prj=".prj" in siblings,
     )
+
+
+def _dbf_check(path: Path) -> None:
+    """A .dbf whose header promises more records or fields than the file holds is cut short
+    (an interrupted copy or download): refused here, before any reader trips over it."""
+    data_size = path.stat().st_size
+    head = _head(path, 32)
+    damaged = _("%(name)s is truncated or damaged (it holds less than its header promises); the shapefile cannot be read. Copy it again from the source.")  # fmt: skip
+    if len(head) < 32:
+        raise ImportRefused(damaged % {"name": path.name})
+    records, header_size, record_size = struct.unpack("<IHH", head[4:12])
+    if header_size < 33 or record_size < 1 or data_size < header_size + records * record_size:
+        raise ImportRefused(damaged % {"name": path.name})
+    with open(path, "rb") as fh:
+        fields = fh.read(header_size)
+    if 0x0D not in fields[32:]:
+        raise ImportRefused(damaged % {"name": path.name})
 
 
 def cleanup(workdir: Path) -> None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from city.selectors import municipality
 from gis_layers.exceptions import ImportRefused, ImportRejected, LayerError, RowError
 from gis_layers.history import history_record
+from gis_layers.importers.limits import FileRefused, vertex_precheck
 from gis_layers.importers.prepare import prepare_rows, suggest_mapping
 from gis_layers.importers.readers import ENCODINGS, ReadResult, read_dataset
 from gis_layers.importers.safety import check_name, check_size, cleanup, stored_upload_dir, unpack
@@ -133,12 +134,18 @@ def import_job_preview(*, job_id: int) -> ImportJob:
     workdir = Path(tempfile.mkdtemp(prefix=f"misto-import-{job.pk}-"))
     try:
         _progress(job, 0.05, _("checking the file"))
-        unpacked = unpack(
-            Path(job.stored_path),
-            job.original_name,
-            workdir,
-            source_layer=job.options.get("source_layer", ""),
-        )
+        if not job.stored_path or not Path(job.stored_path).exists():
+            raise ImportRefused(_("The uploaded file is no longer kept; upload it again."))
+        try:
+            unpacked = unpack(
+                Path(job.stored_path),
+                job.original_name,
+                workdir,
+                source_layer=job.options.get("source_layer", ""),
+            )
+            vertex_precheck(unpacked.path, unpacked.format)  # a million-vertex polygon stops here
+        except ImportRefused as exc:
+            raise FileRefused(exc.message) from None
         _progress(job, 0.1, _("reading the file"))
         read = read_dataset(
             unpacked,
@@ -151,6 +158,10 @@ def import_job_preview(*, job_id: int) -> ImportJob:
         job.status, job.progress, job.phase = Status.PREVIEW, 100, ""
     except ImportRefused as exc:
         job.status, job.message, job.progress = Status.REFUSED, exc.message, 100
+        if isinstance(exc, FileRefused) and job.stored_path:
+            # Unsafe, damaged or too heavy: no option makes it readable, so it is not kept.
+            Path(job.stored_path).unlink(missing_ok=True)
+            job.stored_path = ""
     except Exception:
         log.exception("import %s: preview failed", job.pk)
         job.status, job.progress = Status.FAILED, 100

@@ -27,9 +27,12 @@ from housing_registry.models import Building
 from housing_registry.search import parse_address
 from housing_registry.sections import SHEET_FIELDS, section_of_field
 from housing_registry.selectors import building_address_index
+from portal import uploads
+from portal.spreadsheets import cell_unescape
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # 5,000 rows of a sheet unpack to a few MB; more is a zip bomb
 
 
 @dataclass
@@ -83,13 +86,31 @@ def import_table_read(*, name: str, content: bytes) -> ImportTable:
     if len(content) > MAX_BYTES:
         raise ImportRejected(_("The file is larger than %(n)s MB.") % {"n": MAX_BYTES // 1024 // 1024})
     extension = PurePath(name).suffix.lower()
-    if extension == ".xlsx":
+    if extension not in (".xlsx", ".csv", ".txt"):
+        raise ImportRejected(
+            _("Send a .csv or .xlsx file (this one is “%(ext)s”).") % {"ext": extension or "?"}
+        )
+    # The content decides how the file is read (portal.uploads): a workbook is a ZIP checked for
+    # zip bombs and macros before openpyxl unpacks it; anything else binary is not a table.
+    kind = uploads.sniff(content)
+    shown = PurePath(name).name
+    if kind == "zip":
+        try:
+            if uploads.office_kind(shown, content, max_unpacked=MAX_UNPACKED_BYTES) != "xlsx":
+                raise uploads.UploadRefused(
+                    _("“%(name)s” is not an Excel workbook (.xlsx).") % {"name": shown}
+                )
+        except uploads.UploadRefused as exc:
+            raise ImportRejected(exc.message) from None
         rows = _read_xlsx(content)
-    elif extension in (".csv", ".txt"):
+    elif extension == ".xlsx":
+        raise ImportRejected(_("“%(name)s” is not an Excel workbook (.xlsx).") % {"name": shown})
+    elif kind is None and b"\x00" not in content[:65536]:
         rows = _read_csv(content)
     else:
         raise ImportRejected(
-            _("Send a .csv or .xlsx file (this one is “%(ext)s”).") % {"ext": extension or "?"}
+            _("“%(name)s” is not a CSV table or an Excel workbook (.xlsx), whatever its name says.")
+            % {"name": shown}
         )
     while rows and not any(_filled(c) for c in rows[-1]):
         rows.pop()
@@ -122,7 +143,11 @@ def _read_csv(content: bytes) -> list[list]:
         raise ImportRejected(_("The file's text encoding is not UTF-8 or Windows-1251."))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # Our own exports put an apostrophe before text that a spreadsheet would take for a formula.
+    try:
+        return [[cell_unescape(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:  # a cell over csv's field limit (128 KB), a stray NUL: not a table
+        raise ImportRejected(_("The file cannot be read as a CSV table (%(e)s).") % {"e": exc}) from None
 
 
 def _read_xlsx(content: bytes) -> list[list]:

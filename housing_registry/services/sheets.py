@@ -110,13 +110,13 @@ def building_restore(*, building_id: int, history_id: int, expected_version: int
 def building_document_add(*, building: Building, kind: str, title: str, upload, actor) -> BuildingDocument:
     """Attach a checked file to the sheet (stored under MEDIA_ROOT/housing/buildings/<id>/)."""
     permissions.ensure_can_edit_section(actor, "documents")
-    name = upload_check(upload)
     if kind not in BuildingDocument.Kind.values:
         raise RegistryError(_("Choose the kind of document."))
+    clean = upload_check(upload)
     document = BuildingDocument(
-        building=building, kind=kind, title=(title or name)[:200], size=upload.size, uploaded_by=actor
+        building=building, kind=kind, title=(title or clean.name)[:200], size=clean.size, uploaded_by=actor
     )
-    document.file.save(name, upload, save=False)
+    document.file.save(clean.name, clean.content, save=False)
     document._history_user = actor
     document.save()
     return document

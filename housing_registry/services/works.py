@@ -82,8 +82,10 @@ def _work_changes(work: WorkRecord, since_version: int) -> list:
 def work_attachment_add(*, work: WorkRecord, title: str, upload, actor) -> WorkAttachment:
     """Attach a checked file (an act, an estimate, a photo) to a work record."""
     permissions.ensure_can_change_work(actor, work)
-    name = upload_check(upload)
-    attachment = WorkAttachment(work=work, title=(title or name)[:200], size=upload.size, uploaded_by=actor)
-    attachment.file.save(name, upload, save=False)
+    clean = upload_check(upload)
+    attachment = WorkAttachment(
+        work=work, title=(title or clean.name)[:200], size=clean.size, uploaded_by=actor
+    )
+    attachment.file.save(clean.name, clean.content, save=False)
     attachment.save()
     return attachment

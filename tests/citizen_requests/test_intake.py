@@ -331,3 +331,18 @@ def test_nothing_is_sent_when_the_filing_rolls_back(city, django_capture_on_comm
             file_request()
             raise RuntimeError("the database refused the commit")
     assert mail.outbox == [] and not Notification.objects.exists()
+
+
+def test_a_replayed_form_token_is_refused_and_a_form_shown_again_gets_a_fresh_one(city, client):
+    token = started()
+    first = client.post("/requests/new/", form(started=token, email="first@example.test"))
+    assert first.status_code == 302
+    before = Request.objects.count()
+    replay = client.post("/requests/new/", form(started=token, email="second@example.test"))
+    assert replay.status_code == 400 and "вже надіслано" in replay.content.decode()
+    assert Request.objects.count() == before
+    # The page shown with the refusal carries a new token: corrected and sent again, it files.
+    fresh = replay.context["form"].data["started"]
+    assert fresh != token
+    assert client.post("/requests/new/", form(started=fresh, email="second@example.test")).status_code == 302
+    assert Request.objects.count() == before + 1
