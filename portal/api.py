@@ -1,7 +1,7 @@
 """What every Misto API shares: one error format, and the API's URL root."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.views import exception_handler
 
 
@@ -19,7 +19,7 @@ def api_exception_handler(exc, context):
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("facilities.api.urls")),
     path("", include("gis_layers.api.urls")),
 ]

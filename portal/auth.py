@@ -13,6 +13,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BasicAuthentication
 
@@ -69,3 +70,13 @@ class ThrottledBasicAuthentication(BasicAuthentication):
                 )
                 raise LoginLockedOut(message % {"minutes": minutes}) from None
             raise
+
+
+class ThrottledBasicScheme(OpenApiAuthenticationExtension):
+    """The API schema names ThrottledBasicAuthentication as plain HTTP Basic."""
+
+    target_class = ThrottledBasicAuthentication
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic"}
