@@ -115,7 +115,9 @@ PRODUCTION = {
 }
 
 
-def test_check_deploy_reports_no_issues_with_production_settings():
+def test_check_deploy_reports_no_issues_with_production_settings(monkeypatch):
+    # The browser tests allow Django's async-unsafe calls for Playwright; production does not.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     result = run_python(
         "import sys; from django.core.management import execute_from_command_line;"
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
@@ -149,3 +151,43 @@ def test_local_development_stays_on_plain_http():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "0", "False", "False"]
+
+
+def test_production_sends_http_to_https_but_answers_the_health_probe_over_http():
+    """The health probe is answered (200, or 503 for the database this test points at), not
+    redirected; behind the proxy (X-Forwarded-Proto: https) responses carry HSTS."""
+    code = (
+        "import django; django.setup(); from django.test import Client; c = Client();"
+        "page = c.get('/', HTTP_HOST='misto.example');"
+        "proxied = c.get('/healthz', HTTP_HOST='misto.example', HTTP_X_FORWARDED_PROTO='https');"
+        "probe = c.get('/healthz', HTTP_HOST='misto.example');"
+        "print(page.status_code, page['Location'], proxied['Strict-Transport-Security'],"
+        " proxied.status_code in (200, 503), probe.status_code in (200, 503), probe.has_header('Location'))"
+    )
+    result = run_python(code, SECRET_KEY=secrets.token_urlsafe(60), **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "301",
+        "https://misto.example/",
+        "max-age=31536000;",
+        "includeSubDomains",
+        "True",
+        "True",
+        "False",
+    ]
+
+
+def test_only_the_admin_allows_the_map_widget_s_cdn_and_inline_start(city, client):
+    """GeoDjango's admin map widget needs OpenLayers from its CDN and an inline start; the
+    allowance stays under /admin/ (staff only), the portal's pages keep the strict policy."""
+    client.force_login(get_user_model().objects.get(username="admin"))
+    facility = Facility.objects.order_by("pk").first()
+    admin_page = client.get(f"/admin/facilities/facility/{facility.pk}/change/")
+    assert admin_page.status_code == 200
+    admin_policy = policy(admin_page)
+    assert "https://cdn.jsdelivr.net" in admin_policy["script-src"]
+    assert "'unsafe-inline'" in admin_policy["script-src"]
+    assert not any(source.startswith("'nonce-") for source in admin_policy["script-src"])
+    portal_policy = policy(client.get("/map/"))
+    assert "https://cdn.jsdelivr.net" not in portal_policy["script-src"]
+    assert "'unsafe-inline'" not in portal_policy["script-src"]
