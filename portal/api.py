@@ -3,7 +3,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.urls import include, path
 from django.utils.translation import gettext as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler
 
@@ -27,7 +27,7 @@ def api_exception_handler(exc, context):
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("facilities.api.urls")),
     path("", include("gis_layers.api.urls")),
 ]

@@ -27,13 +27,14 @@ VECTORGRID = ("vectorgrid", "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundle
 
 
 class MistoMap(folium.Map):
-    """A folium map whose page chrome (layout, viewport) is left to the portal's template."""
+    """A folium map whose page chrome (layout, viewport) is left to the portal's template.
+
+    Its size comes from misto.css (.folium-map), not an inline <style>, which the page's
+    Content-Security-Policy would refuse."""
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}
-            <style>#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }</style>
-        {% endmacro %}
+        {% macro header(this, kwargs) %}{% endmacro %}
         {% macro html(this, kwargs) %}
             <div class="folium-map" id={{ this.get_name()|tojson }}
                  role="application" aria-label="{{ this.aria_label }}"></div>

@@ -6,10 +6,13 @@ the default secret is refused by a system check (portal/checks.py).
 """
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,10 +47,12 @@ INSTALLED_APPS = [
     "citizen_requests",
     "gis_layers",
     "coverage",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.MistoCSPMiddleware",  # django-csp, with the admin map widget's allowance
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -94,6 +101,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): failures are counted per user name and, separately, per
+# client address; either reaching the limit refuses logins (form and HTTP Basic) until the
+# cool-off has passed. The first backend only checks the lock, ModelBackend checks passwords.
+AUTHENTICATION_BACKENDS = [
+    "portal.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("MISTO_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("MISTO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"  # the login page, translated
+# A success does not wipe the counts: otherwise one valid account would reset the per-address
+# count for an attacker guessing other users' passwords. Counts expire with the cool-off.
+AXES_RESET_ON_SUCCESS = False
+# The client address is REMOTE_ADDR, as everywhere in the portal (a proxy in front sets it):
+# a header the client writes itself (X-Forwarded-For) would let it dodge the per-address lock.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -163,6 +187,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # DRF's defaults, with HTTP Basic counted by the login throttle (portal/auth.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "portal.auth.ThrottledBasicAuthentication",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Misto API",
@@ -220,11 +249,55 @@ MISTO_COVERAGE_HEXAGON_M = env.float("MISTO_COVERAGE_HEXAGON_M", default=150.0)
 MISTO_COVERAGE_GRID_M = env.float("MISTO_COVERAGE_GRID_M", default=200.0)
 MISTO_COVERAGE_MAX_CANDIDATES = env.int("MISTO_COVERAGE_MAX_CANDIDATES", default=1500)
 
+# Browser hardening on every page. Local development (DEBUG=1) stays plain http://.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    # The proxy in front terminates TLS and says so in this header (it must overwrite any
+    # value the client sent); http:// requests are redirected to https://.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # /healthz is probed over plain HTTP from inside the host (docker, load balancer).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HSTS: a year, for subdomains too; preload only when the city asks for it (hard to undo).
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp): scripts only from the portal itself, inline ones only
+# with the page's nonce (templates write nonce="{{ request.csp_nonce }}").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # <style> elements and style sheets: the portal's own, or with the nonce.
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        # style="" attributes: the templates colour swatches with them (--colour) and Leaflet
+        # plugins and Swagger UI write markup with style attributes (icons, tooltips); an
+        # attribute cannot load anything or run script, so these are allowed.
+        "style-src-attr": [UNSAFE_INLINE],
+        # data: and blob: are images Leaflet, the markers and Swagger UI draw; a configured
+        # basemap tile server (MISTO_BASEMAP_URL) is added below.
+        "img-src": [SELF, "data:", "blob:"],
+        "worker-src": [SELF, "blob:"],  # map libraries decode tiles in blob: workers
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+if MISTO_BASEMAP_URL:
+    # The tile server of the setting, any subdomain where the URL rotates them ({s}).
+    _tiles = urlsplit(MISTO_BASEMAP_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    )
 
 LOGGING = {
     "version": 1,
@@ -238,6 +311,10 @@ LOGGING = {
 # spatial reference strings (gis.W001). GeoDjango here only handles SRIDs it chose itself;
 # uploaded files are read through pyogrio, which bundles its own, newer GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    # HSTS preload is off on purpose (leaving the browsers' preload list takes months): the
+    # decision is SECURE_HSTS_PRELOAD's, so `check --deploy` need not warn about it.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Citizen requests (citizen_requests/): intake limits, e-mail links, Open311.
 # Attachments are kept outside MEDIA_URL and served only through the request's visibility check.

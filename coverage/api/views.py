@@ -39,6 +39,10 @@ def _service_type(request, slug):
 class ServiceTypeList(APIView):
     """Every public service type with its city figures."""
 
+    # Named apart from the detail view's operation (drf-spectacular would number both).
+    @extend_schema(
+        operation_id="api_v1_coverage_service_types_list", responses=ServiceTypeSerializer(many=True)
+    )
     def get(self, request):
         payload = []
         for service_type in selectors.service_types_for(public_only=True).prefetch_related("categories"):
@@ -52,6 +56,7 @@ class ServiceTypeList(APIView):
         return Response(payload)
 
 
+@extend_schema(responses=ServiceTypeSerializer)  # the schema cannot guess an APIView's answer
 class ServiceTypeDetail(APIView):
     """City and district figures of one service type (aggregates only)."""
 
@@ -77,6 +82,7 @@ class ServiceTypeDetail(APIView):
 
 
 @method_decorator(gzip_page, name="dispatch")
+@extend_schema(responses=OpenApiTypes.OBJECT)  # the schema cannot guess an APIView's answer
 class HexagonList(APIView):
     """GeoJSON hexagons coloured by walking distance class: what the public map draws."""
 
@@ -87,6 +93,7 @@ class HexagonList(APIView):
 
 
 @method_decorator(gzip_page, name="dispatch")
+@extend_schema(responses=OpenApiTypes.OBJECT)  # the schema cannot guess an APIView's answer
 class FacilityList(APIView):
     """GeoJSON of the public facilities of a service type."""
 
@@ -100,6 +107,7 @@ class FacilityList(APIView):
 
 
 @method_decorator(gzip_page, name="dispatch")
+@extend_schema(responses=OpenApiTypes.OBJECT)  # the schema cannot guess an APIView's answer
 class BuildingList(APIView):
     """Per-building results as GeoJSON (analysts only): nearest facility, metres, minutes."""
 
@@ -118,6 +126,7 @@ class CanSeeRuns(BasePermission):
         return can(request.user, "analyse") or can(request.user, "run")
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)  # the schema cannot guess an APIView's answer
 class RunDetail(APIView):
     """Progress of a recompute, polled by the staff page."""
 

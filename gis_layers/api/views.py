@@ -68,7 +68,7 @@ def _version(data) -> int | None:
 class LayerListView(APIView):
     """Layers the caller may see (staff also see staff-only layers)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="api_v1_layers_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"layers": [layer_summary(layer) for layer in layers_visible_to(request.user)]})
 
@@ -87,6 +87,7 @@ class FeatureListView(APIView):
     """GET: the layer's features as GeoJSON (optionally in a bbox). POST: a new feature."""
 
     @extend_schema(
+        operation_id="api_v1_layers_features_list",
         parameters=[
             SLUG,
             OpenApiParameter(
