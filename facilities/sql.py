@@ -11,14 +11,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import BooleanField, Case, F, Value, When
+from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from facilities.filters import FacilityFilter
-from facilities.selectors import facilities_filtered, open_at
+from facilities.selectors import facilities_filtered
 from gis_layers.geojson import count_sql, features_sql, fetch_one, merge
+
+# Whether the page's facility is open at the moment (as selectors.open_at, per row of the page).
+OPEN_PERIOD = """SELECT true AS yes FROM facilities_openingperiod op
+    WHERE op.facility_id = p.id AND op.weekday = %s AND op.opens <= %s AND op.closes > %s
+      AND (op.months = '{}' OR %s = ANY (op.months)) LIMIT 1"""
 
 
 def _nearest_first(point) -> RawSQL:
@@ -45,23 +50,26 @@ def page_sql(
     """
     if district_id != f.district_id:
         f = dataclasses.replace(f, district_id=district_id)
-    matches = facilities_filtered(f)
+    matches = facilities_filtered(f).order_by()
     name = Coalesce(NullIf("name_en", Value("")), "name_uk") if english else F("name_uk")
-    page = matches.annotate(name=name, category_slug=F("category__slug"))
-    columns = ["id", "location", "name", "category_slug"]
-    properties = {"name": "p.name", "category": "p.category_slug"}
+    columns = ["id", "location", "name", "category_id"]
+    properties = {"name": "p.name", "category": "c.slug"}
+    # Joined to the page's rows only (after its LIMIT): one index probe per row.
+    joins = "JOIN facilities_category c ON c.id = p.category_id"
+    join_params: tuple = ()
     if not minimal:
-        moment = f.moment if f.open_now and f.moment is not None else (now or timezone.now())
-        # Only for the page's rows: one index probe per facility, never a scan of every period.
-        page = page.annotate(
-            open=Case(When(opening_hours="", then=None), default=open_at(moment), output_field=BooleanField())
+        local = timezone.localtime(
+            f.moment if f.open_now and f.moment is not None else (now or timezone.now())
         )
-        columns += ["address", "phones", "opening_hours", "open"]
+        joins += f"\nLEFT JOIN LATERAL ({OPEN_PERIOD}) AS open ON true"
+        minute = local.hour * 60 + local.minute
+        join_params = (local.weekday(), minute, minute, local.month)
+        columns += ["address", "phones", "opening_hours"]
         properties |= {
             "address": "p.address",
             "phones": "to_json(p.phones)",
             "opening_hours": "p.opening_hours",
-            "open_now": "p.open",
+            "open_now": "CASE WHEN p.opening_hours = '' THEN NULL ELSE open.yes IS NOT NULL END",
             "url": "'/facilities/' || p.id || '/'",
         }
         if f.point is not None:
@@ -69,11 +77,11 @@ def page_sql(
             columns.append("distance")
             properties["distance_m"] = "round(p.distance::numeric, 1)"
     order = (_nearest_first(f.point).asc(), "id") if f.point is not None else ("id",)
-    page = page.order_by(*order).values(*columns)[offset : offset + limit]
-    return merge(
-        count_sql(matches.values("id")),
-        features_sql(page, geometry="location", properties=properties, precision=6),
+    page = matches.annotate(name=name).order_by(*order).values(*columns)[offset : offset + limit]
+    features = features_sql(
+        page, geometry="location", properties=properties, precision=6, joins=joins, join_params=join_params
     )
+    return merge(count_sql(matches.values("id")), features)
 
 
 def facilities_geojson_page(f: FacilityFilter, **kwargs) -> tuple[int, str]:

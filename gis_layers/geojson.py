@@ -56,13 +56,20 @@ def features_sql(
     precision: int = 7,
     members: dict[str, str] | None = None,
     joins: str = "",
+    join_params: tuple | dict = (),
+    with_count: bool = False,
 ) -> tuple[str, tuple | dict]:
     """(SQL returning one text: the JSON array of the features of the query's rows, "[]" when
-    none; parameters). The rows are `p`; `joins` may add tables for the properties."""
+    none — preceded by their number `with_count`; parameters). The rows are `p`; `joins` (with
+    `join_params`, of the inner query's style) may add tables for the properties: they are
+    joined to the page's rows only, after its LIMIT."""
     inner, params = query_sql(query)
+    if join_params:
+        params = {**params, **join_params} if isinstance(params, dict) else (*params, *join_params)
     feature = feature_sql(geometry=geometry, properties=properties, precision=precision, members=members)
+    count = "count(*), " if with_count else ""
     sql = f"""
-SELECT coalesce(json_agg({feature} ORDER BY p.geojson_position), '[]'::json)::text
+SELECT {count}coalesce(json_agg({feature} ORDER BY p.geojson_position), '[]'::json)::text
 FROM (SELECT q.*, row_number() OVER () AS geojson_position FROM ({inner}) q) p {joins}"""
     return sql, params
 

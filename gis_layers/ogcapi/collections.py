@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from gis_layers import registry
+from gis_layers.geojson import feature_sql, features_sql, fetch_one
 from gis_layers.models import Layer
 from gis_layers.permissions import is_staff
 from gis_layers.schema import FIELD_NAME, FieldSpec, value_clean
@@ -132,26 +133,19 @@ class Collection:
         where, params = self.where(bbox, filters)
         params.update(limit=limit, offset=offset)
         a = self.alias
-        sql = f"""
-SELECT count(*), coalesce(json_agg(json_build_object(
-            'type', 'Feature', 'id', p.id,
-            'geometry', ST_AsGeoJSON(p.geom, 7)::json,
-            'properties', {self.properties_sql}) ORDER BY p.id), '[]'::json)::text
-FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
-      FROM {self.table} {a} WHERE {where} ORDER BY {a}.id LIMIT %(limit)s OFFSET %(offset)s) p"""
-        return sql, params
+        page = f"""SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
+      FROM {self.table} {a} WHERE {where} ORDER BY {a}.id LIMIT %(limit)s OFFSET %(offset)s"""
+        return features_sql((page, params), geometry="geom", properties=self.properties_sql, with_count=True)
 
     def item(self, pk: int) -> str | None:
         a = self.alias
         params = dict(self.base_params, pk=pk)
+        feature = feature_sql(geometry="geom", properties=self.properties_sql, precision=7)
         sql = f"""
-SELECT json_build_object('type', 'Feature', 'id', p.id, 'geometry', ST_AsGeoJSON(p.geom, 7)::json,
-                         'properties', {self.properties_sql})::text
+SELECT {feature}::text
 FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
       FROM {self.table} {a} WHERE {self.base_where} AND {a}.id = %(pk)s) p"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        row = fetch_one(sql, params)
         return row[0] if row else None
 
     def extent(self) -> list[float] | None:
