@@ -82,6 +82,7 @@ def parse_bbox(raw: str) -> Polygon:
 class CategoryTree:
     public: dict[str, tuple[int, int | None]]  # slug -> (id, parent id) of public groups/categories
     hidden_leaves: frozenset[int]  # ids of categories the public must not see
+    hidden: frozenset[int] = frozenset()  # those and the groups the public must not see
 
 
 _trees: dict[int, CategoryTree] = {}
@@ -100,6 +101,7 @@ def category_tree() -> CategoryTree:
         _trees[version] = CategoryTree(
             public={c.slug: (c.pk, c.parent_id) for c in rows if c.pk in visible},
             hidden_leaves=frozenset(c.pk for c in rows if c.parent_id is not None and c.pk not in visible),
+            hidden=frozenset(c.pk for c in rows if c.pk not in visible),
         )
     return _trees[version]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from facilities.filters import FacilityFilter
+from city.selectors import box_degrees
+from facilities.filters import FacilityFilter, category_tree
 from facilities.models import Category, Facility, OpeningPeriod
 
 # Abbreviations residents type, and the apostrophes Ukrainian text is written with.
@@ -79,9 +80,21 @@ def open_at(moment: dt.datetime) -> Exists:
     return Exists(periods)
 
 
+def facilities_visible() -> QuerySet[Facility]:
+    """The facilities of facilities_public(), told apart by the cached category tree instead of a
+    join: only the hidden categories are named (usually none), which costs the planner least.
+    The tree follows the "facilities" data version, bumped by the categories' trigger."""
+    hidden = category_tree().hidden
+    qs = Facility.objects.all()
+    return qs.exclude(category_id__in=sorted(hidden)) if hidden else qs
+
+
 def facilities_filtered(f: FacilityFilter) -> QuerySet[Facility]:
-    """Public facilities matching a parsed filter; with a point they carry `distance` (metres)."""
-    qs = facilities_public()
+    """Public facilities matching a parsed filter; with a point they carry `distance` (metres).
+
+    The HTML directory and the API (facilities/sql.py, which builds its GeoJSON from this
+    queryset) share it, so both always find the same facilities."""
+    qs = facilities_visible().select_related("category")
     if f.category_ids is not None:
         qs = qs.filter(category_id__in=f.category_ids)
     if f.district_id is not None:
@@ -95,8 +108,20 @@ def facilities_filtered(f: FacilityFilter) -> QuerySet[Facility]:
     if f.point is not None:
         qs = qs.annotate(distance=geography_distance(f.point))
         if f.radius_m is not None:
-            qs = qs.filter(distance__lte=f.radius_m)
+            qs = qs.filter(within_radius(f.point, f.radius_m))
     return qs
+
+
+def within_radius(point, radius_m: float) -> RawSQL:
+    """An expression: the facility lies within `radius_m` metres (on the spheroid) of the point.
+    The index finds candidates in a box a little larger than the circle; geography decides."""
+    return RawSQL(
+        "facilities_facility.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s) "
+        "AND ST_DWithin(facilities_facility.location::geography, "
+        "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)",
+        (point.x, point.y, box_degrees(radius_m, point.y), point.x, point.y, radius_m),
+        output_field=BooleanField(),
+    )
 
 
 def geography_distance(point) -> RawSQL:

@@ -8,6 +8,16 @@ everything else — errors, unknown layers, staff-only GIS layers — goes to Dj
 who is asking. A GIS layer's visibility is read fresh on every request (gis_tiles), so a layer
 made staff-only is never served from here again.
 tests/gis_layers/test_tiles.py checks both paths give the same answers.
+
+Why it is kept (measured 2026-12, in-process WSGI, 147 cached building tiles z14–16 × 10 rounds,
+DEBUG=0, 2 shared cores): 0.10–0.15 ms a tile here against 0.39–1.3 ms through Django's full
+stack — 3–9× — and a map view asks for dozens of tiles at once. Uncached tiles are dominated by
+PostGIS either way.
+
+It sends request_started / request_finished as Django's own WSGIHandler does: those are the
+hooks by which Django (and anything else connected to them) recycles database connections and
+closes cache connections per request; calling their receivers one by one would miss any that
+are added later.
 """
 
 from __future__ import annotations

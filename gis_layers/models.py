@@ -17,8 +17,8 @@ class DataVersion(models.Model):
     """A counter per data source, bumped by database triggers on every change to its tables.
 
     Tile ETags and cache keys include it, so a changed facility or building is never served
-    from a stale cache — whichever process or tool changed it. Sources: "facilities",
-    "buildings", "layers" (the layer registry) and "layer:<id>" (the features of one layer).
+    from a stale cache — whichever process or tool changed it. Sources: those the apps register
+    (gis_layers.registry), "layers" (the layer registry) and "layer:<id>" (one layer's features).
     """
 
     source = models.CharField(max_length=50, primary_key=True)
@@ -29,12 +29,11 @@ class DataVersion(models.Model):
         return f"{self.source} v{self.version}"
 
 
-# Names that are collections of their own in the OGC API and tile layers.
-RESERVED_SLUGS = {"facilities", "buildings", "layers", "new"}
-
-
 def validate_layer_slug(value: str) -> None:
-    if value in RESERVED_SLUGS:
+    # Names that are tile layers or OGC API collections of their own (registered by the apps).
+    from gis_layers.registry import reserved_names
+
+    if value in reserved_names():
         raise ValidationError(_("“%(slug)s” is reserved; choose another slug."), params={"slug": value})
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gis_layers.geojson import features_sql, fetch_one, merge
 from gis_layers.models import Feature, Layer
 from gis_layers.permissions import can_view_layer, is_staff
 
@@ -69,16 +69,18 @@ def features_geojson_text(
     if bbox is not None:
         where += " AND f.geometry && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326)"
         params.update(minx=bbox[0], miny=bbox[1], maxx=bbox[2], maxy=bbox[3])
-    sql = f"""
-SELECT (SELECT count(*) FROM gis_layers_feature f WHERE {where}),
-       (SELECT coalesce(json_agg(json_build_object(
-            'type', 'Feature', 'id', p.id, 'geometry', ST_AsGeoJSON(p.geometry, 7)::json,
-            'properties', p.properties, 'version', p.version) ORDER BY p.id), '[]'::json)::text
-        FROM (SELECT f.id, f.geometry, f.properties, f.version FROM gis_layers_feature f
-              WHERE {where} ORDER BY f.id LIMIT %(limit)s) p)"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        count, text = cursor.fetchone()
+    page = (
+        f"SELECT f.id, f.geometry, f.properties, f.version FROM gis_layers_feature f WHERE {where} ORDER BY f.id LIMIT %(limit)s",
+        params,
+    )
+    count, text = fetch_one(
+        *merge(
+            (f"SELECT count(*) FROM gis_layers_feature f WHERE {where}", params),
+            features_sql(
+                page, geometry="geometry", properties="p.properties", members={"version": "p.version"}
+            ),
+        )
+    )
     return count, text
 
 

@@ -3,7 +3,7 @@
 Each layer names the DataVersion source whose triggers track its tables; the version is part
 of every ETag and cache key, so a change to the data is never hidden by a cached tile.
 
-Two kinds of tile layers: the fixed ones of LAYERS (facilities, buildings), and one per GIS
+Two kinds of tile layers: those the apps register (gis_layers.registry), and one per GIS
 layer (/tiles/layers/<slug>/…), looked up in the database on every request together with its
 visibility and version — so a layer made staff-only is refused at once, by every process.
 """
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+
+from gis_layers import registry
 
 EXTENT = 4096
 BUFFER = 64
@@ -38,56 +40,36 @@ class TileLayer:
     title: str
 
 
-FACILITIES = TileLayer(
-    name="facilities",
-    source="facilities",
-    title="Facilities (public categories)",
-    sql=f"""
+def mvt_sql(name: str, *, geometry: str, columns: str, tables: str, where: str = "true") -> str:
+    """The statement of one tile (parameters %(z)s, %(x)s, %(y)s): the rows of `tables` whose
+    `geometry` (EPSG:4326, indexed) meets the tile, with `columns` as attributes (the first, the
+    id, is the feature id). Only trusted SQL text goes in here: values come as parameters."""
+    return f"""
 WITH {_BOUNDS},
 mvt AS (
-    SELECT ST_AsMVTGeom(ST_Transform(f.location, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
-           f.id, f.name_uk, f.name_en, c.slug AS category, g.slug AS category_group, c.colour, f.address
-    FROM facilities_facility f
-    JOIN facilities_category c ON c.id = f.category_id
-    LEFT JOIN facilities_category g ON g.id = c.parent_id
+    SELECT ST_AsMVTGeom(ST_Transform({geometry}, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
+           {columns}
+    FROM {tables}
     CROSS JOIN bounds b
-    WHERE f.location && b.env_4326 AND c.is_public AND (g.id IS NULL OR g.is_public)
+    WHERE {geometry} && b.env_4326 AND {where}
 )
-SELECT ST_AsMVT(mvt.*, 'facilities', {EXTENT}, 'geom', 'id') FROM mvt""",
-)
+SELECT ST_AsMVT(mvt.*, '{name}', {EXTENT}, 'geom', 'id') FROM mvt"""
 
-BUILDINGS = TileLayer(
-    name="buildings",
-    source="buildings",
-    title="Building outlines (address and floors only; the data sheets are staff-only)",
-    sql=f"""
-WITH {_BOUNDS},
-mvt AS (
-    SELECT ST_AsMVTGeom(ST_Transform(bl.footprint, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
-           bl.id, bl.address, bl.floors
-    FROM housing_registry_building bl
-    CROSS JOIN bounds b
-    WHERE bl.footprint && b.env_4326
-)
-SELECT ST_AsMVT(mvt.*, 'buildings', {EXTENT}, 'geom', 'id') FROM mvt""",
-)
 
-LAYERS = {layer.name: layer for layer in (FACILITIES, BUILDINGS)}
+# The tile layers the apps registered (gis_layers.registry), by name: /tiles/<name>/….
+LAYERS = registry.tile_layers()
 
 
 def gis_layer_sql(slug: str, layer_id: int) -> str:
     """The tile of one GIS layer: its live features with all their properties (jsonb keys
     become tile attributes). `slug` is a SlugField value and `layer_id` an integer."""
-    return f"""
-WITH {_BOUNDS},
-mvt AS (
-    SELECT ST_AsMVTGeom(ST_Transform(f.geometry, 3857), b.env, {EXTENT}, {BUFFER}, true) AS geom,
-           f.id, f.properties
-    FROM gis_layers_feature f
-    CROSS JOIN bounds b
-    WHERE f.layer_id = {int(layer_id)} AND f.deleted_at IS NULL AND f.geometry && b.env_4326
-)
-SELECT ST_AsMVT(mvt.*, '{slug}', {EXTENT}, 'geom', 'id') FROM mvt"""
+    return mvt_sql(
+        slug,
+        geometry="f.geometry",
+        columns="f.id, f.properties",
+        tables="gis_layers_feature f",
+        where=f"f.layer_id = {int(layer_id)} AND f.deleted_at IS NULL",
+    )
 
 
 @dataclass(frozen=True)

@@ -7,4 +7,14 @@ class HousingRegistryConfig(AppConfig):
     verbose_name = _("Housing registry")
 
     def ready(self):
+        # The buildings' public map data in the layer engine: tiles, OGC API, data version, OSM.
+        from gis_layers import registry
         from housing_registry import checks  # noqa: F401  (registers the system checks)
+        from housing_registry.ogcapi import buildings_collection
+        from housing_registry.osm import OSM_TARGET
+        from housing_registry.tiles import BUILDINGS
+
+        registry.register_tile_layer(BUILDINGS)
+        registry.register_collection("buildings", buildings_collection)
+        registry.register_data_version_source("buildings", tables=["housing_registry_building"])
+        registry.register_osm_target(OSM_TARGET)

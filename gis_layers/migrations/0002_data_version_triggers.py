@@ -1,7 +1,9 @@
-"""Database triggers that bump gis_layers_dataversion whenever tile data changes.
+"""The database function that bumps gis_layers_dataversion whenever tracked data changes.
 
-Triggers (not Django signals) so that bulk loads, the admin, raw SQL and other tools all
-invalidate cached tiles alike.
+The apps whose tables feed a data version add their own triggers in their own migrations
+(gis_layers.migrations_ops.DataVersionTrigger). Databases migrated before that split already
+have those triggers from an earlier version of this migration; the apps' migrations replace them
+idempotently.
 """
 
 from django.db import migrations
@@ -16,34 +18,10 @@ BEGIN
 END $$;
 """
 
-WATCHED = [
-    ("facilities_facility", "facilities"),
-    ("facilities_category", "facilities"),
-    ("housing_registry_building", "buildings"),
-]
-
-
-def create_sql() -> str:
-    statements = [FUNCTION]
-    for table, source in WATCHED:
-        statements.append(
-            f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION misto_bump_data_version('{source}');"
-        )
-    return "\n".join(statements)
-
-
-def drop_sql() -> str:
-    statements = [f"DROP TRIGGER IF EXISTS {table}_data_version ON {table};" for table, _ in WATCHED]
-    statements.append("DROP FUNCTION IF EXISTS misto_bump_data_version();")
-    return "\n".join(statements)
-
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("gis_layers", "0001_data_version"),
-        ("facilities", "0002_facility_search_photo_history_opening"),
-        ("housing_registry", "0001_initial"),
-    ]
+    dependencies = [("gis_layers", "0001_data_version")]
 
-    operations = [migrations.RunSQL(create_sql(), drop_sql())]
+    # CASCADE on the way back: the apps' triggers use the function (their migrations, which
+    # depend on this one, are reversed first and drop them anyway).
+    operations = [migrations.RunSQL(FUNCTION, "DROP FUNCTION IF EXISTS misto_bump_data_version() CASCADE;")]

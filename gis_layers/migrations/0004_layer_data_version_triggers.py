@@ -1,4 +1,4 @@
-"""Triggers that bump DataVersion for GIS layers, like 0002 does for facilities and buildings.
+"""Triggers that bump DataVersion for GIS layers (the apps add theirs with migrations_ops).
 
 Features: one source per layer ("layer:<id>"), so a change to one layer never invalidates the
 cached tiles of another. Statement-level triggers with transition tables: an import of 100,000

@@ -1,5 +1,5 @@
-"""The collections of the OGC API: each GIS layer the caller may see, the public facilities and
-the buildings' public fields (address and floors; the data sheets are staff-only).
+"""The collections of the OGC API: each GIS layer the caller may see, and the collections other
+apps register (gis_layers.registry), e.g. public facilities and the buildings' public fields.
 
 Each collection answers `items` with one SQL statement that counts the matches and builds the
 page of GeoJSON features in PostgreSQL (json_build_object), so the view only wraps the text.
@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from facilities.filters import category_tree
+from gis_layers import registry
+from gis_layers.geojson import feature_sql, features_sql, fetch_one
 from gis_layers.models import Layer
 from gis_layers.permissions import is_staff
 from gis_layers.schema import FIELD_NAME, FieldSpec, value_clean
@@ -132,26 +133,19 @@ class Collection:
         where, params = self.where(bbox, filters)
         params.update(limit=limit, offset=offset)
         a = self.alias
-        sql = f"""
-SELECT count(*), coalesce(json_agg(json_build_object(
-            'type', 'Feature', 'id', p.id,
-            'geometry', ST_AsGeoJSON(p.geom, 7)::json,
-            'properties', {self.properties_sql}) ORDER BY p.id), '[]'::json)::text
-FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
-      FROM {self.table} {a} WHERE {where} ORDER BY {a}.id LIMIT %(limit)s OFFSET %(offset)s) p"""
-        return sql, params
+        page = f"""SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
+      FROM {self.table} {a} WHERE {where} ORDER BY {a}.id LIMIT %(limit)s OFFSET %(offset)s"""
+        return features_sql((page, params), geometry="geom", properties=self.properties_sql, with_count=True)
 
     def item(self, pk: int) -> str | None:
         a = self.alias
         params = dict(self.base_params, pk=pk)
+        feature = feature_sql(geometry="geom", properties=self.properties_sql, precision=7)
         sql = f"""
-SELECT json_build_object('type', 'Feature', 'id', p.id, 'geometry', ST_AsGeoJSON(p.geom, 7)::json,
-                         'properties', {self.properties_sql})::text
+SELECT {feature}::text
 FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
       FROM {self.table} {a} WHERE {self.base_where} AND {a}.id = %(pk)s) p"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        row = fetch_one(sql, params)
         return row[0] if row else None
 
     def extent(self) -> list[float] | None:
@@ -209,73 +203,8 @@ def layer_collection(layer: Layer) -> Collection:
     )
 
 
-def facilities_collection() -> Collection:
-    # Hidden categories are named (usually none): no join is needed to filter (see facilities/sql.py).
-    tree = category_tree()
-    hidden = sorted(tree.hidden_leaves)
-    where = "f.category_id <> ALL (%(hidden)s)" if hidden else "true"
-    return Collection(
-        id="facilities",
-        title=_("Facilities"),
-        description=_(
-            "Public places of the city: schools, pharmacies, offices, stops … (public categories only)."
-        ),
-        geometry="point",
-        queryables=[
-            Queryable(
-                "category",
-                "string",
-                _("Category"),
-                column="(SELECT c.slug FROM facilities_category c WHERE c.id = f.category_id)",
-            ),
-            Queryable("name_uk", "string", _("Name (Ukrainian)"), column="f.name_uk"),
-            Queryable("address", "string", _("Address"), column="f.address"),
-        ],
-        table="facilities_facility",
-        alias="f",
-        base_where=where,
-        base_params={"hidden": hidden} if hidden else {},
-        geometry_column="location",
-        properties_sql=(
-            "json_build_object('name_uk', p.name_uk, 'name_en', p.name_en, 'category', p.category, "
-            "'address', p.address, 'phones', to_json(p.phones), 'opening_hours', p.opening_hours, "
-            "'website', p.website, 'url', '/facilities/' || p.id || '/')"
-        ),
-        page_columns=(
-            "f.name_uk, f.name_en, (SELECT c.slug FROM facilities_category c WHERE c.id = f.category_id) AS category, "
-            "f.address, f.phones, f.opening_hours, f.website"
-        ),
-        license="",
-        source=_("Horishni Plavni city portal; pharmacies and clinics: NHSU registers via Texty.org.ua"),
-        version_source="facilities",
-    )
-
-
-def buildings_collection() -> Collection:
-    return Collection(
-        id="buildings",
-        title=_("Buildings"),
-        description=_(
-            "Outlines of the apartment buildings with their address and floors (the data sheets are staff-only)."
-        ),
-        geometry="polygon",
-        queryables=[
-            Queryable("address", "string", _("Address"), column="b.address"),
-            Queryable("floors", "integer", _("Floors"), column="b.floors"),
-        ],
-        table="housing_registry_building",
-        alias="b",
-        base_where="true",
-        base_params={},
-        geometry_column="footprint",
-        properties_sql="json_build_object('address', p.address, 'floors', p.floors)",
-        page_columns="b.address, b.floors",
-        source=_("Horishni Plavni housing registry (demo data)"),
-        version_source="buildings",
-    )
-
-
-FIXED = {"facilities": facilities_collection, "buildings": buildings_collection}
+# The apps' own collections (facilities, buildings …), registered in their AppConfig.ready().
+FIXED = registry.collections()
 
 
 def collections_for(user) -> list[Collection]:

@@ -1,10 +1,11 @@
 """manage.py import_osm FILE.osm.pbf --tag amenity=pharmacy [--tag ...]
-       (--layer SLUG [--map field=tag ...] [--skip-bad-rows] | --facilities --category SLUG | --buildings)
+       (--layer SLUG [--map field=tag ...] [--skip-bad-rows] | --<target> [its options])
 
 Reads an OpenStreetMap extract with GDAL's OSM driver, keeps the objects with all the given tags
 (`key=value`, or `key=*` for any value) and upserts them by OSM id: into a GIS layer (through the
-regular import: checks, staging, one transaction, history), into the facility directory, or into
-the housing registry. Running it again on a newer extract updates the same records in place.
+regular import: checks, staging, one transaction, history) or into a target another app
+registered (gis_layers.registry.OsmTarget; e.g. --facilities --category SLUG, --buildings).
+Running it again on a newer extract updates the same records in place.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from facilities.models import Category
+from gis_layers import registry
 from gis_layers.exceptions import ImportRefused, ImportRejected, LayerError
 from gis_layers.importers.osm import TagFilter, read_osm, rows_for_layer
 from gis_layers.models import ImportJob, Layer
@@ -25,11 +26,10 @@ from gis_layers.services.imports import (
     import_job_from_rows,
     import_job_request_apply,
 )
-from gis_layers.services.osm import osm_to_buildings, osm_to_facilities
 
 
 class Command(BaseCommand):
-    help = "Import OpenStreetMap objects selected by tags into a layer, the facilities or the buildings."
+    help = "Import OpenStreetMap objects selected by tags into a layer or a registered target."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -38,9 +38,10 @@ class Command(BaseCommand):
         )
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--layer", help="slug of a GIS layer")
-        target.add_argument("--facilities", action="store_true", help="into the facility directory")
-        target.add_argument("--buildings", action="store_true", help="into the housing registry")
-        parser.add_argument("--category", help="with --facilities: the category slug, e.g. pharmacy")
+        for osm_target in registry.osm_targets().values():
+            target.add_argument(f"--{osm_target.name}", action="store_true", help=osm_target.help)
+            if osm_target.add_arguments is not None:
+                osm_target.add_arguments(parser)
         parser.add_argument(
             "--map", action="append", default=[], help="with --layer: field=tag (default: same name)"
         )
@@ -59,18 +60,16 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=o["user"]).first()
             if actor is None:
                 raise CommandError(f"There is no user {o['user']!r}.")
+        osm_target = context = None
         if o["layer"]:
             layer = Layer.objects.live().filter(slug=o["layer"]).first()
             if layer is None:
                 raise CommandError(f"There is no layer {o['layer']!r}.")
             geometry = layer.geometry_type
-        elif o["facilities"]:
-            category = Category.objects.filter(slug=o["category"] or "", parent__isnull=False).first()
-            if category is None:
-                raise CommandError("--facilities needs --category with the slug of a category (not a group).")
-            geometry = "point"
         else:
-            geometry = "polygon"
+            osm_target = next(t for t in registry.osm_targets().values() if o[t.name.replace("-", "_")])
+            context = osm_target.prepare(o)
+            geometry = osm_target.geometry
         try:
             rows = read_osm(o["file"], filters, geometry)
         except ImportRefused as exc:
@@ -79,11 +78,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(rows.frame)} objects match {' and '.join(o['tag'])} ({found}).")
         if o["layer"]:
             return self._into_layer(layer, rows, o, actor)
-        result = (
-            osm_to_facilities(rows=rows, category=category, actor=actor)
-            if o["facilities"]
-            else osm_to_buildings(rows=rows, actor=actor)
-        )
+        result = osm_target.run(rows=rows, context=context, actor=actor)
         for osm_id, reason in result.skipped[:20]:
             self.stdout.write(f"  skipped {osm_id}: {reason}")
         self.stdout.write(

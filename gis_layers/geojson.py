@@ -1,0 +1,98 @@
+"""GeoJSON features built by PostgreSQL: one statement wraps the rows of a query (a Django
+queryset, or SQL text) in json_build_object / json_agg with ST_AsGeoJSON, so an API passes the
+JSON text through instead of serialising thousands of Python objects.
+
+Used by the facilities API, the layer features API and the OGC API items. The rows keep the
+order of the inner query (its ORDER BY and LIMIT stay inside); the statement adds no parameters
+of its own, so the inner query's parameter style (%s or %(name)s) is the statement's.
+
+    sql, params = features_sql(queryset.values("id", "location", "name")[:100],
+                               geometry="location", properties={"name": "p.name"})
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import QuerySet
+
+Properties = dict[str, str] | str
+
+
+def query_sql(query: QuerySet | tuple[str, tuple | dict]) -> tuple[str, tuple | dict]:
+    """(SQL, parameters) of a queryset, or of (SQL, parameters) as given."""
+    if isinstance(query, QuerySet):
+        return query.query.sql_with_params()
+    return query
+
+
+def json_object(pairs: dict[str, str]) -> str:
+    """json_build_object over trusted SQL expressions, keys in the given order."""
+    return "json_build_object(" + ", ".join(f"'{key}', {expr}" for key, expr in pairs.items()) + ")"
+
+
+def feature_sql(
+    *, geometry: str, properties: Properties, precision: int, members: dict[str, str] | None = None
+) -> str:
+    """One feature of the page row `p`: type, id, geometry, properties and extra members.
+    (The ::geometry cast: Django selects geometry columns as EWKB bytea.)
+
+    `properties` is either {key: SQL expression over p} or one SQL expression of a json value."""
+    props = json_object(properties) if isinstance(properties, dict) else properties
+    pairs = {
+        "type": "'Feature'",
+        "id": "p.id",
+        "geometry": f"ST_AsGeoJSON(p.{geometry}::geometry, {precision})::json",
+        "properties": props,
+        **(members or {}),
+    }
+    return json_object(pairs)
+
+
+def features_sql(
+    query: QuerySet | tuple[str, tuple | dict],
+    *,
+    geometry: str,
+    properties: Properties,
+    precision: int = 7,
+    members: dict[str, str] | None = None,
+    joins: str = "",
+    join_params: tuple | dict = (),
+    with_count: bool = False,
+) -> tuple[str, tuple | dict]:
+    """(SQL returning one text: the JSON array of the features of the query's rows, "[]" when
+    none — preceded by their number `with_count`; parameters). The rows are `p`; `joins` (with
+    `join_params`, of the inner query's style) may add tables for the properties: they are
+    joined to the page's rows only, after its LIMIT."""
+    inner, params = query_sql(query)
+    if join_params:
+        params = {**params, **join_params} if isinstance(params, dict) else (*params, *join_params)
+    feature = feature_sql(geometry=geometry, properties=properties, precision=precision, members=members)
+    count = "count(*), " if with_count else ""
+    sql = f"""
+SELECT {count}coalesce(json_agg({feature} ORDER BY p.geojson_position), '[]'::json)::text
+FROM (SELECT q.*, row_number() OVER () AS geojson_position FROM ({inner}) q) p {joins}"""
+    return sql, params
+
+
+def count_sql(query: QuerySet | tuple[str, tuple | dict]) -> tuple[str, tuple | dict]:
+    """(SQL counting the query's rows, parameters)."""
+    inner, params = query_sql(query)
+    return f"SELECT count(*) FROM ({inner}) q", params
+
+
+def merge(*parts: tuple[str, tuple | dict]) -> tuple[str, tuple | dict]:
+    """One statement selecting each part as a column: `SELECT (a), (b)` with their parameters
+    (all positional, or all named)."""
+    sql = "SELECT " + ", ".join(f"({text})" for text, _ in parts)
+    if all(isinstance(p, dict) for _, p in parts):
+        params: tuple | dict = {}
+        for _, p in parts:
+            params.update(p)
+        return sql, params
+    return sql, tuple(value for _, p in parts for value in p)
+
+
+def fetch_one(sql: str, params) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
