@@ -171,6 +171,9 @@
     function render(data) {
       // Keep the popup a person is reading open across reloads of the markers.
       var keepOpen = pendingFocus || openId;
+      // The markers are about to be replaced: a popup of the old set must not stay behind
+      // beside the one reopened below (a person would see two popups).
+      map.closePopup();
       cluster.clearLayers();
       markers = {};
       var list = [];
@@ -203,7 +206,9 @@
       document.documentElement.dataset.facilitiesLoaded = String(list.length);
       if (keepOpen && markers[keepOpen]) {
         var m = markers[keepOpen];
-        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+        // The cluster may call back after a newer load replaced the markers: open only the
+        // marker of the current set.
+        cluster.zoomToShowLayer(m, function () { if (markers[keepOpen] === m) m.openPopup(); });
       }
     }
 
