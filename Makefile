@@ -34,7 +34,7 @@ lint:
 
 demo-data:
 	@scripts/setup.sh
-	$(PY) -m portal.demo.generator data/shapefiles
+	$(PY) -m demo.generator data/shapefiles
 
 clean:
 	rm -rf .venv node_modules static/vendor/*/ static/vendor/.stamp staticfiles media .pytest_cache

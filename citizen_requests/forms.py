@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from citizen_requests.models import Category, Request
 from citizen_requests.selectors.requests import categories_active
-from portal.tokens import token_spend
+from core.tokens import token_spend
 
 FORM_SALT = "misto.requests.form-started"
 FORM_MAX_AGE = 86400  # seconds a filing form stays valid

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from citizen_requests.storage import request_file_storage
-from portal.models import BilingualNameModel, SourcedModel
+from core.models import BilingualNameModel, SourcedModel
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1f77b4."))
 

@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from citizen_requests.models import Request, Service
-from portal.roles import ROLES
+from core.roles import ROLES
 
 FRONT_OFFICE_GROUP = ROLES["front_office"].group
 

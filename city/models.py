@@ -3,7 +3,7 @@
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import BilingualNameModel, SourcedModel
+from core.models import BilingualNameModel, SourcedModel
 
 
 class Municipality(BilingualNameModel, SourcedModel):

@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from shapely.geometry import shape
 
+from core.spreadsheets import cell_safe, xlsx_row
 from coverage.models import ServiceType
 from coverage.selectors import BUILDING_COLUMNS, building_rows, city_summary, household_size
-from portal.spreadsheets import cell_safe, xlsx_row
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import BilingualNameModel
+from core.models import BilingualNameModel
 
 
 class ServiceType(BilingualNameModel):

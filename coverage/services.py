@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.background import task_enqueue
 from coverage import network, results
 from coverage.models import CoverageRun, FacilityAccess, NetworkBuild, ServiceType
 from coverage.permissions import ensure_can
@@ -115,9 +116,7 @@ def coverage_homes_changed(*, places_changed: bool) -> CoverageRun | None:
         run = _run_create(kind=Kind.FULL, service_type=None)
         _enqueue(run)
         return run
-    from coverage.tasks import coverage_summaries_task
-
-    transaction.on_commit(lambda: coverage_summaries_task.delay())
+    task_enqueue("coverage.tasks.coverage_summaries_task")
     return None
 
 
@@ -138,9 +137,7 @@ def _run_create(*, kind: str, service_type: ServiceType | None, actor=None) -> C
 
 
 def _enqueue(run: CoverageRun) -> None:
-    from coverage.tasks import coverage_run_task
-
-    transaction.on_commit(lambda: coverage_run_task.delay(run.pk))
+    task_enqueue("coverage.tasks.coverage_run_task", run.pk)
 
 
 # -- executing a run ----------------------------------------------------------------------------

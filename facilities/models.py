@@ -10,8 +10,8 @@ from django.db.models.functions import Concat, Lower, Replace
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import BilingualNameModel, SourcedModel
 from facilities import opening_hours
-from portal.models import BilingualNameModel, SourcedModel
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #1f77b4."))
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from city.geocoding import geocode
+from city.addresses import address_resolve
 from city.models import District
+from core.maps import facility_map
 from facilities import opening_hours
 from facilities.filters import InvalidParameter, parse_facility_filter, resolve_categories
 from facilities.selectors import (
@@ -18,7 +19,6 @@ from facilities.selectors import (
     facilities_nearest,
     facilities_public,
 )
-from portal.maps import facility_map
 
 PAGE_SIZE = 25
 NEAREST_DEFAULT = "pharmacy"
@@ -130,7 +130,7 @@ def nearest(request):
         if f.point is not None:
             place_label, point = _("your location"), f.point
         elif address:
-            found = geocode(address)
+            found = address_resolve(address)
             if found is None:
                 raise InvalidParameter(
                     "address",

@@ -15,11 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm, stale_message
 from gis_layers import permissions
 from gis_layers.exceptions import StaleFeature
 from gis_layers.models import Feature, ImportJob, Layer
 from gis_layers.services.features import feature_lock
-from portal.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm, stale_message
 
 
 @admin.register(Layer)

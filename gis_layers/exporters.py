@@ -21,9 +21,9 @@ import shapely
 from django.db import connection
 from django.utils import timezone
 
+from core.spreadsheets import cell_safe
 from gis_layers.models import Layer
 from gis_layers.schema import FieldSpec
-from portal.spreadsheets import cell_safe
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS_TEXT = "EPSG:4326 (WGS 84, longitude/latitude in degrees)"

@@ -6,6 +6,7 @@ pages (upload checks, section rights); here they are read, and superusers may co
 
 from django.contrib.gis import admin
 
+from core.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm
 from housing_registry import permissions
 from housing_registry.models import (
     Building,
@@ -14,7 +15,6 @@ from housing_registry.models import (
     ResponsibleOrganisation,
     WorkRecord,
 )
-from portal.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm
 
 
 class RegistryAdminMixin:

@@ -18,3 +18,9 @@ class HousingRegistryConfig(AppConfig):
         registry.register_collection("buildings", buildings_collection)
         registry.register_data_version_source("buildings", tables=["housing_registry_building"])
         registry.register_osm_target(OSM_TARGET)
+
+        from city.addresses import HouseSource, house_source_register
+
+        # The city's gazetteer finds houses by address in the buildings' table (street, number,
+        # footprint only: the data sheets stay behind the registry's permissions).
+        house_source_register(HouseSource("housing_registry.Building"))

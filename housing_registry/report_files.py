@@ -16,9 +16,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_writer, xlsx_row, xlsx_text
 from housing_registry.exceptions import RegistryError
 from housing_registry.reports import Report
-from portal.spreadsheets import csv_writer, xlsx_row, xlsx_text
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 

@@ -1,7 +1,7 @@
 """What /api/v1/schema/ says about every operation at once: the refusals each can answer.
 
 Every door of the API can refuse a request the same ways (one error format, portal/api.py and
-portal/bad_input.py): 400 bad input, 401/403 not allowed, 404 unknown object, 413 a body too
+core/bad_input.py): 400 bad input, 401/403 not allowed, 404 unknown object, 413 a body too
 large; writes may also meet 409 (changed meanwhile). Declaring them here, once, keeps the
 document true for every view — the fuzz suite (tests/test_fuzz_apis.py) holds it to that.
 """

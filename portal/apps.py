@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import checks, roles  # noqa: F401  (register checks and role sync)
+        from portal import checks  # noqa: F401  (registers the settings checks)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "portal",
     "city",
     "facilities",
@@ -47,18 +48,19 @@ INSTALLED_APPS = [
     "citizen_requests",
     "gis_layers",
     "coverage",
+    "demo",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.csp.MistoCSPMiddleware",  # django-csp, with the admin map widget's allowance
+    "core.csp.MistoCSPMiddleware",  # django-csp, with the admin map widget's allowance
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.LanguageMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.bad_input.BadInputMiddleware",
+    "core.bad_input.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -105,13 +107,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # client address; either reaching the limit refuses logins (form and HTTP Basic) until the
 # cool-off has passed. The first backend only checks the lock, ModelBackend checks passwords.
 AUTHENTICATION_BACKENDS = [
-    "portal.auth.LoginThrottleBackend",
+    "core.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("MISTO_LOGIN_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("MISTO_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"  # the login page, translated
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"  # the login page, translated
 # A success does not wipe the counts: otherwise one valid account would reset the per-address
 # count for an attacker guessing other users' passwords. Counts expire with the cool-off.
 AXES_RESET_ON_SUCCESS = False
@@ -183,14 +185,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "portal.parsers.SafeJSONParser",
+        "core.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # DRF's defaults, with HTTP Basic counted by the login throttle (portal/auth.py).
+    # DRF's defaults, with HTTP Basic counted by the login throttle (core/auth.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "portal.auth.ThrottledBasicAuthentication",
+        "core.auth.ThrottledBasicAuthentication",
     ],
 }
 SPECTACULAR_SETTINGS = {

@@ -24,4 +24,4 @@ urlpatterns = [
     path("", include("citizen_requests.urls")),
 ]
 
-handler404 = "portal.bad_input.page_not_found"
+handler404 = "core.bad_input.page_not_found"

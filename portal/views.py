@@ -20,12 +20,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from city.selectors import basemap_parts
+from core.maps import MapState, city_map
+from core.roles import ROLES
 from facilities.filters import InvalidParameter, resolve_categories
 from facilities.models import Category
 from facilities.selectors import category_groups_with_counts
 from gis_layers.tiles import data_version
-from portal.maps import MapState, city_map
-from portal.roles import ROLES
 
 
 @require_GET

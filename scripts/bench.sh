@@ -22,7 +22,7 @@ say "migrating and loading the demo city into $(basename "$DATABASE_URL")"
 .venv/bin/python manage.py load_demo_city --no-accounts > /dev/null
 MISTO_DEMO_PASSWORD=misto-demo .venv/bin/python -c "
 import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings'); django.setup()
-from portal.demo.accounts import demo_accounts_ensure; demo_accounts_ensure()"
+from demo.accounts import demo_accounts_ensure; demo_accounts_ensure()"
 .venv/bin/python manage.py collectstatic --no-input -v 0
 
 say "generating the scale data set (100,000 buildings, 50,000 facilities; once)"

@@ -44,7 +44,7 @@ def demo_city(django_db_setup, django_db_blocker):
     Tests read it inside their own transaction, which is rolled back afterwards, so it stays
     as loaded for the whole session. Returns the first load's report.
     """
-    from portal.demo.loader import load_demo_city
+    from demo.loader import load_demo_city
 
     with django_db_blocker.unblock():
         return load_demo_city(settings.MISTO_DEMO_DATA_DIR, log=lambda _line: None)

@@ -1,6 +1,6 @@
 """Every CSV and XLSX the portal writes is safe to open in a spreadsheet program: text that begins
 with =, +, -, @, a tab or a carriage return gets a leading apostrophe in CSV (OWASP) and is a text
-cell in XLSX; numbers stay numbers. One helper (portal.spreadsheets) serves every export."""
+cell in XLSX; numbers stay numbers. One helper (core.spreadsheets) serves every export."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
 from citizen_requests.models import Request
+from core.spreadsheets import cell_safe, cell_unescape
 from gis_layers.exporters import export_layer
 from gis_layers.services import feature_create
 from housing_registry.models import Building, WorkRecord
-from portal.spreadsheets import cell_safe, cell_unescape
 from tests.citizen_requests.builders import file_request
 from tests.gis_layers.conftest import make_layer, point
 

@@ -66,6 +66,11 @@ def respond(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
     return response
 
 
+def open311_error(request, status: int, message: str) -> HttpResponse:
+    """A refusal in Open311's error list, in the format the URL asks for (.xml or .json)."""
+    return errors("xml" if request.path.endswith(".xml") else "json", status, message)
+
+
 def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's error list: one {code, description} per problem, code = the HTTP status."""
     return respond(fmt, "errors", [{"code": status, "description": d} for d in descriptions], status=status)

@@ -1,5 +1,5 @@
 """Photos and PDF documents residents attach (and staff attach to answers), through the portal's
-one upload policy (portal.uploads): checked by their content (never by the name), photos
+one upload policy (core.uploads): checked by their content (never by the name), photos
 re-encoded with Pillow so that no EXIF, GPS, comment, XMP or riding payload is stored.
 
 A photo's GPS position is read before it is stripped: the form may propose it as the place.
@@ -20,8 +20,8 @@ from PIL import ExifTags, Image
 
 from citizen_requests.exceptions import AttachmentRefused
 from citizen_requests.models import Attachment
-from portal import uploads
-from portal.uploads import UploadRefused
+from core import uploads
+from core.uploads import UploadRefused
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class CleanFile:
 
 
 def sniff(data: bytes) -> str | None:
-    """What the bytes are (see portal.uploads.sniff)."""
+    """What the bytes are (see core.uploads.sniff)."""
     return uploads.sniff(data)
 
 

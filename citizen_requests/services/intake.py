@@ -32,7 +32,7 @@ from citizen_requests.exceptions import (
 from citizen_requests.models import ApiClient, Attachment, Category, Event, Request
 from citizen_requests.personal_data import text_mask_personal_data
 from citizen_requests.routing import Decision, Named, route
-from citizen_requests.selectors.addresses import address_at, address_resolve, public_address
+from citizen_requests.selectors.addresses import public_address
 from citizen_requests.selectors.requests import (
     district_at,
     front_office_service,
@@ -43,6 +43,7 @@ from citizen_requests.services.attachments import CleanFile, attachment_clean, a
 from citizen_requests.services.notifications import Draft, absolute_url, notification_queue
 from citizen_requests.services.workflow import event_record, request_transition
 from citizen_requests.throttling import throttle_hit
+from city.addresses import address_at, address_resolve
 
 MIN_TEXT = 10
 MAX_TEXT = 4000  # the Open311 limit for a description

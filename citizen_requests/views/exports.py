@@ -14,7 +14,7 @@ from citizen_requests.models import Request
 from citizen_requests.selectors.requests import RequestFilters, requests_filtered, requests_visible_to
 from citizen_requests.views import session
 from citizen_requests.views.pages import filters_from
-from portal.spreadsheets import csv_writer
+from core.spreadsheets import csv_writer
 
 EXPORT_LIMIT = 100_000
 

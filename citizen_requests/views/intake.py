@@ -21,7 +21,6 @@ from citizen_requests import attributes as attrs
 from citizen_requests.exceptions import AddressNotFound, RequestRefused
 from citizen_requests.forms import RequestForm
 from citizen_requests.models import Request
-from citizen_requests.selectors.addresses import address_at, addresses_suggest
 from citizen_requests.selectors.requests import (
     categories_active,
     category_groups_active,
@@ -40,6 +39,7 @@ from citizen_requests.services.intake import (
     request_submit,
 )
 from citizen_requests.views import session
+from city.addresses import address_at, addresses_suggest
 from city.models import Municipality
 
 

@@ -23,9 +23,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core import uploads
+from core.uploads import UploadRefused
 from gis_layers.exceptions import ImportRefused
-from portal import uploads
-from portal.uploads import UploadRefused
 
 EXTENSIONS = {
     ".zip": "zip",

@@ -117,7 +117,7 @@ def import_job(request, slug: str, pk: int):
     errors = job.report.get("errors", []) if job.report else []
     preview_map = None
     if job.status == ImportJob.Status.PREVIEW and job.preview.get("sample"):
-        from portal.maps import preview_map as make_preview_map
+        from core.maps import preview_map as make_preview_map
 
         preview_map = make_preview_map(
             sample=job.preview["sample"],

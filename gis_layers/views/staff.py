@@ -236,7 +236,7 @@ def editor(request, slug: str):
     layer = layer_for(request.user, slug)
     if not can_edit_features(request.user, layer):
         raise PermissionDenied(_("You are not an editor of this layer; a GIS admin can grant it."))
-    from portal.maps import editor_map
+    from core.maps import editor_map
 
     summary = layer_summary(layer)
     config = {

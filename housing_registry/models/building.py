@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import SourcedModel
+from core.models import SourcedModel
 
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{4,22}$",

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import uploads
+from core.spreadsheets import cell_unescape
 from housing_registry import permissions
 from housing_registry.columns import CLEAR, EXPORT_COLUMNS, MATCH_COLUMNS, CellError, Lookups, parse_cell
 from housing_registry.exceptions import ImportRejected, RowError
@@ -27,8 +29,6 @@ from housing_registry.models import Building
 from housing_registry.search import parse_address
 from housing_registry.sections import SHEET_FIELDS, section_of_field
 from housing_registry.selectors import building_address_index
-from portal import uploads
-from portal.spreadsheets import cell_unescape
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
@@ -90,7 +90,7 @@ def import_table_read(*, name: str, content: bytes) -> ImportTable:
         raise ImportRejected(
             _("Send a .csv or .xlsx file (this one is “%(ext)s”).") % {"ext": extension or "?"}
         )
-    # The content decides how the file is read (portal.uploads): a workbook is a ZIP checked for
+    # The content decides how the file is read (core.uploads): a workbook is a ZIP checked for
     # zip bombs and macros before openpyxl unpacks it; anything else binary is not a table.
     kind = uploads.sniff(content)
     shown = PurePath(name).name

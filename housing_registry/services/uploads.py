@@ -1,5 +1,5 @@
 """Documents and attachments of the registry (sheets' documents, work records' acts and photos),
-checked through the portal's one upload policy (portal.uploads): the content decides the type
+checked through the portal's one upload policy (core.uploads): the content decides the type
 (never the name), PDFs with active content are refused, pictures are re-encoded with Pillow,
 office documents with macros or zip bombs are refused, SVG is refused.
 """
@@ -14,9 +14,9 @@ from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from core import uploads
+from core.uploads import UploadRefused
 from housing_registry.exceptions import UploadRejected
-from portal import uploads
-from portal.uploads import UploadRefused
 
 ACCEPTED = ("pdf", "png", "jpg", "tif", "docx", "xlsx", "odt", "ods", "doc", "xls")
 # Pictures are stored as JPEG when they came as JPEG, TIFF (every page) as TIFF, others as PNG.

@@ -343,7 +343,7 @@ def test_without_a_format_suffix_the_answer_is_xml_the_spec_s_required_format(ci
 
 
 def test_control_characters_in_a_description_are_refused_and_nothing_is_filed(app, client):
-    # One rule for every door (portal/bad_input.py): refused, not silently stripped.
+    # One rule for every door (core/bad_input.py): refused, not silently stripped.
     _client, key = app
     count = Request.objects.count()
     body = spec_post_body(key, building_point(CENTRE), description="Яма\x07 глибока\x00, <b>тут</b> & там")

@@ -189,7 +189,7 @@ def login(client):
     """Log the test client in as a demo account of a role (created for the test)."""
     from django.contrib.auth.models import Group
 
-    from portal.roles import ROLES
+    from core.roles import ROLES
 
     def _login(role: str | None):
         if role is None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from demo.loader import load_demo_city
 from housing_registry.models import Building, Contractor, ResponsibleOrganisation, WorkRecord
 from housing_registry.selectors import overdue_q
 from housing_registry.services import building_section_update
-from portal.demo.loader import load_demo_city
 
 
 def test_demo_sheets_are_filled_and_valid(city):

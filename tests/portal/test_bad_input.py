@@ -1,6 +1,6 @@
 """No input gets a 500: control characters, non-object JSON, unknown or malformed OGC
 parameters and values beyond the limits are each refused with 4xx in the format of the door
-they came through (portal/bad_input.py and the parameter parsing of each API)."""
+they came through (core/bad_input.py and the parameter parsing of each API)."""
 
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ from django.db.models import Count
 
 from citizen_requests.models import Service, ServiceArea
 from city.models import District, Municipality, Street, StreetSegment
+from demo.generator import Generator
+from demo.loader import DemoDataError, load_demo_city
 from facilities.models import Category, Facility
 from housing_registry.models import Building
-from portal.demo.generator import Generator
-from portal.demo.loader import DemoDataError, load_demo_city
 
 DATA = Path(settings.MISTO_DEMO_DATA_DIR)
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from portal.demo.accounts import DEMO_ACCOUNTS
-from portal.roles import ROLES
+from core.roles import ROLES
+from demo.accounts import DEMO_ACCOUNTS
 
 
 def test_every_role_is_a_group_with_exactly_its_permissions(db):
@@ -37,7 +37,7 @@ def test_demo_accounts_command_prints_each_account(city, capsys):
 
 
 def test_a_changed_password_is_kept_and_not_printed(city, capsys):
-    from portal.demo.accounts import demo_accounts_ensure
+    from demo.accounts import demo_accounts_ensure
 
     user = User.objects.get(username="dispatcher")
     user.set_password("dispatcher-own-secret")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from portal.demo.accounts import demo_accounts_table
+from demo.accounts import demo_accounts_table
 
 
 class Command(BaseCommand):

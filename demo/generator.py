@@ -1,4 +1,4 @@
-"""Generate the demo city as ESRI shapefiles: `python -m portal.demo.generator <out_dir>`.
+"""Generate the demo city as ESRI shapefiles: `python -m demo.generator <out_dir>`.
 
 Deterministic (fixed seed): the same code writes the same features. Real inputs come from
 data/sources/ (the hromada boundary, the NHSU pharmacies and clinics); everything else is
@@ -20,13 +20,13 @@ import pandas as pd
 from shapely.geometry import LineString, Point, box, shape
 from shapely.ops import linemerge, unary_union
 
+from demo import buildings as bld
+from demo import catalogue, layout, map_layers, services, sheets
 from facilities.category_tree import leaf_slugs
-from portal.demo import buildings as bld
-from portal.demo import catalogue, layout, map_layers, services, sheets
 
 SEED = 1960  # the year the city was founded
 CONDOMINIUMS = 36
-SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
+SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL"
 # Legal forms as Ukrainians abbreviate them; the registers spell them out in capitals.
 LEGAL_FORMS = {
@@ -408,14 +408,14 @@ class Generator:
         for name, rows in self.registry_tables().items():
             write_csv(out / f"{name}.csv", rows)
             written[name] = len(rows)
-        # GIS layers of city IT (shelters, snow-clearing routes, green zones): portal/demo/map_layers.py.
+        # GIS layers of city IT (shelters, snow-clearing routes, green zones): demo/map_layers.py.
         for name, layer_rows in map_layers.rows(self).items():
             save(name, [{**row, "geometry": to_ll(row["geometry"])} for row in layer_rows])
         return written
 
     def registry_tables(self) -> dict[str, list[dict]]:
         """The housing registry's tables: sheets, elevators, contractors, works
-        (portal/demo/sheets.py; each building's values come from its own seed)."""
+        (demo/sheets.py; each building's values come from its own seed)."""
         heat_areas = [(svc, shape_) for _src, kind, svc, _uk, _en, shape_ in self.areas if kind == "heating"]
         district_keys = [key for key, _uk, _en in layout.names.DISTRICTS]
         housing_of = {d: svc for svc, keys in services.HOUSING_AREAS.items() for d in keys}

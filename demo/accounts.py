@@ -8,13 +8,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from portal.roles import ROLES
+from core.roles import ROLES
 
 
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
-    role: str  # a key of portal.roles.ROLES, or "admin" for the superuser
+    role: str  # a key of core.roles.ROLES, or "admin" for the superuser
     first_name: str
     last_name: str
 
@@ -73,7 +73,7 @@ def demo_accounts_ensure() -> tuple[int, int]:
 def demo_memberships_ensure() -> None:
     """The demo staff's places in the services that answer requests (once the services exist)."""
     from citizen_requests.models import Service, ServiceMembership
-    from portal.demo.routing_rules import MEMBERSHIPS
+    from demo.routing_rules import MEMBERSHIPS
 
     User = get_user_model()
     services = {s.source_id: s for s in Service.objects.filter(source_id__in=[m[1] for m in MEMBERSHIPS])}

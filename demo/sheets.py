@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from portal.demo import catalogue, names
+from demo import catalogue, names
 
 # The demo's "today": done works are done by then, later works are planned. Overdue works
 # (open after their planned date) exist whatever the real date, and grow as time passes.

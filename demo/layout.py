@@ -17,7 +17,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.ops import unary_union
 
-from portal.demo import names
+from demo import names
 
 ORIGIN_LONLAT = (33.6335, 49.0075)
 ANGLE_DEG = -29.0

@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.sheets import WORK_TITLES
 from housing_registry.models import Building, Contractor, WorkRecord
-from portal.demo.sheets import WORK_TITLES
 
 FIRST, LAST, AS_OF = date(2024, 1, 1), date(2026, 12, 31), date(2026, 11, 1)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from shapely.geometry import LineString, Point, Polygon, box
 
-from portal.demo.layout import Cell, StreetLine
+from demo.layout import Cell, StreetLine
 
 CENTRE_CELL = (7, 4)
 SPECIAL_CELLS = {

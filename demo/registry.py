@@ -19,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from citizen_requests.models import Service
+from demo.sheets import DEMO_MEMBERSHIPS, ORGANISATION_SECTIONS
 from housing_registry.columns import CellError, Lookups, parse_cell
 from housing_registry.models import Building, Contractor, ResponsibleOrganisation, WorkRecord
-from portal.demo.sheets import DEMO_MEMBERSHIPS, ORGANISATION_SECTIONS
 
 TABLES = {
     "building_sheets": ("src_id",),
@@ -94,7 +94,7 @@ def load_organisations() -> TableCounts:
 
 
 def demo_memberships_ensure() -> None:
-    """The demo dispatcher works at a housing maintenance company (portal/demo/sheets.py)."""
+    """The demo dispatcher works at a housing maintenance company (demo/sheets.py)."""
     User = get_user_model()
     for username, source_id in DEMO_MEMBERSHIPS.items():
         user = User.objects.filter(username=username).first()
@@ -124,7 +124,7 @@ def load_contractors(rows: list[dict]) -> TableCounts:
 
 def load_sheets(sheet_rows: list[dict], elevator_rows: list[dict]) -> TableCounts:
     """Fill the sheets of the loaded buildings; raise DemoDataError-style problems as a list."""
-    from portal.demo.loader import DemoDataError
+    from demo.loader import DemoDataError
 
     counts, problems = TableCounts(), []
     buildings = {b.source_id: b for b in Building.objects.all()}
@@ -221,7 +221,7 @@ def sheet_history_sync() -> None:
 
 
 def load_works(rows: list[dict]) -> TableCounts:
-    from portal.demo.loader import DemoDataError
+    from demo.loader import DemoDataError
 
     counts, problems = TableCounts(), []
     buildings = {b.source_id: b for b in Building.objects.all()}

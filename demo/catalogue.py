@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 
-from portal.demo import names
-from portal.demo.names import transliterate
+from demo import names
+from demo.names import transliterate
 
 COUNCIL = "Горішньоплавнівська міська рада"
 MAIL_DOMAIN = "plavni.example"  # a reserved domain: the demo must not mail real addresses

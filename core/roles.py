@@ -188,5 +188,5 @@ def sync_roles(using: str = "default") -> None:
 
 @receiver(post_migrate)
 def _sync_roles_after_migrate(sender, using="default", **kwargs):
-    if sender.name == "portal":
+    if sender.name == "core":
         sync_roles(using=using)

@@ -130,7 +130,7 @@ MAP_LAYERS = [
 BY_FILE = {m.file: m for m in MAP_LAYERS}
 
 
-# -- generation (called by portal.demo.generator) -------------------------------------------
+# -- generation (called by demo.generator) -------------------------------------------
 
 
 def rows(gen) -> dict[str, list[dict]]:
@@ -286,7 +286,7 @@ def _green_zones(gen) -> list[dict]:
     return out
 
 
-# -- reading and loading (called by portal.demo.loader) -------------------------------------
+# -- reading and loading (called by demo.loader) -------------------------------------
 
 
 def read(directory: Path, problems: list[str], city) -> dict[str, gpd.GeoDataFrame]:

@@ -27,13 +27,13 @@ from citizen_requests.category_tree import GROUPS as REQUEST_GROUPS
 from citizen_requests.models import Category as RequestCategory
 from citizen_requests.models import CategoryGroup, RoutingRule, Service, ServiceArea
 from city.models import Barrier, District, Municipality, Street, StreetSegment
+from demo import map_layers, registry, route, routing_rules
+from demo.accounts import demo_accounts_ensure
 from facilities.category_tree import GROUPS
 from facilities.models import Category, Facility
 from facilities.opening_hours import OpeningHoursError
 from facilities.services import facility_sync_opening_periods
 from housing_registry.models import Building
-from portal.demo import map_layers, registry, route, routing_rules
-from portal.demo.accounts import demo_accounts_ensure
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 # Where Ukraine is: a file whose coordinates fall outside is not in longitude/latitude.

@@ -8,7 +8,7 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import UsedToken
+from core.models import UsedToken
 
 
 def token_spend(*, purpose: str, token: str, valid_for: dt.timedelta) -> bool:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -100,20 +101,29 @@ def bad_input_response(request, exc: BadInput):
     )
 
 
+# Doors whose errors have a format of their own, registered by the app that owns the door
+# (citizen_requests registers Open311's error list): URL prefix -> render(request, status, message).
+_DOOR_FORMATS: dict[str, Callable[[HttpRequest, int, str], HttpResponse]] = {}
+
+
+def door_format_register(prefix: str, render: Callable[[HttpRequest, int, str], HttpResponse]) -> None:
+    """Answer refusals under `prefix` with `render` (called from an app's AppConfig.ready())."""
+    _DOOR_FORMATS[prefix] = render
+
+
 def door_error(request, status: int, code: str, message: str, *, parameter="", ogc_code=""):
     """An error in the format of the door: /api/v1/ and /tiles/ error object, OGC exception,
-    Open311 error list; None for the HTML pages (each answers its own way)."""
+    a registered door's own format (Open311); the 400 page for HTML."""
     path = request.path
+    for prefix, render_error in _DOOR_FORMATS.items():
+        if path.startswith(prefix):
+            return render_error(request, status, message)
     if path.startswith("/ogcapi/"):
         return JsonResponse({"code": ogc_code, "description": message}, status=status)
-    if path.startswith("/open311/"):
-        from citizen_requests.open311.formats import errors
-
-        return errors("xml" if path.endswith(".xml") else "json", status, message)
     if path.startswith(("/api/", "/tiles/")):
         error = {"code": code, **({"parameter": parameter} if parameter else {}), "message": message}
         return JsonResponse({"error": error}, status=status)
-    return render(request, "portal/bad_input.html", {"message": message}, status=status)
+    return render(request, "core/bad_input.html", {"message": message}, status=status)
 
 
 def page_not_found(request, exception=None):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo.loader import DemoDataError, load_demo_city
+from demo.loader import DemoDataError, load_demo_city
 
 
 class Command(BaseCommand):
