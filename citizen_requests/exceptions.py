@@ -62,6 +62,6 @@ class TransitionRefused(Exception):
         self.message = str(message)
 
 
-class RouteRefused(TransitionRefused):
+class WorkflowRefused(TransitionRefused):
     """A step of the route the actor may not take (wrong service, role or approver's turn) or
     given without what it needs (a reason, an owner of the service); nothing was changed."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import connection
@@ -208,8 +209,6 @@ def public_address(point: Point, place: AddressMatch | None = None) -> str:
     hold a flat, a name or a phone), but the building there («вулиця Миру, 9») or, with
     MISTO_PUBLIC_ADDRESS = "street", only the street; "" when no street is near. `place`:
     address_at(point) when the caller has it already."""
-    from django.conf import settings
-
     place = place or address_at(point)
     if place is None:
         return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 
 MARK = "misto-generator"
@@ -172,8 +173,6 @@ def requests_generate(
     """Top the generated requests up to `count`; returns how many were added. A large load runs
     in one transaction with the secondary indexes dropped and rebuilt at the end (the usual
     bulk-load order: building an index once is far cheaper than updating it a million times)."""
-    from django.conf import settings
-
     with connection.cursor() as cursor:
         cursor.execute("select count(*) from citizen_requests_request where device_id = %s", [MARK])
         (existing,) = cursor.fetchone()

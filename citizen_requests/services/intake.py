@@ -31,7 +31,7 @@ from citizen_requests.exceptions import (
 )
 from citizen_requests.models import ApiClient, Attachment, Category, Event, Request
 from citizen_requests.personal_data import text_mask_personal_data
-from citizen_requests.routing import Decision, Named, route
+from citizen_requests.routing import Decision, Named, service_choose
 from citizen_requests.selectors.addresses import address_at, address_resolve, public_address
 from citizen_requests.selectors.requests import (
     district_at,
@@ -41,7 +41,7 @@ from citizen_requests.selectors.requests import (
 )
 from citizen_requests.services.attachments import CleanFile, attachment_clean, attachment_store
 from citizen_requests.services.notifications import Draft, absolute_url, notification_queue
-from citizen_requests.services.workflow import event_record, request_transition
+from citizen_requests.services.transitions import event_record, request_transition
 from citizen_requests.throttling import throttle_hit
 
 MIN_TEXT = 10
@@ -326,7 +326,7 @@ def registration_number_allocate(*, year: int) -> str:
 def _decide(request: Request) -> Decision:
     category = request.category
     front = front_office_service()
-    return route(
+    return service_choose(
         category=Named(category.pk, category.name_uk, category.name_en),
         rules=routing_facts(category=category, point=request.location),
         front_office=Named(front.pk, front.name_uk, front.name_en) if front else None,

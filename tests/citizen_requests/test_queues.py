@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citizen_requests.models import Event, Request, Service, ServiceMembership
-from citizen_requests.services.route import (
+from citizen_requests.services.workflow import (
     request_appoint,
     response_approve,
     response_draft,
