@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from citizen_requests.exceptions import TransitionRefused
 from citizen_requests.models import Event, Request
 from citizen_requests.services.api_clients import api_client_authenticate
+from citizen_requests.services.approvals import response_register
 from citizen_requests.services.transitions import event_record
-from citizen_requests.services.workflow import response_register
 
 
 class DocumentSystem:

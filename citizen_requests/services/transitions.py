@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizen_requests.exceptions import TransitionRefused
+from citizen_requests.exceptions import TransitionRefused, WorkflowRefused
 from citizen_requests.models import Event, Request
 from citizen_requests.services.messages import event_announce
 
@@ -116,3 +116,47 @@ def event_record(
     )
     event_announce(event)
     return event
+
+
+def request_touch(request: Request) -> None:
+    """Claim the request's version for a step that keeps its status (an intermediate
+    approval, a draft): a concurrent step on the same version is refused."""
+    updated = Request.objects.filter(pk=request.pk, version=request.version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise TransitionRefused(
+            _("The request was changed by someone else meanwhile. Reload it and try again.")
+        )
+    request.version += 1
+
+
+# -- the guards every workflow step opens with --------------------------------------------------
+
+
+def refuse_unless(condition: bool, message: str) -> None:
+    """Refuse the step (the actor may not take it) with `message` unless `condition` holds."""
+    if not condition:
+        raise WorkflowRefused(message)
+
+
+def status_required(request: Request, statuses, message: str | None = None) -> None:
+    """Refuse the step unless the request is in one of `statuses`."""
+    if request.status not in statuses:
+        raise TransitionRefused(
+            message
+            or _("This cannot be done while the request is “%(status)s”.")
+            % {"status": Request.Status(request.status).label}
+        )
+
+
+def text_required(value: str, message: str) -> str:
+    """The stripped text; refused with `message` when it is empty."""
+    value = (value or "").strip()
+    refuse_unless(bool(value), message)
+    return value
+
+
+def actor_name(user) -> str:
+    """How a person is named in the request's history and messages."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""

@@ -1,9 +1,11 @@
-"""The request's route, one service function per step (issue 8, DESIGN.md "Request life cycle").
+"""The request's workflow, one service function per step (issue 8, DESIGN.md "Request life cycle"):
+appoint the process owner, forward, reject, comment, ask the applicant and take the answer,
+close and reopen; the answer's draft, approvals and registration are in services/approvals.py.
 
 Each step checks the actor's right (permissions.py), moves the request only along
 ALLOWED_TRANSITIONS through request_transition() (one conditional UPDATE on the version the
-caller read, so of two concurrent moves only one succeeds) and writes an audit Event; the
-notifications and webhooks of that Event go out after commit.
+caller read, so of two concurrent moves only one succeeds) and writes an audit Event; who is
+told of it is services/messages.py EVENT_MESSAGES, sent after commit.
 """
 
 from __future__ import annotations
@@ -13,28 +15,23 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizen_requests import permissions
 from citizen_requests.calendar import configured_holidays, working_days_add, working_days_between
-from citizen_requests.exceptions import TransitionRefused, WorkflowRefused
-from citizen_requests.models import (
-    ApprovalStep,
-    ApprovalTemplate,
-    Attachment,
-    Event,
-    Request,
-    Response,
-    RoutingRule,
-    Service,
-    ServiceMembership,
+from citizen_requests.exceptions import TransitionRefused
+from citizen_requests.models import Event, Request, RoutingRule, Service, ServiceMembership
+from citizen_requests.services.approvals import approval_current, response_current
+from citizen_requests.services.transitions import (
+    FINAL_STATUSES,
+    actor_name,
+    event_record,
+    refuse_unless,
+    request_transition,
+    status_required,
+    text_required,
 )
-from citizen_requests.services.attachments import attachment_clean, attachment_store
-from citizen_requests.services.intake import Upload
-from citizen_requests.services.moderation import public_answer_derive
-from citizen_requests.services.transitions import FINAL_STATUSES, event_record, request_transition
 
 S = Request.Status
 # Events whose comment everybody who sees the request may read; the applicant's own words
@@ -43,34 +40,6 @@ S = Request.Status
 PUBLIC_COMMENT_KINDS = frozenset({Event.Kind.FORWARDED, Event.Kind.REJECTED, Event.Kind.INFO_REQUESTED})
 APPLICANT_COMMENT_KINDS = frozenset({Event.Kind.INFO_PROVIDED, Event.Kind.REOPENED})
 OPEN_STATUSES = frozenset({S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS, S.INFO_REQUESTED, S.IN_APPROVAL, S.APPROVED})
-
-
-def _refuse(message: str) -> WorkflowRefused:
-    return WorkflowRefused(message)
-
-
-def _need(condition: bool, message: str) -> None:
-    if not condition:
-        raise _refuse(message)
-
-
-def _status_in(request: Request, statuses, message: str | None = None) -> None:
-    if request.status not in statuses:
-        raise TransitionRefused(
-            message
-            or _("This cannot be done while the request is “%(status)s”.")
-            % {"status": Request.Status(request.status).label}
-        )
-
-
-def _text(value: str, message: str) -> str:
-    value = (value or "").strip()
-    _need(bool(value), message)
-    return value
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def default_deadline(
@@ -85,19 +54,15 @@ def default_deadline(
         .first()
     )
     days = rule.deadline_days if rule else settings.MISTO_REQUEST_DEFAULT_DEADLINE_DAYS
-    return working_days_add(start or _today(), days, configured_holidays())
+    return working_days_add(start or timezone.localdate(), days, configured_holidays())
 
 
 def _owner_membership(owner, service_id: int | None) -> ServiceMembership:
     membership = ServiceMembership.objects.filter(
         user=owner, service_id=service_id, user__is_active=True
     ).first()
-    _need(membership is not None, _("The process owner must be a member of the responsible service."))
+    refuse_unless(membership is not None, _("The process owner must be a member of the responsible service."))
     return membership
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 @transaction.atomic
@@ -106,11 +71,11 @@ def request_appoint(
 ) -> Event:
     """The head of the responsible service (or the front office) appoints the process owner
     (a member of the service) and the deadline (default: the service's term in working days)."""
-    _need(permissions.can_manage(actor, request), _("Only the head of the responsible service or the front office may appoint the process owner."))  # fmt: skip
-    _status_in(request, {S.ASSIGNED})
+    refuse_unless(permissions.can_manage(actor, request), _("Only the head of the responsible service or the front office may appoint the process owner."))  # fmt: skip
+    status_required(request, {S.ASSIGNED})
     membership = _owner_membership(owner, request.service_id)
     deadline = deadline or request.deadline or default_deadline(request=request)
-    _need(deadline >= _today(), _("The deadline cannot be in the past."))
+    refuse_unless(deadline >= timezone.localdate(), _("The deadline cannot be in the past."))
     service = request.service
     return request_transition(
         request=request,
@@ -120,7 +85,7 @@ def request_appoint(
         comment=comment.strip(),
         data={
             "owner": owner.pk,
-            "owner_name": _person(owner),
+            "owner_name": actor_name(owner),
             "unit": membership.unit,
             "phone": service.phone if service else "",
             "deadline": deadline.isoformat(),
@@ -133,11 +98,11 @@ def request_appoint(
 def request_forward(*, request: Request, actor, service: Service, reason: str) -> Event:
     """Send the request to another service with a reason; that service's routing applies
     (its default owner, its deadline from today) and its head appoints the owner."""
-    _need(permissions.can_manage(actor, request), _("Only the head of the responsible service or the front office may forward the request."))  # fmt: skip
-    _status_in(request, {S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS})
-    reason = _text(reason, _("Say why the request is forwarded."))
-    _need(service.pk != request.service_id, _("The request is with this service already."))
-    _need(service.kind != Service.Kind.FRONT_OFFICE, _("Choose a service that answers requests."))
+    refuse_unless(permissions.can_manage(actor, request), _("Only the head of the responsible service or the front office may forward the request."))  # fmt: skip
+    status_required(request, {S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS})
+    reason = text_required(reason, _("Say why the request is forwarded."))
+    refuse_unless(service.pk != request.service_id, _("The request is with this service already."))
+    refuse_unless(service.kind != Service.Kind.FRONT_OFFICE, _("Choose a service that answers requests."))
     rule = (
         RoutingRule.objects.filter(category_id=request.category_id, service=service, is_active=True)
         .order_by("area_id")
@@ -170,9 +135,9 @@ def request_forward(*, request: Request, actor, service: Service, reason: str) -
 @transaction.atomic
 def request_reject(*, request: Request, actor, reason: str) -> Event:
     """Refuse to work the request, with the reason the applicant is told."""
-    _need(permissions.can_manage(actor, request), _("Only the head of the responsible service or the front office may reject the request."))  # fmt: skip
-    _status_in(request, {S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS, S.INFO_REQUESTED})
-    reason = _text(reason, _("Say why the request is rejected."))
+    refuse_unless(permissions.can_manage(actor, request), _("Only the head of the responsible service or the front office may reject the request."))  # fmt: skip
+    status_required(request, {S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS, S.INFO_REQUESTED})
+    reason = text_required(reason, _("Say why the request is rejected."))
     return request_transition(
         request=request, to=S.REJECTED, kind=Event.Kind.REJECTED, actor=actor, comment=reason
     )
@@ -181,27 +146,27 @@ def request_reject(*, request: Request, actor, reason: str) -> Event:
 @transaction.atomic
 def request_comment(*, request: Request, actor, text: str) -> Event:
     """An internal note of the staff (never in the public history, never to the applicant)."""
-    _need(
+    refuse_unless(
         permissions.is_service_staff(actor, request),
         _("Only the staff working the request may comment on it."),
     )
-    _status_in(request, OPEN_STATUSES)
-    text = _text(text, _("Write the comment."))
+    status_required(request, OPEN_STATUSES)
+    text = text_required(text, _("Write the comment."))
     return event_record(request=request, kind=Event.Kind.COMMENTED, actor=actor, comment=text, public=False)
 
 
 @transaction.atomic
 def request_info_ask(*, request: Request, actor, question: str) -> Event:
     """The process owner asks the applicant for more information; the clock stops."""
-    _need(
+    refuse_unless(
         permissions.can_work(actor, request), _("Only the process owner or the head may ask the applicant.")
     )
-    _status_in(request, {S.IN_PROGRESS})
-    _need(
+    status_required(request, {S.IN_PROGRESS})
+    refuse_unless(
         bool(request.applicant_id or request.applicant_email),
         _("The applicant left no way to reach them; answer with what the request says."),
     )
-    question = _text(question, _("Write what the applicant should tell."))
+    question = text_required(question, _("Write what the applicant should tell."))
     return request_transition(
         request=request,
         to=S.INFO_REQUESTED,
@@ -216,12 +181,14 @@ def request_info_ask(*, request: Request, actor, question: str) -> Event:
 def request_info_answer(*, request: Request, actor, text: str, grants: Sequence[int] = ()) -> Event:
     """The applicant answers; the clock runs again and the deadline moves by the working days
     the request waited for them."""
-    _need(permissions.is_applicant(actor, request, grants), _("Only the applicant may answer this question."))
-    _status_in(request, {S.INFO_REQUESTED})
-    text = _text(text, _("Write your answer."))
+    refuse_unless(
+        permissions.is_applicant(actor, request, grants), _("Only the applicant may answer this question.")
+    )
+    status_required(request, {S.INFO_REQUESTED})
+    text = text_required(text, _("Write your answer."))
     waited = working_days_between(
-        timezone.localdate(request.paused_at) if request.paused_at else _today(),
-        _today(),
+        timezone.localdate(request.paused_at) if request.paused_at else timezone.localdate(),
+        timezone.localdate(),
         configured_holidays(),
     )
     deadline = request.deadline
@@ -247,239 +214,6 @@ def question_pending(request: Request) -> str:
     return asked.comment if asked else ""
 
 
-def response_current(request: Request) -> Response | None:
-    return request.responses.order_by("-version").first()
-
-
-def _touch(request: Request) -> None:
-    """Claim the request's version for a step that keeps its status (an intermediate
-    approval, a draft): a concurrent step on the same version is refused."""
-    updated = Request.objects.filter(pk=request.pk, version=request.version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if updated != 1:
-        raise TransitionRefused(
-            _("The request was changed by someone else meanwhile. Reload it and try again.")
-        )
-    request.version += 1
-
-
-@transaction.atomic
-def response_draft(*, request: Request, actor, text: str, files: Sequence[Upload] = ()) -> Response:
-    """The process owner writes (or rewrites) the answer and attaches documents; a draft
-    returned by an approver is rewritten as the next version."""
-    _need(permissions.can_work(actor, request), _("Only the process owner or the head may draft the answer."))
-    _status_in(request, {S.IN_PROGRESS})
-    text = _text(text, _("Write the answer."))
-    cleaned = [attachment_clean(name=f.name, data=f.data) for f in files]
-    for clean in cleaned:
-        _need(clean.kind == Attachment.Kind.DOCUMENT, _("Documents of an answer must be PDF files."))
-    _touch(request)
-    response = response_current(request)
-    if response is None or response.approval_steps.exists():
-        previous = response
-        response = Response.objects.create(
-            request=request, version=(previous.version + 1) if previous else 1, text=text, author=actor
-        )
-        if previous is not None:  # the documents stay with the answer unless replaced
-            for document in previous.documents.all():
-                Attachment.objects.create(
-                    request=request, response=response, kind=Attachment.Kind.RESPONSE,
-                    file=document.file.name, content_type=document.content_type, size=document.size,
-                    original_name=document.original_name, sha256=document.sha256, order=document.order,
-                )  # fmt: skip
-    else:
-        response.text, response.author = text, actor
-        response.save(update_fields=["text", "author", "updated_at"])
-    _documents_save(request, response, cleaned)
-    event_record(
-        request=request,
-        kind=Event.Kind.DRAFTED,
-        actor=actor,
-        data={"response": response.pk, "version": response.version},
-        public=False,
-    )
-    return response
-
-
-def _documents_save(request: Request, response: Response, files) -> None:
-
-    start = response.documents.count()
-    for order, clean in enumerate(files, start=start):
-        attachment = Attachment(
-            request=request,
-            response=response,
-            kind=Attachment.Kind.RESPONSE,
-            content_type=clean.content_type,
-            size=len(clean.content),
-            original_name=clean.original_name,
-            sha256=clean.sha256,
-            order=order,
-        )
-        attachment_store(attachment, clean)
-
-
-def template_approvers(service_id: int | None) -> list:
-    template = ApprovalTemplate.objects.filter(service_id=service_id, is_default=True).first()
-    if template is None:
-        return []
-    return [step.approver for step in template.steps.select_related("approver").order_by("order")]
-
-
-@transaction.atomic
-def response_send_for_approval(*, request: Request, actor, approvers: Sequence | None = None) -> Event:
-    """Send the current draft through the approval route: the approvers chosen by hand, in
-    order, or else the service's template."""
-    _need(permissions.can_work(actor, request), _("Only the process owner or the head may send the answer for approval."))  # fmt: skip
-    _status_in(request, {S.IN_PROGRESS})
-    response = response_current(request)
-    _need(
-        response is not None and not response.approval_steps.exists(),
-        _("Write the answer first (a returned answer must be revised before it goes again)."),
-    )
-    chosen = list(approvers) if approvers else template_approvers(request.service_id)
-    _need(bool(chosen), _("Choose the approvers: the service has no approval route template."))
-    _need(len({a.pk for a in chosen}) == len(chosen), _("Each approver may be in the route once."))
-    for approver in chosen:
-        # An approver must be able to read the request, a confidential one too.
-        _need(
-            approver.is_active and permissions.is_service_staff(approver, request),
-            _("%(name)s is not staff of the responsible service or the front office.")
-            % {"name": _person(approver)},
-        )
-    ApprovalStep.objects.bulk_create(
-        ApprovalStep(response=response, order=order, approver=approver)
-        for order, approver in enumerate(chosen, 1)
-    )
-    return request_transition(
-        request=request,
-        to=S.IN_APPROVAL,
-        kind=Event.Kind.SENT_FOR_APPROVAL,
-        actor=actor,
-        data={"response": response.pk, "approvers": [a.pk for a in chosen], "approver": chosen[0].pk},
-    )
-
-
-def approval_current(request: Request, *, lock: bool = False) -> ApprovalStep | None:
-    """The step whose turn it is: the first pending one of the current answer."""
-    response = response_current(request)
-    if response is None:
-        return None
-    steps = ApprovalStep.objects.filter(response=response, state=ApprovalStep.State.PENDING).order_by("order")
-    if lock:
-        steps = steps.select_for_update(of=("self",))
-    return steps.select_related("approver").first()
-
-
-def _approver_turn(request: Request, actor) -> ApprovalStep:
-    _status_in(request, {S.IN_APPROVAL})
-    step = approval_current(request, lock=True)
-    _need(step is not None, _("The answer has no approval waiting."))
-    if step.approver_id != getattr(actor, "pk", None):
-        mine = ApprovalStep.objects.filter(
-            response_id=step.response_id,
-            approver_id=getattr(actor, "pk", None),
-            state=ApprovalStep.State.PENDING,
-        ).exists()
-        raise _refuse(
-            _("It is not your turn yet: %(name)s approves first.") % {"name": _person(step.approver)}
-            if mine
-            else _("You are not an approver of this answer.")
-        )
-    return step
-
-
-@transaction.atomic
-def response_approve(*, request: Request, actor, comment: str = "") -> Event:
-    """The approver whose turn it is approves; the last approval makes the answer approved
-    (the front office then registers and sends it)."""
-    step = _approver_turn(request, actor)
-    step.state, step.acted_at, step.comment = ApprovalStep.State.APPROVED, timezone.now(), comment.strip()
-    step.save(update_fields=["state", "acted_at", "comment"])
-    following = approval_current(request)
-    data = {"response": step.response_id, "step": step.order}
-    if following is not None:
-        _touch(request)
-        return event_record(
-            request=request,
-            kind=Event.Kind.APPROVAL_GIVEN,
-            actor=actor,
-            comment=step.comment,
-            data={**data, "approver": following.approver_id},
-            public=False,
-        )
-    return request_transition(
-        request=request, to=S.APPROVED, kind=Event.Kind.APPROVED, actor=actor, comment=step.comment, data=data
-    )
-
-
-@transaction.atomic
-def response_return(*, request: Request, actor, comment: str) -> Event:
-    """The approver whose turn it is returns the answer to the process owner with a comment."""
-    step = _approver_turn(request, actor)
-    comment = _text(comment, _("Say what should change in the answer."))
-    now = timezone.now()
-    step.state, step.acted_at, step.comment = ApprovalStep.State.RETURNED, now, comment
-    step.save(update_fields=["state", "acted_at", "comment"])
-    ApprovalStep.objects.filter(response_id=step.response_id, state=ApprovalStep.State.PENDING).update(
-        state=ApprovalStep.State.CANCELLED
-    )
-    return request_transition(
-        request=request,
-        to=S.IN_PROGRESS,
-        kind=Event.Kind.RETURNED,
-        actor=actor,
-        comment=comment,
-        data={"response": step.response_id, "step": step.order},
-        public=False,
-    )
-
-
-@transaction.atomic
-def response_register(
-    *,
-    request: Request,
-    actor,
-    outgoing_number: str,
-    outgoing_date: dt.date | None = None,
-    actor_label: str = "",
-) -> Event:
-    """The front office registers the approved answer (outgoing number and date) and sends
-    it: the request is answered. `actor` None with `actor_label`: the document system did it."""
-    _need(
-        actor is None and bool(actor_label) or permissions.is_front_office(actor),
-        _("Only the front office registers and sends answers."),
-    )
-    _status_in(request, {S.APPROVED})
-    outgoing_number = _text(outgoing_number, _("Give the outgoing number of the answer."))
-    outgoing_date = outgoing_date or _today()
-    _need(outgoing_date <= _today(), _("The outgoing date cannot be in the future."))
-    response = response_current(request)
-    now = timezone.now()
-    Response.objects.filter(pk=response.pk).update(sent_at=now)
-    return request_transition(
-        request=request,
-        to=S.RESOLVED,
-        kind=Event.Kind.ANSWERED,
-        actor=actor,
-        actor_label=actor_label,
-        data={
-            "response": response.pk,
-            "outgoing_number": outgoing_number,
-            "outgoing_date": outgoing_date.isoformat(),
-        },
-        # Open311 and the API read the answer of a public request as its status notes.
-        fields=dict(
-            outgoing_number=outgoing_number,
-            outgoing_date=outgoing_date,
-            answered_at=now,
-            status_notes=public_answer_derive(request, response.text)
-            if request.is_public
-            else request.status_notes,
-        ),
-    )
-
-
 @transaction.atomic
 def request_close(
     *, request: Request, actor=None, grants: Sequence[int] = (), comment: str = "", automatic: bool = False
@@ -487,10 +221,10 @@ def request_close(
     """Close an answered request: the applicant confirms it, or (`automatic`) the period
     MISTO_REQUEST_CLOSE_AFTER_DAYS has passed (requests_close_answered)."""
     if not automatic:
-        _need(
+        refuse_unless(
             permissions.is_applicant(actor, request, grants), _("Only the applicant may confirm the answer.")
         )
-    _status_in(request, {S.RESOLVED})
+    status_required(request, {S.RESOLVED})
     return request_transition(
         request=request,
         to=S.CLOSED,
@@ -520,15 +254,17 @@ def requests_close_answered(*, older_than_days: int | None = None) -> int:
 def request_reopen(*, request: Request, actor, reason: str, grants: Sequence[int] = ()) -> Event:
     """The applicant reopens an answered request within MISTO_REQUEST_REOPEN_DAYS, with a
     reason; it goes back to the same service, whose head appoints the owner again."""
-    _need(permissions.is_applicant(actor, request, grants), _("Only the applicant may reopen the request."))
-    _status_in(request, {S.RESOLVED, S.CLOSED})
+    refuse_unless(
+        permissions.is_applicant(actor, request, grants), _("Only the applicant may reopen the request.")
+    )
+    status_required(request, {S.RESOLVED, S.CLOSED})
     limit = dt.timedelta(days=settings.MISTO_REQUEST_REOPEN_DAYS)
-    _need(
+    refuse_unless(
         request.answered_at is not None and timezone.now() - request.answered_at <= limit,
         _("A request can be reopened within %(days)s days of its answer; please file a new one.")
         % {"days": settings.MISTO_REQUEST_REOPEN_DAYS},
     )
-    reason = _text(reason, _("Say why the answer does not solve the problem."))
+    reason = text_required(reason, _("Say why the answer does not solve the problem."))
     return request_transition(
         request=request,
         to=S.ASSIGNED,

@@ -31,7 +31,7 @@ from citizen_requests.selectors.requests import (
     subscription_exists,
     subscriptions_of,
 )
-from citizen_requests.services import workflow
+from citizen_requests.services import approvals, workflow
 from citizen_requests.services.moderation import public_answer_derive
 from citizen_requests.services.notifications import preference_of, unsubscribe_payload
 from citizen_requests.services.subscriptions import (
@@ -124,7 +124,7 @@ def request_detail(request, number: str):
     attachments = request_attachments_visible(found, personal=personal, staff=staff)
     following = request.user.is_authenticated and subscription_exists(request=found, user=request.user)
     actions = workflow.actions_for(request.user, found, grants)
-    answer = workflow.response_current(found)
+    answer = approvals.response_current(found)
     if answer is not None and not staff and answer.sent_at is None:
         answer = None
     return render(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from citizen_requests import forms as f
 from citizen_requests.exceptions import RequestRefused, TransitionRefused
 from citizen_requests.selectors.requests import request_get_visible
-from citizen_requests.services import workflow
+from citizen_requests.services import approvals, workflow
 from citizen_requests.services.attachments import upload_read
 from citizen_requests.services.intake import Upload
 from citizen_requests.views import session
@@ -78,15 +78,15 @@ def _perform(name: str, found, data: dict, *, user, grants, files) -> None:
         workflow.request_info_answer(request=found, actor=actor, text=data["text"], grants=grants)
     elif name == "draft":
         uploads = [Upload(upload.name, upload_read(upload)) for upload in files.getlist("files")]
-        workflow.response_draft(request=found, actor=actor, text=data["text"], files=uploads)
+        approvals.response_draft(request=found, actor=actor, text=data["text"], files=uploads)
     elif name == "send_for_approval":
-        workflow.response_send_for_approval(request=found, actor=actor, approvers=data["approvers"] or None)
+        approvals.response_send_for_approval(request=found, actor=actor, approvers=data["approvers"] or None)
     elif name == "approve":
-        workflow.response_approve(request=found, actor=actor, comment=data["comment"])
+        approvals.response_approve(request=found, actor=actor, comment=data["comment"])
     elif name == "return":
-        workflow.response_return(request=found, actor=actor, comment=data["comment"])
+        approvals.response_return(request=found, actor=actor, comment=data["comment"])
     elif name == "register":
-        workflow.response_register(
+        approvals.response_register(
             request=found,
             actor=actor,
             outgoing_number=data["outgoing_number"],

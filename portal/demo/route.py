@@ -74,7 +74,7 @@ def approval_templates_ensure() -> int:
 
 def demo_route_requests_ensure() -> int:
     """One demo request per stage of the route; returns how many were created."""
-    from citizen_requests.services import workflow
+    from citizen_requests.services import approvals, workflow
     from citizen_requests.services.intake import Upload, request_submit
 
     User = get_user_model()
@@ -97,10 +97,10 @@ def demo_route_requests_ensure() -> int:
 
     def draft(r, text="Роботи виконано, акт додано."):
         workflow.request_appoint(request=fresh(r), actor=head, owner=owner)
-        workflow.response_draft(
+        approvals.response_draft(
             request=fresh(r), actor=owner, text=text, files=[Upload("akt-vykonanykh-robit.pdf", _pdf("akt"))]
         )
-        workflow.response_send_for_approval(request=fresh(r), actor=owner, approvers=[first, second])
+        approvals.response_send_for_approval(request=fresh(r), actor=owner, approvers=[first, second])
 
     for n, (stage, text) in enumerate(TEXTS.items()):
         if MARK + stage in done:
@@ -135,15 +135,15 @@ def demo_route_requests_ensure() -> int:
         if stage == "approval_first":
             continue
         if stage == "returned":
-            workflow.response_return(request=fresh(r), actor=first, comment="Вкажіть дату виконання робіт.")
+            approvals.response_return(request=fresh(r), actor=first, comment="Вкажіть дату виконання робіт.")
             continue
-        workflow.response_approve(request=fresh(r), actor=first, comment="Погоджено.")
+        approvals.response_approve(request=fresh(r), actor=first, comment="Погоджено.")
         if stage == "approval_second":
             continue
-        workflow.response_approve(request=fresh(r), actor=second)
+        approvals.response_approve(request=fresh(r), actor=second)
         if stage == "approved":
             continue
-        workflow.response_register(request=fresh(r), actor=registrar, outgoing_number=f"03-14/{2040 + n}")
+        approvals.response_register(request=fresh(r), actor=registrar, outgoing_number=f"03-14/{2040 + n}")
         if stage == "closed":
             workflow.request_close(request=fresh(r), actor=resident)
     # The demo does not mail anybody: its messages count as sent.

@@ -23,6 +23,13 @@ from citizen_requests.models import (
     Service,
     ServiceMembership,
 )
+from citizen_requests.services.approvals import (
+    response_approve,
+    response_draft,
+    response_register,
+    response_return,
+    response_send_for_approval,
+)
 from citizen_requests.services.intake import Upload
 from citizen_requests.services.workflow import (
     actions_for,
@@ -34,11 +41,6 @@ from citizen_requests.services.workflow import (
     request_info_ask,
     request_reject,
     request_reopen,
-    response_approve,
-    response_draft,
-    response_register,
-    response_return,
-    response_send_for_approval,
 )
 from tests.citizen_requests.builders import area_point, file_request, pdf_bytes, user
 

@@ -4,18 +4,17 @@ the public and all of it to the staff, and a published answer shows its text and
 
 from __future__ import annotations
 
-from tests.citizen_requests.test_route import fresh, housing_request, in_progress
-
 from citizen_requests.models import Request
-from citizen_requests.services.intake import Upload
-from citizen_requests.services.workflow import (
-    request_comment,
+from citizen_requests.services.approvals import (
     response_approve,
     response_draft,
     response_register,
     response_send_for_approval,
 )
+from citizen_requests.services.intake import Upload
+from citizen_requests.services.workflow import request_comment
 from tests.citizen_requests.builders import pdf_bytes, user
+from tests.citizen_requests.test_workflow import fresh, housing_request, in_progress
 
 S = Request.Status
 
