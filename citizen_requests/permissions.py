@@ -100,7 +100,7 @@ def is_rate_limit_exempt(user) -> bool:
     return _user_ok(user) and user.is_staff
 
 
-# -- the route: who may take which step (services/workflow.py asks here) ---------------------------
+# -- the workflow: who may take which step (services/workflow.py asks here) ----------------------
 
 
 def position_in(user, service_id: int | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The document workflow system's side of the route: an authenticated endpoint that reports a
+"""The document workflow system's side of the workflow: an authenticated endpoint that reports a
 status update and the outgoing registration number of an answer, and the signed webhooks the
 portal sends on every transition (documented in the OpenAPI schema as `request-transition`)."""
 

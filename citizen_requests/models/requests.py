@@ -24,7 +24,7 @@ OPEN_Q = Q(
 
 
 class Request(models.Model):
-    """A resident's request: what, where, who answers it and where it is in its route."""
+    """A resident's request: what, where, who answers it and where it is in its workflow."""
 
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("waiting for e-mail confirmation")

@@ -58,7 +58,7 @@ class ServiceArea(BilingualNameModel, SourcedModel):
 
 
 class ServiceMembership(models.Model):
-    """A staff member of a service; the position says what they do in the request route."""
+    """A staff member of a service; the position says what they do in the request workflow."""
 
     class Position(models.TextChoices):
         HEAD = "head", _("head")

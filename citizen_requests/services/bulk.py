@@ -1,5 +1,5 @@
 """Actions on many requests at once from a staff queue: each request is one whole step (its
-own transaction through the route's service function), so one refusal never leaves another
+own transaction through the workflow's service function), so one refusal never leaves another
 half-done, and every refusal is reported with its reason."""
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""The request's route as data, and the one function that moves a request along it.
+"""The request's workflow as data (its statuses' allowed moves), and the one function that
+moves a request along it.
 
 ALLOWED_TRANSITIONS is the whole life cycle of DESIGN.md; intake (this issue) performs the
 first moves — confirmation, routing, triage — and the workflow steps (appoint, request
 information, approve, register the answer, close, reopen, forward, reject) are service
-functions that call request_transition() with their own event kind, rights check and fields.
+functions that call request_transition() with their own event kind, rights check and fields,
+after the guards every step opens with (refuse_unless, status_required, text_required). Each
+event is announced through services/messages.py EVENT_MESSAGES.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def request_transition(
     public: bool = True,
     fields: dict | None = None,
 ) -> Event:
-    """Move `request` to status `to` if its route allows the move from the status the caller
+    """Move `request` to status `to` if its workflow allows the move from the status the caller
     read, setting `fields` in the same UPDATE; write the audit Event and queue its
     notifications. The UPDATE is conditional on the version the caller read, so of two
     concurrent moves of one request only the first succeeds; the other is refused."""

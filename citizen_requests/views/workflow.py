@@ -1,4 +1,4 @@
-"""The route's steps from the request page: one POST per step, each calling one service
+"""The workflow's steps from the request page: one POST per step, each calling one service
 function (services/workflow.py), which checks the right and the state. A refusal comes back to
 the page as a message; nothing is changed."""
 
@@ -18,7 +18,7 @@ from citizen_requests.services.attachments import upload_read
 from citizen_requests.services.intake import Upload
 from citizen_requests.views import session
 
-# action → (form, its button, what the page says when it is done), in the order of the route
+# action → (form, its button, what the page says when it is done), in the order of the workflow
 ACTIONS = {
     "appoint": (f.AppointForm, gettext_lazy("Appoint"), gettext_lazy("The process owner is appointed.")),
     "info_answer": (f.TextForm, gettext_lazy("Send my answer"), gettext_lazy("Thank you: your answer is with the process owner.")),
@@ -37,7 +37,7 @@ ACTIONS = {
 
 
 def forms_for(actions: set[str], request, *, draft_text: str = "") -> list[tuple[str, str, object]]:
-    """(action, button, form) of the steps the viewer may take now, in route order; the draft
+    """(action, button, form) of the steps the viewer may take now, in workflow order; the draft
     form starts from the current draft (a returned answer is revised, not rewritten)."""
     forms = []
     for name, (form, button, _done) in ACTIONS.items():
