@@ -7,9 +7,8 @@ class CitizenRequestsConfig(AppConfig):
     verbose_name = _("Citizen requests")
 
     def ready(self) -> None:
-        # The route's messages register their handlers with the notification hooks.
+        # Refusals under /open311/ (bad input, unknown addresses) answer in Open311's error list.
         from citizen_requests.open311.formats import open311_error
-        from citizen_requests.services import route_messages, webhooks  # noqa: F401
         from core.bad_input import door_format_register
 
         door_format_register("/open311/", open311_error)

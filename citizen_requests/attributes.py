@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citizen_requests.exceptions import InvalidAttribute
+from citizen_requests.personal_data import text_mask_personal_data
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 # Every category also asks this (Open311 apps cannot know the portal's public/confidential choice).
@@ -123,8 +124,6 @@ def answers_display(
     """(question, answer) pairs for a request page, in the active language. `public`: for
     someone who may not see personal data — private answers left out, free text masked
     (`names`: the applicant's, hidden in any case)."""
-    from citizen_requests.personal_data import text_mask_personal_data
-
     out = []
     for attribute in sorted(definitions, key=lambda a: a.get("order", 0)):
         code = attribute["code"]

@@ -55,13 +55,13 @@ class LinkInvalid(RequestRefused):
 
 
 class TransitionRefused(Exception):
-    """A move the request's route does not allow now (wrong state, or changed meanwhile)."""
+    """A move the request's workflow does not allow now (wrong state, or changed meanwhile)."""
 
     def __init__(self, message: str):
         super().__init__(str(message))
         self.message = str(message)
 
 
-class RouteRefused(TransitionRefused):
-    """A step of the route the actor may not take (wrong service, role or approver's turn) or
+class WorkflowRefused(TransitionRefused):
+    """A step of the workflow the actor may not take (wrong service, role or approver's turn) or
     given without what it needs (a reason, an owner of the service); nothing was changed."""

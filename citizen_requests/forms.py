@@ -7,12 +7,13 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from citizen_requests.models import Category, Request
+from citizen_requests.models import Category, Request, Service
 from citizen_requests.selectors.requests import categories_active
 from core.tokens import token_spend
 
@@ -173,7 +174,7 @@ class ListFilterForm(forms.Form):
     before = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
 
-# -- the route's steps on the request page (views/route.py) -------------------------------------
+# -- the route's steps on the request page (views/workflow.py) -------------------------------------
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -207,8 +208,6 @@ class AppointForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, request=None, **kwargs):
-        from django.contrib.auth import get_user_model
-
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = (
             get_user_model()
@@ -222,8 +221,6 @@ class ForwardForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, request=None, **kwargs):
-        from citizen_requests.models import Service
-
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).exclude(
             pk=request.service_id
@@ -251,10 +248,6 @@ class ApprovalRouteForm(forms.Form):
     """Up to four approvers in order; none chosen: the service's template route."""
 
     def __init__(self, *args, request=None, **kwargs):
-        from django.contrib.auth import get_user_model
-
-        from citizen_requests.models import Service
-
         super().__init__(*args, **kwargs)
         # Those who may read the request: its service's staff and the front office.
         services = Service.objects.filter(Q(pk=request.service_id) | Q(kind=Service.Kind.FRONT_OFFICE))

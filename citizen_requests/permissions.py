@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from citizen_requests.models import Request, Service
+from citizen_requests.models import Request, Service, ServiceMembership
 from core.roles import ROLES
 
 FRONT_OFFICE_GROUP = ROLES["front_office"].group
@@ -100,7 +100,7 @@ def is_rate_limit_exempt(user) -> bool:
     return _user_ok(user) and user.is_staff
 
 
-# -- the route: who may take which step (services/route.py asks here) ---------------------------
+# -- the workflow: who may take which step (services/workflow.py asks here) ----------------------
 
 
 def position_in(user, service_id: int | None) -> str | None:
@@ -121,8 +121,6 @@ def is_service_staff(user, request: Request) -> bool:
 
 def can_manage(user, request: Request) -> bool:
     """Appoint, forward, reject: the head of the responsible service or the front office."""
-    from citizen_requests.models import ServiceMembership
-
     return is_front_office(user) or position_in(user, request.service_id) == ServiceMembership.Position.HEAD
 
 

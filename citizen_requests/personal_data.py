@@ -17,6 +17,10 @@ import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
+import pymorphy3
+
+from city.models import Street
+
 HIDDEN = "[…]"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -88,8 +92,6 @@ def morph():
     if _analyser is None:
         with _lock:
             if _analyser is None:
-                import pymorphy3
-
                 _analyser = pymorphy3.MorphAnalyzer(lang="uk")
     return _analyser
 
@@ -129,8 +131,6 @@ def _name_lemmas(names: Iterable[str]) -> tuple[set[str], set[str]]:
 
 def _street_words() -> set[tuple[str, ...]]:
     """The city's street names as word sequences without the kind word («лесі українки»)."""
-    from city.models import Street
-
     phrases = set()
     for name_uk, name_en in Street.objects.values_list("name_uk", "name_en"):
         for name in (name_uk, name_en):

@@ -85,7 +85,7 @@ def _rank(rule: RuleFact) -> tuple:
     return (0 if rule.area.contains else 1, rule.area.size_m2, rule.area.key, rule.id)
 
 
-def route(*, category: Named, rules: Sequence[RuleFact], front_office: Named | None) -> Decision:
+def service_choose(*, category: Named, rules: Sequence[RuleFact], front_office: Named | None) -> Decision:
     """The responsible service for a request of `category` at a place, given the facts."""
     applicable = [r for r in rules if r.is_active and (r.area is None or r.area.covers)]
     if not applicable:

@@ -1,11 +1,21 @@
-"""Background work of the citizen requests app (Celery; eager without a broker, see settings)."""
+"""Background work of the citizen requests app (Celery; eager without a broker, see settings).
+
+Tasks call services; services never import this module — they queue a task by its name
+through services/dispatch.py, so the dependency runs one way."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from citizen_requests.services.messages import overdue_digest_queue
 from citizen_requests.services.notifications import NotificationNotDelivered, notification_deliver
-from citizen_requests.services.webhooks import WebhookNotDelivered, retry_pause, webhook_deliver
+from citizen_requests.services.webhooks import (
+    WebhookNotDelivered,
+    retry_pause,
+    webhook_deliver,
+    webhooks_send_due,
+)
+from citizen_requests.services.workflow import requests_close_answered
 
 
 @shared_task(bind=True, max_retries=6, acks_late=True, ignore_result=True)
@@ -34,20 +44,14 @@ def webhook_deliver_task(self, delivery_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def webhooks_send_task() -> None:
-    from citizen_requests.services.webhooks import webhooks_send_due
-
     webhooks_send_due()
 
 
 @shared_task(ignore_result=True)
 def requests_close_answered_task() -> None:
-    from citizen_requests.services.route import requests_close_answered
-
     requests_close_answered()
 
 
 @shared_task(ignore_result=True)
 def overdue_digest_task() -> None:
-    from citizen_requests.services.route_messages import overdue_digest_queue
-
     overdue_digest_queue()

@@ -3,11 +3,11 @@ Open311 GeoReport v2 under /open311/v2/."""
 
 from django.urls import path, re_path
 
-from citizen_requests.api import route as api_route
 from citizen_requests.api import views as api
+from citizen_requests.api import workflow as api_workflow
 from citizen_requests.open311 import views as open311
 from citizen_requests.views import dashboard, exports, intake, moderation, pages, queues
-from citizen_requests.views import route as route_views
+from citizen_requests.views import workflow as workflow_views
 
 app_name = "citizen_requests"
 
@@ -44,13 +44,13 @@ urlpatterns = [
     re_path(rf"^requests/{NUMBER}/follow/$", pages.request_follow, name="follow"),
     re_path(rf"^requests/{NUMBER}/unfollow/$", pages.request_unfollow, name="unfollow"),
     re_path(rf"^requests/{NUMBER}/files/(?P<pk>\d+)/$", pages.request_file, name="file"),
-    re_path(rf"^requests/{NUMBER}/act/(?P<action>[a-z_]+)/$", route_views.request_act, name="act"),
+    re_path(rf"^requests/{NUMBER}/act/(?P<action>[a-z_]+)/$", workflow_views.request_act, name="act"),
     re_path(rf"^requests/{NUMBER}/moderate/$", moderation.request_moderate_view, name="moderate"),
     path("api/v1/requests/", api.RequestList.as_view(), name="api-list"),
     re_path(rf"^api/v1/requests/{NUMBER}/$", api.RequestDetail.as_view(), name="api-detail"),
     re_path(
         rf"^api/v1/requests/{NUMBER}/external-status/$",
-        api_route.ExternalStatusUpdate.as_view(),
+        api_workflow.ExternalStatusUpdate.as_view(),
         name="api-external-status",
     ),
     re_path(rf"^open311/v2/discovery{FMT}$", open311.discovery, name="open311-discovery"),

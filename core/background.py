@@ -1,26 +1,29 @@
-"""Queueing background work from a service without importing the task.
+"""Handing work to the background worker from a service, by the task's name.
 
-Tasks call services; services never import tasks (that would make each depend on the other).
-A service names the task it wants by its registered name, and the work is queued after the
-current transaction commits, so a rolled-back action queues nothing. With
-CELERY_TASK_ALWAYS_EAGER (tests, `make run` without Redis) the task runs in-process then.
+Tasks call services; services never import tasks (each would depend on the other). A service
+names the task it wants by its registered name. Work that must not be lost is first recorded
+as a row in the transaction of the action that causes it (the requests' Notification and
+WebhookDelivery rows are such an outbox); a row that could not be queued (broker down) stays
+pending and a periodic sweep delivers it. With CELERY_TASK_ALWAYS_EAGER (tests, `make run`
+without Redis) the task runs in-process.
 """
 
 from __future__ import annotations
-
-from importlib import import_module
 
 from celery import current_app
 from django.db import transaction
 
 
+def task_send(name: str, *args) -> None:
+    """Queue the registered Celery task `name` with `args` now."""
+    tasks = current_app.tasks
+    if name not in tasks:
+        # A web process has not imported the apps' tasks modules yet: Celery's autodiscovery
+        # (portal/celery.py) does it, the same way the worker does at start.
+        current_app.loader.import_default_modules()
+    tasks[name].delay(*args)
+
+
 def task_enqueue(name: str, *args) -> None:
-    """Queue the Celery task registered as `name` with `args` once the transaction commits."""
-    transaction.on_commit(lambda: _task(name).delay(*args))
-
-
-def _task(name: str):
-    if name not in current_app.tasks:
-        # A web process has not imported the tasks modules (the worker autodiscovers them).
-        import_module(name.rpartition(".")[0])
-    return current_app.tasks[name]
+    """Queue the task `name` once the current transaction commits (nothing if it rolls back)."""
+    transaction.on_commit(lambda: task_send(name, *args))

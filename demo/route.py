@@ -74,7 +74,7 @@ def approval_templates_ensure() -> int:
 
 def demo_route_requests_ensure() -> int:
     """One demo request per stage of the route; returns how many were created."""
-    from citizen_requests.services import route
+    from citizen_requests.services import approvals, workflow
     from citizen_requests.services.intake import Upload, request_submit
 
     User = get_user_model()
@@ -96,11 +96,11 @@ def demo_route_requests_ensure() -> int:
         return Request.objects.get(pk=r.pk)
 
     def draft(r, text="Роботи виконано, акт додано."):
-        route.request_appoint(request=fresh(r), actor=head, owner=owner)
-        route.response_draft(
+        workflow.request_appoint(request=fresh(r), actor=head, owner=owner)
+        approvals.response_draft(
             request=fresh(r), actor=owner, text=text, files=[Upload("akt-vykonanykh-robit.pdf", _pdf("akt"))]
         )
-        route.response_send_for_approval(request=fresh(r), actor=owner, approvers=[first, second])
+        approvals.response_send_for_approval(request=fresh(r), actor=owner, approvers=[first, second])
 
     for n, (stage, text) in enumerate(TEXTS.items()):
         if MARK + stage in done:
@@ -113,21 +113,21 @@ def demo_route_requests_ensure() -> int:
         if stage == "assigned":
             continue
         if stage == "rejected":
-            route.request_reject(
+            workflow.request_reject(
                 request=fresh(r), actor=head, reason="Встановлення шлагбаума вирішують співвласники."
             )
             continue
         if stage == "forwarded":
-            route.request_forward(
+            workflow.request_forward(
                 request=fresh(r), actor=head, service=Service.objects.get(source_id="svc-vodokanal"),
                 reason="Вода в підвалі — з мережі водовідведення, це КП «Водоканал».",
             )  # fmt: skip
             continue
         if stage in ("in_progress", "info_requested"):
-            route.request_appoint(request=fresh(r), actor=head, owner=owner)
-            route.request_comment(request=fresh(r), actor=owner, text="Майстер огляне в четвер.")
+            workflow.request_appoint(request=fresh(r), actor=head, owner=owner)
+            workflow.request_comment(request=fresh(r), actor=owner, text="Майстер огляне в четвер.")
             if stage == "info_requested":
-                route.request_info_ask(
+                workflow.request_info_ask(
                     request=fresh(r), actor=owner, question="Який номер під'їзду і поверх?"
                 )
             continue
@@ -135,17 +135,17 @@ def demo_route_requests_ensure() -> int:
         if stage == "approval_first":
             continue
         if stage == "returned":
-            route.response_return(request=fresh(r), actor=first, comment="Вкажіть дату виконання робіт.")
+            approvals.response_return(request=fresh(r), actor=first, comment="Вкажіть дату виконання робіт.")
             continue
-        route.response_approve(request=fresh(r), actor=first, comment="Погоджено.")
+        approvals.response_approve(request=fresh(r), actor=first, comment="Погоджено.")
         if stage == "approval_second":
             continue
-        route.response_approve(request=fresh(r), actor=second)
+        approvals.response_approve(request=fresh(r), actor=second)
         if stage == "approved":
             continue
-        route.response_register(request=fresh(r), actor=registrar, outgoing_number=f"03-14/{2040 + n}")
+        approvals.response_register(request=fresh(r), actor=registrar, outgoing_number=f"03-14/{2040 + n}")
         if stage == "closed":
-            route.request_close(request=fresh(r), actor=resident)
+            workflow.request_close(request=fresh(r), actor=resident)
     # The demo does not mail anybody: its messages count as sent.
     Notification.objects.filter(request_id__in=created).update(state=Notification.State.SENT)
     return len(created)

@@ -210,7 +210,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api_schema.add_refusals",
     ],
-    "WEBHOOKS": ["citizen_requests.api.route.request_transition_webhook"],
+    "WEBHOOKS": ["citizen_requests.api.workflow.request_transition_webhook"],
 }
 
 # The map. An empty basemap URL draws the city's own streets, districts and water as the

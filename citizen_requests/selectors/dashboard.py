@@ -22,8 +22,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citizen_requests.models import Request
+from citizen_requests.models import Category, Request, Service
 from citizen_requests.selectors.requests import OPEN_STATUSES
+from city.models import District
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -153,9 +154,6 @@ def _table(counts: dict, names: dict) -> list[tuple[str, int]]:
 
 def dashboard_figures(*, period: Period, public: bool = False, today: dt.date | None = None) -> Figures:
     """Every figure of the dashboard for `period` (public: the open-data version)."""
-    from citizen_requests.models import Category, Service
-    from city.models import District
-
     today = today or timezone.localdate()
     figures = Figures(period=period, public=public)
     by: dict[str, Counter] = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,8 +192,6 @@ def queue_service_counts(user) -> list[tuple[Service, int]]:
 def appointable_owners(user) -> QuerySet:
     """Whom `user` may appoint as process owner: staff of the services they head (all staff
     of the services for the front office)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     if permissions.is_front_office(user):
         services = Service.objects.values("pk")

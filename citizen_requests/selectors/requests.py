@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models import GeometryField, PointField
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -21,6 +22,7 @@ from django.db.models import (
     Func,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -136,7 +138,7 @@ where r.category_id = %s and r.is_active and (a.id is null or ST_Covers(a.area, 
 
 def routing_facts(*, category: Category, point: Point) -> list[RuleFact]:
     """The category's active rules that can apply at `point`, with what PostGIS says about the
-    point and each rule's area: the facts routing.route() decides on."""
+    point and each rule's area: the facts routing.service_choose() decides on."""
     with connection.cursor() as cursor:
         cursor.execute(ROUTING_SQL, [point.ewkt, category.pk])
         rows = cursor.fetchall()
@@ -214,8 +216,6 @@ def requests_filtered(queryset: QuerySet[Request], filters: RequestFilters) -> Q
             submitted_at__lt=dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tz)
         )
     if filters.bbox:
-        from django.contrib.gis.geos import Polygon
-
         qs = qs.filter(location__intersects=Polygon.from_bbox(filters.bbox))
     q = filters.q.strip()
     if q:
@@ -320,9 +320,6 @@ def subscription_exists(*, request: Request, user) -> bool:
 
 def requests_for_open311(client=None) -> QuerySet[Request]:
     """What an Open311 caller sees: the public requests, and an app also those it filed."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.db.models import Q
-
     visible = permissions.visibility_q(AnonymousUser())
     if client is not None:
         visible |= Q(api_client=client) & ~Q(status=Request.Status.UNCONFIRMED)

@@ -1,5 +1,5 @@
 """Actions on many requests at once from a staff queue: each request is one whole step (its
-own transaction through the route's service function), so one refusal never leaves another
+own transaction through the workflow's service function), so one refusal never leaves another
 half-done, and every refusal is reported with its reason."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from citizen_requests.exceptions import RequestRefused, TransitionRefused
 from citizen_requests.models import Request
 from citizen_requests.selectors.queues import queue_requests
+from citizen_requests.services.workflow import request_appoint
 
 
 @dataclass
@@ -27,8 +28,6 @@ def requests_appoint_bulk(
 ) -> BulkResult:
     """Appoint `owner` (and the deadline, if given) on each of the requests through
     request_appoint(); a request the actor cannot see in their queues is refused as unknown."""
-    from citizen_requests.services.route import request_appoint
-
     result = BulkResult()
     visible = {
         r.pk: r for r in queue_requests(user=actor, queue="service").filter(pk__in=request_ids).order_by("pk")

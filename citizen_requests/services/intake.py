@@ -13,14 +13,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.validators import validate_email
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizen_requests import permissions
 from citizen_requests.attributes import CONFIDENTIAL_ATTRIBUTE, attributes_clean
-from citizen_requests.calendar import configured_holidays, working_days_add
 from citizen_requests.exceptions import (
     AddressNotFound,
     AttachmentRefused,
@@ -31,17 +29,21 @@ from citizen_requests.exceptions import (
 )
 from citizen_requests.models import ApiClient, Attachment, Category, Event, Request
 from citizen_requests.personal_data import text_mask_personal_data
-from citizen_requests.routing import Decision, Named, route
 from citizen_requests.selectors.addresses import public_address
 from citizen_requests.selectors.requests import (
     district_at,
-    front_office_service,
     point_in_city,
-    routing_facts,
 )
 from citizen_requests.services.attachments import CleanFile, attachment_clean, attachment_store
-from citizen_requests.services.notifications import Draft, absolute_url, notification_queue
-from citizen_requests.services.workflow import event_record, request_transition
+from citizen_requests.services.notifications import Draft, notification_queue
+from citizen_requests.services.registration import (
+    access_link,
+    receipt_queue,
+    registration_number_allocate,
+    request_route,
+    routing_decide,
+)
+from citizen_requests.services.transitions import event_record, request_transition
 from citizen_requests.throttling import throttle_hit
 from city.addresses import address_at, address_resolve
 
@@ -248,7 +250,7 @@ def request_submit(
             dedupe_key=f"request_confirm:r{request.pk}",
         )
         return request
-    decision = _decide(request)
+    decision = routing_decide(request)
     request.status = Request.Status.SUBMITTED
     request.number = registration_number_allocate(year=timezone.localdate(now).year)
     request.submitted_at = now
@@ -256,8 +258,8 @@ def request_submit(
     _attachments_save(request, clean_files)
     event_record(request=request, kind=Event.Kind.FILED, actor=user, actor_label=actor_label,
                  to_status=request.status)  # fmt: skip
-    _route(request, decision, actor=user, actor_label=actor_label)
-    _queue_receipt(request, key=key)
+    request_route(request, decision, actor=user, actor_label=actor_label)
+    receipt_queue(request, key=key)
     return request
 
 
@@ -307,82 +309,6 @@ def _attachments_save(request: Request, files: Sequence[CleanFile]) -> None:
         attachment_store(attachment, clean)
 
 
-def registration_number_allocate(*, year: int) -> str:
-    """The next registration number of `year` (`2026-000153`). The counter row stays locked
-    until the filing commits, so concurrent filings get consecutive, unique numbers."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            insert into citizen_requests_registrationcounter (year, last_number) values (%s, 1)
-            on conflict (year) do update
-                set last_number = citizen_requests_registrationcounter.last_number + 1
-            returning last_number
-            """,
-            [year],
-        )
-        (number,) = cursor.fetchone()
-    return f"{year}-{number:06d}"
-
-
-def _decide(request: Request) -> Decision:
-    category = request.category
-    front = front_office_service()
-    return route(
-        category=Named(category.pk, category.name_uk, category.name_en),
-        rules=routing_facts(category=category, point=request.location),
-        front_office=Named(front.pk, front.name_uk, front.name_en) if front else None,
-    )
-
-
-def _route(request: Request, decision: Decision, *, actor=None, actor_label: str = "") -> None:
-    deadline = None
-    if decision.deadline_days:
-        deadline = working_days_add(
-            timezone.localdate(request.submitted_at), decision.deadline_days, configured_holidays()
-        )
-    request_transition(
-        request=request,
-        to=Request.Status.TRIAGE if decision.is_triage else Request.Status.ASSIGNED,
-        kind=Event.Kind.TRIAGED if decision.is_triage else Event.Kind.ROUTED,
-        actor=actor,
-        actor_label=actor_label,
-        comment=decision.explanation.get("uk", ""),
-        data={
-            "rule": decision.rule_id,
-            "reason": decision.reason,
-            "service": decision.service.id if decision.service else None,
-        },
-        fields=dict(
-            service_id=decision.service.id if decision.service else None,
-            routing_rule_id=decision.rule_id,
-            routing_explanation=decision.explanation,
-            deadline=deadline,
-            priority=decision.priority,
-            owner_id=decision.default_owner_id,
-        ),
-    )
-
-
-def _queue_receipt(request: Request, *, key: str = "") -> None:
-    user = request.applicant
-    address = user.email if user is not None else request.applicant_email
-    if not address:
-        return
-    language = request.language
-    if user is not None and hasattr(user, "notification_preference"):
-        language = user.notification_preference.language
-    context = {"link": access_link(key)} if key else {}
-    notification_queue(
-        draft=Draft("request_received", address, language, user.pk if user else None, context),
-        request=request,
-        dedupe_key=f"request_received:r{request.pk}",
-    )
-
-
-def access_link(key: str) -> str:
-    return absolute_url(reverse("citizen_requests:access", args=[key]))
-
-
 @transaction.atomic
 def request_access(*, key: str) -> Request:
     """The request a visitor's private link opens. The first opening confirms the e-mail and
@@ -402,7 +328,7 @@ def request_access(*, key: str) -> Request:
     now = timezone.now()
     if request.confirmation_expires_at and request.confirmation_expires_at < now:
         raise LinkInvalid(_("This link has expired: the request was not registered. Please file it again."))
-    decision = _decide(request)
+    decision = routing_decide(request)
     request_transition(
         request=request,
         to=Request.Status.SUBMITTED,
@@ -415,8 +341,8 @@ def request_access(*, key: str) -> Request:
             confirmation_expires_at=None,
         ),
     )
-    _route(request, decision, actor_label="applicant (e-mail)")
-    _queue_receipt(request, key=key)
+    request_route(request, decision, actor_label="applicant (e-mail)")
+    receipt_queue(request, key=key)
     return request
 
 

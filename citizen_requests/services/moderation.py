@@ -17,7 +17,7 @@ from citizen_requests.exceptions import RequestRefused, TransitionRefused
 from citizen_requests.models import Event, Request
 from citizen_requests.personal_data import text_mask_personal_data
 from citizen_requests.selectors.addresses import public_address
-from citizen_requests.services.workflow import event_record
+from citizen_requests.services.transitions import event_record
 
 MAX_PUBLIC_TEXT = 4000
 

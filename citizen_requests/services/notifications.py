@@ -1,17 +1,15 @@
-"""Notifications: recorded in the transaction of the action that causes them, delivered after
-commit by a worker (citizen_requests.tasks), exactly once per `dedupe_key`.
+"""Notifications: recorded in the transaction of the action that causes them (the outbox),
+delivered after commit by a worker (citizen_requests.tasks, reached by name through
+services/dispatch.py), exactly once per `dedupe_key`.
 
-Two ways in:
-- `notification_queue()`: a service queues one message itself (a confirmation link, a receipt);
-- `EVENT_NOTIFICATIONS`: handlers per Event kind, called for every event written by
-  services.workflow.event_record(). A workflow step adds its kind here with a handler that
-  returns `Draft`s; `drafts_for_followers()` serves the applicant and the subscribers.
+`notification_queue()` records one message; who hears of each request event is decided in one
+table, services/messages.py EVENT_MESSAGES. `drafts_for_followers()` serves the applicant and
+the subscribers.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,6 +29,7 @@ from citizen_requests.models import (
     Subscription,
 )
 from citizen_requests.sms import sms_send
+from core.background import task_send
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -51,36 +50,6 @@ class Draft:
     user_id: int | None = None
     context: dict = field(default_factory=dict)
     channel: str = Notification.Channel.EMAIL
-
-
-Handler = Callable[[Event], Iterable[Draft]]
-EVENT_NOTIFICATIONS: dict[str, list[Handler]] = {}
-
-
-def notify_on(*kinds: str) -> Callable[[Handler], Handler]:
-    """Register a handler for events of these kinds (used by this module and the workflow)."""
-
-    def register(handler: Handler) -> Handler:
-        for kind in kinds:
-            EVENT_NOTIFICATIONS.setdefault(kind, []).append(handler)
-        return handler
-
-    return register
-
-
-def notifications_for_event(event: Event) -> list[Notification]:
-    queued = []
-    for handler in EVENT_NOTIFICATIONS.get(event.kind, []):
-        for draft in handler(event):
-            notification = notification_queue(
-                draft=draft,
-                request=event.request,
-                event=event,
-                dedupe_key=f"{draft.kind}:e{event.pk}:{draft.channel}:{draft.address}",
-            )
-            if notification is not None:
-                queued.append(notification)
-    return queued
 
 
 def notification_queue(
@@ -112,10 +81,8 @@ def notification_queue(
 def notification_dispatch(notification_id: int) -> None:
     """Hand the message to the worker. A broker that is down loses nothing: the message stays
     pending and `manage.py notifications_send` (or the next retry) delivers it."""
-    from citizen_requests.tasks import notification_deliver_task
-
     try:
-        notification_deliver_task.delay(notification_id)
+        task_send("citizen_requests.tasks.notification_deliver_task", notification_id)
     except Exception:  # the user's action is committed; never fail it for a message
         log.exception("notification %s could not be queued; it stays pending", notification_id)
 
@@ -256,10 +223,3 @@ def drafts_for_followers(event: Event, *, kind: str) -> list[Draft]:
                 },
             )
     return list(drafts.values())
-
-
-@notify_on(Event.Kind.STATUS_CHANGED)
-def _status_changed(event: Event) -> list[Draft]:
-    if not event.is_public:
-        return []
-    return drafts_for_followers(event, kind="request_status_changed")

@@ -15,7 +15,7 @@ from citizen_requests.exceptions import LinkInvalid, RequestRefused
 from citizen_requests.models import Event, NotificationPreference, Request, Subscription
 from citizen_requests.services.intake import key_hash
 from citizen_requests.services.notifications import Draft, absolute_url, notification_queue
-from citizen_requests.services.workflow import event_record
+from citizen_requests.services.transitions import event_record
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Signed webhooks to the city's document workflow system: one POST per transition to every
 active WebhookEndpoint, recorded in the transaction of the step and delivered after commit by
-the worker, with retries (a growing pause) until the endpoint answers 2xx.
+the worker (by name, through services/dispatch.py), with retries (a growing pause) until the endpoint answers 2xx.
 
 The body is JSON; the headers carry `X-Misto-Timestamp` (Unix seconds) and
 `X-Misto-Signature: sha256=<hex>`, the HMAC-SHA256 with the endpoint's secret of
@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citizen_requests.models import Event, WebhookDelivery, WebhookEndpoint
+from core.background import task_send
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -80,10 +81,8 @@ def webhooks_for_event(event: Event) -> list[WebhookDelivery]:
 
 
 def webhook_dispatch(delivery_id: int) -> None:
-    from citizen_requests.tasks import webhook_deliver_task
-
     try:
-        webhook_deliver_task.delay(delivery_id)
+        task_send("citizen_requests.tasks.webhook_deliver_task", delivery_id)
     except Exception:  # a broker that is down loses nothing: `webhooks_send` picks it up
         log.exception("webhook delivery %s could not be queued; it stays pending", delivery_id)
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from openpyxl import Workbook
 
 from citizen_requests.selectors.dashboard import Figures, Period, dashboard_figures, dashboard_heat, period_of
 from citizen_requests.views.intake import map_options
@@ -125,8 +126,6 @@ def _csv(request, *, public: bool):
 
 
 def _xlsx(request, *, public: bool):
-    from openpyxl import Workbook
-
     _form, period = _period(request)
     figures = dashboard_figures(period=period, public=public)
     book = Workbook()

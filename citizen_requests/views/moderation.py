@@ -17,7 +17,6 @@ from citizen_requests.exceptions import RequestRefused, TransitionRefused
 from citizen_requests.selectors.requests import request_get_visible
 from citizen_requests.services.moderation import MAX_PUBLIC_TEXT, request_moderate
 from citizen_requests.views import session
-from citizen_requests.views.pages import not_found
 
 
 class ModerationForm(forms.Form):
@@ -38,7 +37,7 @@ def request_moderate_view(request, number: str):
     grants = session.grants(request)
     found = request_get_visible(user=request.user, number=number, grants=grants)
     if found is None:
-        raise not_found()
+        raise session.not_found()
     if not permissions.can_moderate(request.user, found):
         raise PermissionDenied(
             _("Only the responsible service and the front office may edit the published text.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from citizen_requests.selectors.requests import (
     subscription_exists,
     subscriptions_of,
 )
-from citizen_requests.services import route
+from citizen_requests.services import approvals, workflow
 from citizen_requests.services.moderation import public_answer_derive
 from citizen_requests.services.notifications import preference_of, unsubscribe_payload
 from citizen_requests.services.subscriptions import (
@@ -41,16 +41,13 @@ from citizen_requests.services.subscriptions import (
     unsubscribe,
 )
 from citizen_requests.throttling import throttle_hit
-from citizen_requests.views import session
+from citizen_requests.views import moderation, session
+from citizen_requests.views import workflow as workflow_views
 from citizen_requests.views.intake import map_options
+from citizen_requests.views.session import not_found
 from city.models import District
 
 PAGE_SIZE = 20
-
-
-def not_found():
-    """The one answer for a request that does not exist and one the viewer may not see."""
-    return Http404(_("No request with this number."))
 
 
 def filters_from(request) -> tuple[ListFilterForm, RequestFilters]:
@@ -126,11 +123,8 @@ def request_detail(request, number: str):
     staff = permissions.is_service_staff(request.user, found)
     attachments = request_attachments_visible(found, personal=personal, staff=staff)
     following = request.user.is_authenticated and subscription_exists(request=found, user=request.user)
-    from citizen_requests.views import moderation  # it imports this module
-    from citizen_requests.views import route as route_views  # it imports this module
-
-    actions = route.actions_for(request.user, found, grants)
-    answer = route.response_current(found)
+    actions = workflow.actions_for(request.user, found, grants)
+    answer = approvals.response_current(found)
     if answer is not None and not staff and answer.sent_at is None:
         answer = None
     return render(
@@ -151,10 +145,10 @@ def request_detail(request, number: str):
             if answer and staff
             else [],
             "staff": staff,
-            "public_comment_kinds": route.PUBLIC_COMMENT_KINDS,
-            "applicant_comment_kinds": route.APPLICANT_COMMENT_KINDS,
-            "question": route.question_pending(found) if "info_answer" in actions else "",
-            "action_forms": route_views.forms_for(
+            "public_comment_kinds": workflow.PUBLIC_COMMENT_KINDS,
+            "applicant_comment_kinds": workflow.APPLICANT_COMMENT_KINDS,
+            "question": workflow.question_pending(found) if "info_answer" in actions else "",
+            "action_forms": workflow_views.forms_for(
                 actions, found, draft_text=answer.text if answer and not answer.sent_at else ""
             ),
             # Without the right to personal data: only public answers, personal data hidden.

@@ -3,6 +3,9 @@ an e-mail) and the e-mail addresses it has verified."""
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 GRANTS = "misto_request_grants"
 VERIFIED = "misto_verified_emails"
 LIMIT = 50
@@ -31,3 +34,8 @@ def client_ip(request) -> str:
     """The client's address as the web server saw it (a proxy in front sets REMOTE_ADDR via
     its own configuration, e.g. gunicorn --forwarded-allow-ips)."""
     return request.META.get("REMOTE_ADDR", "")
+
+
+def not_found():
+    """The one answer for a request that does not exist and one the viewer may not see."""
+    return Http404(_("No request with this number."))

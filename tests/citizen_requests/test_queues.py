@@ -15,12 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citizen_requests.models import Event, Request, Service, ServiceMembership
-from citizen_requests.services.route import (
-    request_appoint,
-    response_approve,
-    response_draft,
-    response_send_for_approval,
-)
+from citizen_requests.services.approvals import response_approve, response_draft, response_send_for_approval
+from citizen_requests.services.workflow import request_appoint
 from citizen_requests.views import queues as queue_views
 from tests.citizen_requests.builders import area_point, file_request, offset, user
 

@@ -1,4 +1,4 @@
-"""Routing: the pure decision (routing.route) on hand-made facts, and the routing table of the
+"""Routing: the pure decision (routing.service_choose) on hand-made facts, and the routing table of the
 demo city on real PostGIS areas — every category in every area, the borders, the rest of the
 hromada, no rule, and rule changes that leave routed requests alone."""
 
@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import translation
 
 from citizen_requests.models import Category, Event, Request, RoutingRule, Service, ServiceArea
-from citizen_requests.routing import AreaFact, Named, RuleFact, route
+from citizen_requests.routing import AreaFact, Named, RuleFact, service_choose
 from citizen_requests.selectors.requests import routing_facts
 from tests.citizen_requests.builders import area_point, file_request
 
@@ -34,7 +34,7 @@ def test_a_rule_for_an_area_containing_the_place_beats_the_rule_for_the_whole_hr
         RuleFact(1, DEPT, None, 10),
         RuleFact(2, SVITLO, area("west", contains=True), 5, "high"),
     ]
-    decision = route(category=LIGHTING, rules=rules, front_office=FRONT)
+    decision = service_choose(category=LIGHTING, rules=rules, front_office=FRONT)
     assert decision.service == SVITLO and decision.rule_id == 2 and decision.reason == "area"
     assert decision.deadline_days == 5 and decision.priority == "high"
 
@@ -44,7 +44,7 @@ def test_the_rule_for_the_whole_hromada_applies_outside_every_area():
         RuleFact(1, DEPT, None, 10),
         RuleFact(2, SVITLO, area("west", contains=False, covers=False), 5),
     ]
-    decision = route(category=LIGHTING, rules=rules, front_office=FRONT)
+    decision = service_choose(category=LIGHTING, rules=rules, front_office=FRONT)
     assert decision.service == DEPT and decision.reason == "category"
 
 
@@ -53,14 +53,14 @@ def test_an_area_that_contains_the_place_beats_one_whose_edge_it_lies_on():
         RuleFact(5, BLAGO, area("east", contains=False, size=10.0)),
         RuleFact(6, SVITLO, area("west", contains=True, size=1e9)),
     ]
-    assert route(category=LIGHTING, rules=rules, front_office=FRONT).service == SVITLO
+    assert service_choose(category=LIGHTING, rules=rules, front_office=FRONT).service == SVITLO
 
 
 def test_on_a_border_the_smaller_area_wins_whatever_order_the_rules_come_in():
     west = RuleFact(3, SVITLO, area("area-lighting-west", contains=False, size=6_868_462, name="Захід"))
     east = RuleFact(4, BLAGO, area("area-lighting-east", contains=False, size=6_278_888, name="Схід"))
     for rules in ([west, east], [east, west]):
-        decision = route(category=LIGHTING, rules=rules, front_office=FRONT)
+        decision = service_choose(category=LIGHTING, rules=rules, front_office=FRONT)
         assert decision.service == BLAGO and decision.reason == "area_edge"
         assert "Захід" in decision.explanation["uk"] and "Схід" in decision.explanation["uk"]
 
@@ -68,23 +68,23 @@ def test_on_a_border_the_smaller_area_wins_whatever_order_the_rules_come_in():
 def test_areas_of_equal_size_are_ordered_by_their_key_then_the_older_rule():
     a = RuleFact(8, SVITLO, area("b-area", contains=False, size=100.0))
     b = RuleFact(7, BLAGO, area("a-area", contains=False, size=100.0))
-    assert route(category=LIGHTING, rules=[a, b], front_office=FRONT).service == BLAGO
+    assert service_choose(category=LIGHTING, rules=[a, b], front_office=FRONT).service == BLAGO
     same_area = area("same", contains=True)
     older, newer = RuleFact(3, DEPT, same_area), RuleFact(9, SVITLO, same_area)
-    assert route(category=LIGHTING, rules=[newer, older], front_office=FRONT).rule_id == 3
+    assert service_choose(category=LIGHTING, rules=[newer, older], front_office=FRONT).rule_id == 3
 
 
 def test_inactive_rules_are_ignored_and_no_rule_means_the_front_office_triage():
     rules = [RuleFact(1, SVITLO, area("west", contains=True), is_active=False)]
-    decision = route(category=LIGHTING, rules=rules, front_office=FRONT)
+    decision = service_choose(category=LIGHTING, rules=rules, front_office=FRONT)
     assert decision.is_triage and decision.service == FRONT and decision.rule_id is None
     assert "Відділ роботи зі зверненнями громадян" in decision.explanation["uk"]
-    assert route(category=LIGHTING, rules=[], front_office=None).service is None
+    assert service_choose(category=LIGHTING, rules=[], front_office=None).service is None
 
 
 def test_the_explanation_says_category_area_and_service_in_both_languages():
     rules = [RuleFact(2, SVITLO, area("area-lighting-west", contains=True, name="Освітлення — Захід"))]
-    decision = route(category=LIGHTING, rules=rules, front_office=FRONT)
+    decision = service_choose(category=LIGHTING, rules=rules, front_office=FRONT)
     with translation.override("uk"):
         assert (
             decision.explanation["uk"]

@@ -3,7 +3,7 @@ MISTO_REQUEST_CLOSE_AFTER_DAYS ago (the Celery beat runs it nightly)."""
 
 from django.core.management.base import BaseCommand
 
-from citizen_requests.services.route import requests_close_answered
+from citizen_requests.services.workflow import requests_close_answered
 
 
 class Command(BaseCommand):

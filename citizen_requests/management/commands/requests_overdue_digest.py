@@ -3,7 +3,7 @@ requests (once a day per person; the Celery beat runs it every morning)."""
 
 from django.core.management.base import BaseCommand
 
-from citizen_requests.services.route_messages import overdue_digest_queue
+from citizen_requests.services.messages import overdue_digest_queue
 
 
 class Command(BaseCommand):

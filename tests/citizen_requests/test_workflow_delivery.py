@@ -29,17 +29,17 @@ from citizen_requests.models import (
     WebhookEndpoint,
 )
 from citizen_requests.services.api_clients import api_client_issue
-from citizen_requests.services.route import (
+from citizen_requests.services.approvals import response_approve
+from citizen_requests.services.webhooks import webhook_signature, webhooks_send_due
+from citizen_requests.services.workflow import (
     request_appoint,
     request_forward,
     request_info_ask,
     request_reject,
-    response_approve,
 )
-from citizen_requests.services.webhooks import webhook_signature, webhooks_send_due
 from citizen_requests.sms import LoggingSmsBackend
 from tests.citizen_requests.builders import user
-from tests.citizen_requests.test_route import fresh, housing_request, in_approval, in_progress
+from tests.citizen_requests.test_workflow import fresh, housing_request, in_approval, in_progress
 
 S = Request.Status
 

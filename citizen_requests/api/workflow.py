@@ -1,4 +1,4 @@
-"""The document workflow system's side of the route: an authenticated endpoint that reports a
+"""The document workflow system's side of the workflow: an authenticated endpoint that reports a
 status update and the outgoing registration number of an answer, and the signed webhooks the
 portal sends on every transition (documented in the OpenAPI schema as `request-transition`)."""
 
@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from citizen_requests.exceptions import TransitionRefused
 from citizen_requests.models import Event, Request
 from citizen_requests.services.api_clients import api_client_authenticate
-from citizen_requests.services.route import response_register
-from citizen_requests.services.workflow import event_record
+from citizen_requests.services.approvals import response_register
+from citizen_requests.services.transitions import event_record
 
 
 class DocumentSystem:
@@ -53,7 +53,7 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "citizen_requests.api.route.ApiKeyAuthentication"
+    target_class = "citizen_requests.api.workflow.ApiKeyAuthentication"
     name = "documentSystemKey"
 
     def get_security_definition(self, auto_schema):

@@ -5,16 +5,16 @@ the public and all of it to the staff, and a published answer shows its text and
 from __future__ import annotations
 
 from citizen_requests.models import Request
-from citizen_requests.services.intake import Upload
-from citizen_requests.services.route import (
-    request_comment,
+from citizen_requests.services.approvals import (
     response_approve,
     response_draft,
     response_register,
     response_send_for_approval,
 )
+from citizen_requests.services.intake import Upload
+from citizen_requests.services.workflow import request_comment
 from tests.citizen_requests.builders import pdf_bytes, user
-from tests.citizen_requests.test_route import fresh, housing_request, in_progress
+from tests.citizen_requests.test_workflow import fresh, housing_request, in_progress
 
 S = Request.Status
 
@@ -97,7 +97,7 @@ def test_a_published_answer_shows_its_text_and_document_to_everyone(city, client
 
 
 def test_the_resident_answers_the_question_closes_and_reopens_from_the_page(city, client):
-    from citizen_requests.services.route import request_info_ask
+    from citizen_requests.services.workflow import request_info_ask
 
     request = in_progress()
     request_info_ask(request=request, actor=user("executor"), question="Який поверх?")
@@ -135,7 +135,7 @@ def test_the_front_office_forwards_a_triaged_request_to_a_service(city, django_c
     from django.core import mail
 
     from citizen_requests.models import Service
-    from citizen_requests.services.route import request_forward
+    from citizen_requests.services.workflow import request_forward
     from tests.citizen_requests.builders import file_request
 
     with django_capture_on_commit_callbacks(execute=True):

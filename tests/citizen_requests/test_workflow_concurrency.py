@@ -10,9 +10,10 @@ from django.db import connections
 
 from citizen_requests.exceptions import TransitionRefused
 from citizen_requests.models import ApprovalStep, Event, Request
-from citizen_requests.services.route import request_appoint, request_reject, response_approve
+from citizen_requests.services.approvals import response_approve
+from citizen_requests.services.workflow import request_appoint, request_reject
 from tests.citizen_requests.builders import user
-from tests.citizen_requests.test_route import housing_request, in_approval
+from tests.citizen_requests.test_workflow import housing_request, in_approval
 
 
 def race(django_db_blocker, steps) -> tuple[list[str], list[str]]:

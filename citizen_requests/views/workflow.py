@@ -1,5 +1,5 @@
-"""The route's steps from the request page: one POST per step, each calling one service
-function (services/route.py), which checks the right and the state. A refusal comes back to
+"""The workflow's steps from the request page: one POST per step, each calling one service
+function (services/workflow.py), which checks the right and the state. A refusal comes back to
 the page as a message; nothing is changed."""
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from django.views.decorators.http import require_POST
 from citizen_requests import forms as f
 from citizen_requests.exceptions import RequestRefused, TransitionRefused
 from citizen_requests.selectors.requests import request_get_visible
-from citizen_requests.services import route
+from citizen_requests.services import approvals, workflow
 from citizen_requests.services.attachments import upload_read
 from citizen_requests.services.intake import Upload
 from citizen_requests.views import session
-from citizen_requests.views.pages import not_found
 
-# action → (form, its button, what the page says when it is done), in the order of the route
+# action → (form, its button, what the page says when it is done), in the order of the workflow
 ACTIONS = {
     "appoint": (f.AppointForm, gettext_lazy("Appoint"), gettext_lazy("The process owner is appointed.")),
     "info_answer": (f.TextForm, gettext_lazy("Send my answer"), gettext_lazy("Thank you: your answer is with the process owner.")),
@@ -38,7 +37,7 @@ ACTIONS = {
 
 
 def forms_for(actions: set[str], request, *, draft_text: str = "") -> list[tuple[str, str, object]]:
-    """(action, button, form) of the steps the viewer may take now, in route order; the draft
+    """(action, button, form) of the steps the viewer may take now, in workflow order; the draft
     form starts from the current draft (a returned answer is revised, not rewritten)."""
     forms = []
     for name, (form, button, _done) in ACTIONS.items():
@@ -60,7 +59,7 @@ def _takes_request(name: str) -> bool:
 def _perform(name: str, found, data: dict, *, user, grants, files) -> None:
     actor = user if user.is_authenticated else None
     if name == "appoint":
-        route.request_appoint(
+        workflow.request_appoint(
             request=found,
             actor=actor,
             owner=data["owner"],
@@ -68,35 +67,35 @@ def _perform(name: str, found, data: dict, *, user, grants, files) -> None:
             comment=data["comment"],
         )
     elif name == "forward":
-        route.request_forward(request=found, actor=actor, service=data["service"], reason=data["reason"])
+        workflow.request_forward(request=found, actor=actor, service=data["service"], reason=data["reason"])
     elif name == "reject":
-        route.request_reject(request=found, actor=actor, reason=data["reason"])
+        workflow.request_reject(request=found, actor=actor, reason=data["reason"])
     elif name == "comment":
-        route.request_comment(request=found, actor=actor, text=data["text"])
+        workflow.request_comment(request=found, actor=actor, text=data["text"])
     elif name == "info_ask":
-        route.request_info_ask(request=found, actor=actor, question=data["text"])
+        workflow.request_info_ask(request=found, actor=actor, question=data["text"])
     elif name == "info_answer":
-        route.request_info_answer(request=found, actor=actor, text=data["text"], grants=grants)
+        workflow.request_info_answer(request=found, actor=actor, text=data["text"], grants=grants)
     elif name == "draft":
         uploads = [Upload(upload.name, upload_read(upload)) for upload in files.getlist("files")]
-        route.response_draft(request=found, actor=actor, text=data["text"], files=uploads)
+        approvals.response_draft(request=found, actor=actor, text=data["text"], files=uploads)
     elif name == "send_for_approval":
-        route.response_send_for_approval(request=found, actor=actor, approvers=data["approvers"] or None)
+        approvals.response_send_for_approval(request=found, actor=actor, approvers=data["approvers"] or None)
     elif name == "approve":
-        route.response_approve(request=found, actor=actor, comment=data["comment"])
+        approvals.response_approve(request=found, actor=actor, comment=data["comment"])
     elif name == "return":
-        route.response_return(request=found, actor=actor, comment=data["comment"])
+        approvals.response_return(request=found, actor=actor, comment=data["comment"])
     elif name == "register":
-        route.response_register(
+        approvals.response_register(
             request=found,
             actor=actor,
             outgoing_number=data["outgoing_number"],
             outgoing_date=data["outgoing_date"],
         )
     elif name == "close":
-        route.request_close(request=found, actor=actor, grants=grants)
+        workflow.request_close(request=found, actor=actor, grants=grants)
     elif name == "reopen":
-        route.request_reopen(request=found, actor=actor, reason=data["reason"], grants=grants)
+        workflow.request_reopen(request=found, actor=actor, reason=data["reason"], grants=grants)
 
 
 @require_POST
@@ -104,7 +103,7 @@ def request_act(request, number: str, action: str):
     grants = session.grants(request)
     found = request_get_visible(user=request.user, number=number, grants=grants)
     if found is None or action not in ACTIONS:
-        raise not_found()
+        raise session.not_found()
     form_class, _button, done = ACTIONS[action]
     form = (
         form_class(request.POST, request.FILES, request=found)

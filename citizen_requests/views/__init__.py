@@ -1,0 +1,1 @@
+"""Pages of the citizen requests app (HTML views); the business rules they call are in services/."""
