@@ -1,7 +1,7 @@
 """Background work of the citizen requests app (Celery; eager without a broker, see settings).
 
 Tasks call services; services never import this module — they queue a task by its name
-through services/dispatch.py, so the dependency runs one way."""
+through core/background.py, so the dependency runs one way."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Notifications: recorded in the transaction of the action that causes them (the outbox),
 delivered after commit by a worker (citizen_requests.tasks, reached by name through
-services/dispatch.py), exactly once per `dedupe_key`.
+core/background.py), exactly once per `dedupe_key`.
 
 `notification_queue()` records one message; who hears of each request event is decided in one
 table, services/messages.py EVENT_MESSAGES. `drafts_for_followers()` serves the applicant and

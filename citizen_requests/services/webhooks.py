@@ -1,6 +1,6 @@
 """Signed webhooks to the city's document workflow system: one POST per transition to every
 active WebhookEndpoint, recorded in the transaction of the step and delivered after commit by
-the worker (by name, through services/dispatch.py), with retries (a growing pause) until the endpoint answers 2xx.
+the worker (by name, through core/background.py), with retries (a growing pause) until the endpoint answers 2xx.
 
 The body is JSON; the headers carry `X-Misto-Timestamp` (Unix seconds) and
 `X-Misto-Signature: sha256=<hex>`, the HMAC-SHA256 with the endpoint's secret of
