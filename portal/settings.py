@@ -352,3 +352,5 @@ MISTO_OPEN311_JURISDICTION_ID = env.str("MISTO_OPEN311_JURISDICTION_ID", default
 MISTO_OPEN311_CONTACT = env.str(
     "MISTO_OPEN311_CONTACT", default="Відділ роботи зі зверненнями громадян: zvernennia@plavni.example"
 )
+# Where people report a vulnerability: /.well-known/security.txt (RFC 9116) names it.
+MISTO_SECURITY_CONTACT = env.str("MISTO_SECURITY_CONTACT", default="mailto:security@misto.localhost")

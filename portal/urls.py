@@ -11,6 +11,7 @@ urlpatterns = [
     path("map/basemap.geojson", views.map_basemap, name="map-basemap"),
     path("facilities/", include("facilities.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", views.account, name="account"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -154,3 +156,16 @@ def account(request):
     groups = set(request.user.groups.values_list("name", flat=True))
     roles = [role.title for role in ROLES.values() if role.group in groups]
     return render(request, "portal/account.html", {"roles": roles})
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: how to report a vulnerability (README, "Privacy and security")."""
+    expires = (timezone.now() + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z")
+    lines = [
+        f"Contact: {settings.MISTO_SECURITY_CONTACT}",
+        f"Expires: {expires}",
+        "Preferred-Languages: uk, en",
+        f"Canonical: {settings.MISTO_SITE_URL.rstrip('/')}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -30,7 +30,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from shapely.geometry import Point, Polygon
-from tests.citizen_requests.test_route import in_progress
+from tests.citizen_requests.test_workflow import in_progress
 
 from citizen_requests.forms import started_token
 from citizen_requests.models import Attachment, Event, Request

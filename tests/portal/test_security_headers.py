@@ -191,3 +191,11 @@ def test_only_the_admin_allows_the_map_widget_s_cdn_and_inline_start(city, clien
     portal_policy = policy(client.get("/map/"))
     assert "https://cdn.jsdelivr.net" not in portal_policy["script-src"]
     assert "'unsafe-inline'" not in portal_policy["script-src"]
+
+
+def test_security_txt_says_where_to_report_a_vulnerability(client, settings):
+    settings.MISTO_SECURITY_CONTACT = "mailto:cert@misto.example"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Contact: mailto:cert@misto.example" in body and "Expires: " in body
