@@ -1,3 +1,4 @@
+# Over 400 lines: the best-new-site search is one staged analysis (candidates, gains, greedy choice) that reads best in one place.
 """Where to put the next facility, and what closing or moving one would do (staff analysis).
 
 Nothing here is stored: both read the stored results and compute along the same network with

@@ -1,3 +1,4 @@
+# Over 400 lines: the deterministic demo-city generator: its steps depend on one random sequence and must stay in order.
 """Generate the demo city as ESRI shapefiles: `python -m demo.generator <out_dir>`.
 
 Deterministic (fixed seed): the same code writes the same features. Real inputs come from

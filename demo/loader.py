@@ -1,3 +1,4 @@
+# Over 400 lines: the demo city's idempotent loader: one step per data set, in dependency order.
 """Load the demo city from data/shapefiles/ into the database: `manage.py load_demo_city`.
 
 Every file is read and checked before anything is written; the writing happens in one

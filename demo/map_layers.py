@@ -1,3 +1,4 @@
+# Over 400 lines: the demo city's GIS layers written out as data tables (names, styles, features), not logic.
 """The demo city's GIS layers: what city IT keeps beyond the facility directory.
 
 - "Укриття" (shelters, points, public): civil-protection shelters in schools, kindergartens and

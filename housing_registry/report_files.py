@@ -1,3 +1,4 @@
+# Over 400 lines: one report rendered three ways (CSV, XLSX, paginated PDF) from the same columns.
 """Writing a report (reports.Report) or a table as CSV, XLSX (openpyxl) or PDF (reportlab).
 
 The PDF uses DejaVu Sans (Debian package fonts-dejavu-core, installed by scripts/setup.sh and

@@ -1,3 +1,4 @@
+# Over 400 lines: every OGC API – Features endpoint with its shared parameter parsing; split by part when Parts 2–4 arrive.
 """/ogcapi/: OGC API – Features – Part 1: Core, with the GeoJSON, HTML and OpenAPI 3.0 classes.
 
 Landing page, /conformance, /api, /collections, /collections/{id}, /collections/{id}/items

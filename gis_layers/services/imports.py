@@ -1,3 +1,4 @@
+# Over 400 lines: the import job's whole life (create, reconfigure, preview, stage, apply, expire) as one state machine.
 """Imports: a file is checked, read and staged (the preview), then applied to the layer in one
 transaction — append, replace all, or update by a key field and add the rest.
 

@@ -1,3 +1,4 @@
+# Over 400 lines: the building data sheet is one model of about a hundred validated fields, grouped by section.
 """The building data sheet: one row per block of flats, every value validated here.
 
 Unknown values are NULL (or an empty string for text and choices) and are shown as

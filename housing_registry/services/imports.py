@@ -1,3 +1,4 @@
+# Over 400 lines: one registry import from upload to apply, kept together so every check a row passes reads in order.
 """Bulk import of building sheets from CSV or XLSX: read, preview, apply.
 
 One row per building, found by its registry number or its address. Every row is checked

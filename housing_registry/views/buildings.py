@@ -1,3 +1,4 @@
+# Over 400 lines: the sheet's pages (list, sheet, section edit with conflict, history, restore, documents) share one set of lookups.
 """Pages of the building sheets: the list, the staff map, a sheet, its sections, its history."""
 
 from __future__ import annotations
