@@ -10,7 +10,7 @@ from django.contrib.gis import admin
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +33,7 @@ from citizen_requests.models import (
 )
 from citizen_requests.selectors.requests import request_attachments_visible
 from citizen_requests.services.api_clients import api_client_rekey, api_key_new
+from city.admin_widgets import HromadaMapWidget
 from city.models import Municipality
 
 
@@ -52,6 +53,7 @@ class ServiceMembershipInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.GISModelAdmin):
+    gis_widget = HromadaMapWidget  # no CDN, no tiles, no inline script (CSP)
     list_display = ("name_uk", "kind", "phone", "email")
     list_filter = ("kind",)
     search_fields = ("name_uk", "name_en")
@@ -60,6 +62,7 @@ class ServiceAdmin(admin.GISModelAdmin):
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(admin.GISModelAdmin):
+    gis_widget = HromadaMapWidget  # no CDN, no tiles, no inline script (CSP)
     list_display = ("name_uk", "kind", "service")
     list_filter = ("kind", "service")
     list_select_related = ("service",)
@@ -97,22 +100,15 @@ class AreaMapWidget:
             else hromada
         )
 
-        def script_json(value) -> str:
-            # JSON inside a script element is safe once "<" cannot close the element.
-            return mark_safe(json.dumps(value).replace("<", "\\u003c"))
-
+        options = {"center": list(settings.MISTO_MAP_CENTER), "hromada": hromada, "area": area}
+        # The map starts from a static script reading JSON (not executed): no inline script (CSP).
         return format_html(
             '<div id="rule-area-map" style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>'
-            '<link rel="stylesheet" href="{}"><script src="{}"></script>'
-            "<script>(function () {{ var map = L.map('rule-area-map').setView({}, 12);"
-            " L.geoJSON({}, {{ interactive: false, style: {{ color: '#64748b', weight: 1, dashArray: '4 4', fill: false }} }}).addTo(map);"
-            " var layer = L.geoJSON({}, {{ style: {{ color: '#0b5fa5', weight: 2, fillOpacity: 0.15 }} }}).addTo(map);"
-            " map.invalidateSize(); if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); }})();</script>",
+            '{}<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
+            json_script(options, "rule-area-map-options"),
             static("vendor/leaflet/leaflet.css"),
             static("vendor/leaflet/leaflet.js"),
-            script_json(list(settings.MISTO_MAP_CENTER)),
-            script_json(hromada),
-            script_json(area),
+            static("js/admin_area_map.js"),
         )
 
 

@@ -2,6 +2,7 @@ from django.contrib.gis import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from city.admin_widgets import HromadaMapWidget
 from facilities.models import Category, Facility
 from facilities.services import facility_sync_opening_periods
 
@@ -16,6 +17,8 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Facility)
 class FacilityAdmin(SimpleHistoryAdmin, admin.GISModelAdmin):
     """Staff edit facilities on a map; every change is in the history (who, when, what)."""
+
+    gis_widget = HromadaMapWidget  # no CDN, no tiles, no inline script (CSP)
 
     list_display = ("name_uk", "category", "address", "district", "updated_at")
     list_filter = ("category__parent", "category", "district")

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from city.admin_widgets import HromadaMapWidget
 from core.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm, stale_message
 from gis_layers import permissions
 from gis_layers.exceptions import StaleFeature
@@ -98,6 +99,7 @@ class FeatureAdminForm(VersionLockedForm):
 
 @admin.register(Feature)
 class FeatureAdmin(VersionLockedAdmin, ReadOnlyHistoryAdmin, admin.GISModelAdmin):
+    gis_widget = HromadaMapWidget  # no CDN, no tiles, no inline script (CSP)
     form = FeatureAdminForm
     list_display = ("id", "__str__", "layer", "version", "updated_at", "deleted_at")
     # The layer filter offers only the layers of the features listed (no staff-only names).

@@ -6,6 +6,7 @@ pages (upload checks, section rights); here they are read, and superusers may co
 
 from django.contrib.gis import admin
 
+from city.admin_widgets import HromadaMapWidget
 from core.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm
 from housing_registry import permissions
 from housing_registry.models import (
@@ -49,6 +50,7 @@ class BuildingAdminForm(VersionLockedForm):
 
 @admin.register(Building)
 class BuildingAdmin(RegistryAdminMixin, VersionLockedAdmin, ReadOnlyHistoryAdmin, admin.GISModelAdmin):
+    gis_widget = HromadaMapWidget  # no CDN, no tiles, no inline script (CSP)
     form = BuildingAdminForm
     list_display = (
         "address",

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "core.csp.MistoCSPMiddleware",  # django-csp, with the admin map widget's allowance
+    "csp.middleware.CSPMiddleware",  # django-csp: one strict policy, the admin included
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

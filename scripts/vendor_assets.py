@@ -41,6 +41,9 @@ FILES: dict[str, list[str]] = {
     ],
     # The dashboards' heat layer of requests (BSD-2-Clause).
     "leaflet.heat": ["dist/leaflet-heat.js", "LICENSE"],
+    # The Django admin's geometry widget (core.admin_widgets); Django 5.2's OLMapWidget.js is
+    # written against this version.
+    "ol": ["dist/ol.js", "dist/ol.js.map", "ol.css", "LICENSE.md"],
     # Not used by any page: the accessibility checker the browser tests inject.
     "axe-core": ["axe.min.js", "LICENSE"],
 }
@@ -65,6 +68,11 @@ def vendor() -> list[dict[str, str]]:
                 f"package-lock.json wants {entry['version']}; run npm ci"
             )
         target = VENDOR / package
+        # A link to another checkout's copy (of the package or of its @scope folder) is replaced
+        # by a real folder here: emptying it would empty the other checkout's copy.
+        for level in (VENDOR / package.split("/")[0], target):
+            if level.is_symlink():
+                level.unlink()
         if target.exists():
             shutil.rmtree(target)
         for rel in files:

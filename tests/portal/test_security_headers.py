@@ -44,6 +44,10 @@ def policy(response) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
+def without_nonce(directives: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {name: [s for s in sources if not s.startswith("'nonce-")] for name, sources in directives.items()}
+
+
 def assert_inline_code_carries_the_nonce(response, path):
     assert response.status_code == 200, path
     assert response["Content-Type"].startswith("text/html"), path
@@ -177,19 +181,12 @@ def test_production_sends_http_to_https_but_answers_the_health_probe_over_http()
     ]
 
 
-def test_only_the_admin_allows_the_map_widget_s_cdn_and_inline_start(city, client):
-    """GeoDjango's admin map widget needs OpenLayers from its CDN and an inline start; the
-    allowance stays under /admin/ (staff only), the portal's pages keep the strict policy."""
+def test_the_admin_s_map_pages_get_the_same_strict_policy_as_every_page(city, client):
+    """The admin's geometry widget runs on vendored OpenLayers and a static start script: its
+    pages send the portal's one policy (no CDN, no tile server, no 'unsafe-inline')."""
     client.force_login(get_user_model().objects.get(username="admin"))
     facility = Facility.objects.order_by("pk").first()
-    admin_page = client.get(f"/admin/facilities/facility/{facility.pk}/change/")
-    assert admin_page.status_code == 200
-    admin_policy = policy(admin_page)
-    assert "https://cdn.jsdelivr.net" in admin_policy["script-src"]
-    assert "'unsafe-inline'" in admin_policy["script-src"]
-    assert not any(source.startswith("'nonce-") for source in admin_policy["script-src"])
     portal_policy = policy(client.get("/map/"))
-    assert "https://cdn.jsdelivr.net" not in portal_policy["script-src"]
     assert "'unsafe-inline'" not in portal_policy["script-src"]
 
 
@@ -199,3 +196,12 @@ def test_security_txt_says_where_to_report_a_vulnerability(client, settings):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
     assert "Contact: mailto:cert@misto.example" in body and "Expires: " in body
+    for path in (f"/admin/facilities/facility/{facility.pk}/change/", "/admin/city/municipality/add/"):
+        admin_page = client.get(path)
+        assert_inline_code_carries_the_nonce(admin_page, path)
+        # The same directives and sources; only a page that uses the nonce names one.
+        assert without_nonce(policy(admin_page)) == without_nonce(portal_policy), path
+        html = admin_page.content.decode()
+        assert "vendor/ol/ol.js" in html and "js/admin_map_widget.js" in html, path
+        loaded = re.findall(r'\bsrc="([^"]+)"', html) + re.findall(r'<link\b[^>]*\bhref="([^"]+)"', html)
+        assert not any("//" in url for url in loaded), (path, loaded)
