@@ -30,7 +30,6 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from shapely.geometry import Point, Polygon
-from tests.citizen_requests.test_workflow import in_progress
 
 from citizen_requests.forms import started_token
 from citizen_requests.models import Attachment, Event, Request
@@ -40,6 +39,7 @@ from gis_layers.models import Feature, ImportJob
 from housing_registry.models import Building, BuildingDocument, WorkAttachment, WorkRecord
 from housing_registry.permissions import can_change_work
 from tests.citizen_requests.builders import CENTRE, building_point, user
+from tests.citizen_requests.test_workflow import in_progress
 
 MB = 1024 * 1024
 OUR_SIDE = ("on our side", "нашому боці", "Server Error", "Internal")
