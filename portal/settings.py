@@ -87,6 +87,28 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgis://misto:misto@12
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming read replica (portal/db_router.py): public reads go there while it answers and
+# keeps up; a client that wrote reads the primary for MISTO_READ_PRIMARY_SECONDS.
+MISTO_REPLICA_MAX_LAG_S = env.float("MISTO_REPLICA_MAX_LAG_S", default=5.0)
+MISTO_REPLICA_CHECK_S = env.float("MISTO_REPLICA_CHECK_S", default=2.0)
+MISTO_READ_PRIMARY_SECONDS = env.int("MISTO_READ_PRIMARY_SECONDS", default=10)
+# Public read-only pages and APIs (regular expressions matched at the start of the path).
+MISTO_REPLICA_PATHS = env.list(
+    "MISTO_REPLICA_PATHS",
+    default=[
+        r"/tiles/", r"/api/v1/", r"/ogcapi/", r"/open311/v2/", r"/layers/", r"/map/",
+        r"/requests/$", r"/requests/(map|feed|figures)/", r"/requests/\d{4}-\d{1,7}/$",
+    ],
+)  # fmt: skip
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "OPTIONS": {"connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
