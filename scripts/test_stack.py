@@ -264,7 +264,7 @@ def main() -> int:
         "MISTO_REQUEST_LIMIT_PER_IP": "100000",  # every client comes from 127.0.0.1
         "LOG_LEVEL": "WARNING",
     }
-    say("restarting the stack with e-mail to the SMTP sink on 127.0.0.1:%d" % SMTP_PORT)
+    say(f"restarting the stack with e-mail to the SMTP sink on 127.0.0.1:{SMTP_PORT}")
     stack("stop", env=extra)
     subprocess.run(["scripts/stack.sh", "start"], cwd=ROOT, env={**os.environ, **extra}, check=True)
     env = stack_env(extra)
