@@ -31,7 +31,9 @@ die() { printf '\033[1;31m[stack] %s\033[0m\n' "$*" >&2; exit 1; }
 
 # PostgreSQL refuses to run as root: its clusters belong to the postgres user.
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-alive() { [ -f "$1" ] && kill -0 "$(head -n 1 "$1")" 2>/dev/null; }
+# A process that exited but was not yet reaped (a zombie) counts as stopped.
+running() { kill -0 "$1" 2>/dev/null && ! ps -o stat= -p "$1" 2>/dev/null | grep -q Z; }
+alive() { [ -f "$1" ] && running "$(head -n 1 "$1")"; }
 
 stack_env() {
   cat <<EOF
@@ -141,7 +143,7 @@ web_up() {
     if alive "$RUN/gunicorn-$port.pid"; then say "gunicorn already serves 127.0.0.1:$port"; continue; fi
     say "starting gunicorn on 127.0.0.1:$port ($WEB_WORKERS workers)"
     .venv/bin/gunicorn portal.wsgi --bind "127.0.0.1:$port" --workers "$WEB_WORKERS" --timeout 60 \
-      --graceful-timeout 20 --daemon --pid "$RUN/gunicorn-$port.pid" \
+      --graceful-timeout 20 --daemon --pid "$RUN/gunicorn-$port.pid" --control-socket "$RUN/gunicorn-$port.ctl" \
       --access-logfile "$LOG/gunicorn-$port.access.log" --error-logfile "$LOG/gunicorn-$port.log"
   done
   for port in "${WEB_PORTS[@]}"; do
@@ -188,8 +190,8 @@ stop_pidfile() {  # pidfile name
     say "stopping $2"
     local pid; pid=$(head -n 1 "$1")
     kill -TERM "$pid"
-    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    for _ in $(seq 1 80); do running "$pid" || break; sleep 0.25; done
+    if running "$pid"; then kill -KILL "$pid"; fi
   fi
   rm -f "$1"
 }
