@@ -154,7 +154,10 @@ web_up() {
 
 worker_up() {
   eval "$(stack_env)"
+  local since; since=$(cat "$LOG/worker.log" 2>/dev/null | wc -l)
+  local started=0
   if alive "$RUN/worker.pid"; then say "Celery worker already runs"; else
+    started=1
     say "starting the Celery worker on redis://127.0.0.1:$REDIS_PORT/0"
     .venv/bin/celery -A portal worker --detach --concurrency 2 --loglevel INFO \
       --pidfile "$RUN/worker.pid" --logfile "$LOG/worker.log" --hostname "misto-stack@%h"
@@ -164,8 +167,13 @@ worker_up() {
     .venv/bin/celery -A portal beat --detach --loglevel INFO --pidfile "$RUN/beat.pid" \
       --logfile "$LOG/beat.log" --schedule "$STACK/celerybeat-schedule"
   fi
-  for _ in $(seq 1 40); do alive "$RUN/worker.pid" && return; sleep 0.25; done
-  die "the Celery worker did not start (see $LOG/worker.log)"
+  [ "$started" -eq 1 ] || return 0
+  # Loading Django takes seconds on a busy machine: wait for the worker to say it is ready.
+  for _ in $(seq 1 240); do
+    tail -n +"$((since + 1))" "$LOG/worker.log" 2>/dev/null | grep -q " ready\." && return
+    sleep 0.25
+  done
+  die "the Celery worker did not start within 60 s (see $LOG/worker.log)"
 }
 
 nginx_up() {
