@@ -43,7 +43,7 @@ export ALLOWED_HOSTS=127.0.0.1,localhost
 export CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$NGINX_PORT,http://localhost:$NGINX_PORT
 export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
 export DATABASE_URL=postgis://misto:misto@127.0.0.1:$PG_PRIMARY_PORT/$DB_NAME
-export DATABASE_REPLICA_URL=postgis://misto:misto@127.0.0.1:$PG_REPLICA_PORT/$DB_NAME
+$([ "${MISTO_STACK_REPLICA:-1}" = 0 ] && echo "unset DATABASE_REPLICA_URL" || echo "export DATABASE_REPLICA_URL=postgis://misto:misto@127.0.0.1:$PG_REPLICA_PORT/$DB_NAME")
 export CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/0
 export CACHE_URL=redis://127.0.0.1:$REDIS_PORT/1
 export MISTO_BACKGROUND=celery
@@ -245,6 +245,8 @@ case "${1:-start}" in
     for f in "$STACK/nginx/nginx.pid" "$RUN"/*.pid; do [ -f "$f" ] && { alive "$f" && echo "up   $(basename "$f" .pid)" || echo "down $(basename "$f" .pid)"; }; done
     for n in primary replica; do pg_running "$STACK/pg/$n" && echo "up   postgres-$n" || echo "down postgres-$n"; done ;;
   restart-worker) stop_pidfile "$RUN/worker.pid" "Celery worker"; worker_up ;;
+  restart-web)  # e.g. MISTO_STACK_WORKERS=4 MISTO_STACK_REPLICA=0 scripts/stack.sh restart-web
+    for port in "${WEB_PORTS[@]}"; do stop_pidfile "$RUN/gunicorn-$port.pid" "gunicorn :$port"; done; web_up ;;
   stop-worker) stop_pidfile "$RUN/worker.pid" "Celery worker (warm shutdown: running tasks finish, queued ones stay)" ;;
   start-worker) worker_up ;;
   restart-redis)
