@@ -172,7 +172,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "citizen_requests.tasks.overdue_digest_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Messages whose task a broker restart lost (portal/broker_sweep.py).
+    "notifications-sweep": {"task": "portal.broker_sweep.notifications_sweep_task", "schedule": 30.0},
 }
+CELERY_IMPORTS = ("portal.broker_sweep",)
+MISTO_SWEEP_AFTER_S = env.int("MISTO_SWEEP_AFTER_S", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
