@@ -10,7 +10,7 @@
 #   scripts/stack.sh [start]   start whatever is not running (idempotent)
 #   scripts/stack.sh stop      stop everything it started (`make stack-stop`)
 #   scripts/stack.sh status    what runs; scripts/stack.sh env prints the environment to use
-#   scripts/stack.sh stop-worker | start-worker | restart-redis | stop-replica | start-replica   (faults)
+#   scripts/stack.sh kill-worker | stop-worker | start-worker | restart-redis | stop-replica | start-replica   (faults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -133,8 +133,12 @@ portal_prepare() {
   else
     .venv/bin/python manage.py migrate --no-input -v 0
   fi
-  say "collecting static files into $STACK/static"
-  .venv/bin/python manage.py collectstatic --no-input -v 0
+  # collectstatic (hashing and compressing every file) takes a while: only when something changed.
+  if [ ! -f "$STACK/.static-stamp" ] || [ -n "$(find static */static -newer "$STACK/.static-stamp" -print -quit 2>/dev/null)" ]; then
+    say "collecting static files into $STACK/static"
+    .venv/bin/python manage.py collectstatic --no-input -v 0
+    touch "$STACK/.static-stamp"
+  fi
 }
 
 web_up() {
@@ -152,20 +156,40 @@ web_up() {
   done
 }
 
+# Celery runs under a small supervisor (as systemd's Restart=always or Docker's restart policy
+# would): a worker that exits — e.g. Celery's "Unrecoverable error" when its broker connection
+# drops while restoring unacknowledged messages — is started again. The pid file names the
+# supervisor; TERM to it stops the child with a warm shutdown first.
+supervise() {  # pidfile logfile command...
+  local pidfile=$1 logfile=$2; shift 2
+  setsid bash -c '
+    logfile=$1; shift
+    child=""
+    trap '"'"'[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0'"'"' TERM INT
+    while :; do
+      setsid "$@" >> "$logfile" 2>&1 &
+      child=$!
+      wait "$child"
+      echo "[supervisor $(date -Is)] $1 exited with $?, starting it again" >> "$logfile"
+      sleep 1
+    done' supervise "$logfile" "$@" < /dev/null > /dev/null 2>&1 &
+  echo $! > "$pidfile"
+}
+
 worker_up() {
   eval "$(stack_env)"
   local since; since=$(cat "$LOG/worker.log" 2>/dev/null | wc -l)
   local started=0
   if alive "$RUN/worker.pid"; then say "Celery worker already runs"; else
     started=1
-    say "starting the Celery worker on redis://127.0.0.1:$REDIS_PORT/0"
-    .venv/bin/celery -A portal worker --detach --concurrency 2 --loglevel INFO \
-      --pidfile "$RUN/worker.pid" --logfile "$LOG/worker.log" --hostname "misto-stack@%h"
+    say "starting the Celery worker on redis://127.0.0.1:$REDIS_PORT/0 (supervised)"
+    supervise "$RUN/worker.pid" "$LOG/worker.log" .venv/bin/celery -A portal worker --concurrency 2 \
+      --loglevel INFO --hostname "misto-stack@%h"
   fi
   if alive "$RUN/beat.pid"; then say "Celery beat already runs"; else
-    say "starting Celery beat"
-    .venv/bin/celery -A portal beat --detach --loglevel INFO --pidfile "$RUN/beat.pid" \
-      --logfile "$LOG/beat.log" --schedule "$STACK/celerybeat-schedule"
+    say "starting Celery beat (supervised)"
+    supervise "$RUN/beat.pid" "$LOG/beat.log" .venv/bin/celery -A portal beat --loglevel INFO \
+      --schedule "$STACK/celerybeat-schedule"
   fi
   [ "$started" -eq 1 ] || return 0
   # Loading Django takes seconds on a busy machine: wait for the worker to say it is ready.
@@ -249,6 +273,9 @@ case "${1:-start}" in
     for port in "${WEB_PORTS[@]}"; do stop_pidfile "$RUN/gunicorn-$port.pid" "gunicorn :$port"; done; web_up ;;
   stop-worker) stop_pidfile "$RUN/worker.pid" "Celery worker (warm shutdown: running tasks finish, queued ones stay)" ;;
   start-worker) worker_up ;;
+  kill-worker)  # SIGKILL to the worker and its pool (not to the supervisor, which restarts it)
+    child=$(pgrep -P "$(head -n 1 "$RUN/worker.pid")" | head -n 1)
+    [ -n "$child" ] && say "killing the Celery worker (SIGKILL, process group $child)" && kill -KILL -- "-$child" ;;
   restart-redis)
     export STACK_REDIS=$STACK/redis RUN LOG REDIS_PORT
     stop_pidfile "$RUN/redis.pid" "Redis :$REDIS_PORT"; redis_up ;;
