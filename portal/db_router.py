@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,11 @@ def replica_probe(alias: str = REPLICA) -> ReplicaState:
             cursor.execute(LAG_SQL)
             _in_recovery, lag = cursor.fetchone()
         state = ReplicaState(up=True, lag_s=float(lag), checked_at=time.monotonic())
-    except DatabaseError as exc:
-        connections[alias].close()
+    except Error as exc:  # DatabaseError, and InterfaceError of a connection the server closed
+        try:
+            connections[alias].close()
+        except Error:
+            pass  # already gone; the next probe connects afresh
         state = ReplicaState(up=False, checked_at=time.monotonic(), error=str(exc).strip()[:200])
     replica_state_record(state)
     return state

@@ -192,3 +192,12 @@ def test_the_real_portal_serves_public_pages_through_the_router(db, replica, cit
     status, _, body = call(ReplicaRouting(WSGIHandler()), "/requests/")
     assert status.startswith("200"), body.decode()[-3000:]
     assert "<html" in body.decode().lower()
+
+
+def test_a_replica_connection_the_server_closed_is_recorded_down_not_raised(db, replica):
+    """Stopping the replica closes its connections under the portal's feet (InterfaceError)."""
+    assert db_router.replica_probe().up is True
+    connections["replica"].connection.close()  # the server went away: the socket is gone
+    state = db_router.replica_probe()
+    assert state.up is False and "closed" in state.error
+    assert db_router.replica_probe().up is True  # and it reconnects on the next probe
