@@ -169,8 +169,8 @@ supervise() {  # pidfile logfile command...
     while :; do
       setsid "$@" >> "$logfile" 2>&1 &
       child=$!
-      wait "$child"
-      echo "[supervisor $(date -Is)] $1 exited with $?, starting it again" >> "$logfile"
+      wait "$child"; rc=$?
+      echo "[supervisor $(date -Is)] $1 exited with $rc, starting it again" >> "$logfile"
       sleep 1
     done' supervise "$logfile" "$@" < /dev/null > /dev/null 2>&1 &
   echo $! > "$pidfile"
