@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.citizen_requests.builders import file_request
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SAME_ROWS = {
@@ -48,9 +50,9 @@ def restored_name():
     _psql(env, "postgres", f"drop database if exists {name}")
 
 
-def test_a_restored_backup_serves_the_same_requests_sheets_and_layers(
-    demo_city, django_db_blocker, tmp_path, restored_name
-):
+def test_a_restored_backup_serves_the_same_requests_sheets_and_layers(committed, tmp_path, restored_name):
+    with committed.unblock():  # a real, committed request (removed again after the test)
+        filed = file_request(text="Зламана лавка у сквері біля школи, перевірка резервної копії.")
     source = connections["default"].settings_dict["NAME"]
     media = tmp_path / "media"
     (media / "registry").mkdir(parents=True)
@@ -72,7 +74,11 @@ def test_a_restored_backup_serves_the_same_requests_sheets_and_layers(
     for what, query in SAME_ROWS.items():
         original, copy = _psql(env, source, query), _psql(env, restored_name, query)
         assert copy == original, what
-    assert int(_psql(env, restored_name, "select count(*) from citizen_requests_request")) > 0
+    one_request = (
+        f"select text, status, category_id from citizen_requests_request where number = '{filed.number}'"
+    )
+    assert _psql(env, restored_name, one_request) == _psql(env, source, one_request) != ""
+    assert filed.text in _psql(env, restored_name, one_request)
     assert int(_psql(env, restored_name, "select count(*) from gis_layers_layer")) > 0
     restored_file = tmp_path / "restored-media" / "registry" / "plan.pdf"
     assert restored_file.read_bytes() == b"%PDF-1.4 plan of the building\n"
