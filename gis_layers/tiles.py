@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
 from gis_layers import registry
+from portal.db_router import read_connection
 
 EXTENT = 4096
 BUFFER = 64
@@ -90,7 +90,7 @@ WHERE l.slug = %s AND l.deleted_at IS NULL"""
 def gis_tiles(slug: str) -> GisTiles | None:
     """The tile layer of a live GIS layer and whether it is public — read fresh (one indexed
     query that also brings the data version, so the ETag costs nothing more)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(GIS_LOOKUP, [slug])
         row = cursor.fetchone()
     if row is None:
@@ -120,7 +120,7 @@ def data_version(source: str) -> int:
     cached = _versions.get(source)
     if cached and now - cached[1] < settings.MISTO_TILE_VERSION_TTL:
         return cached[0]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT version FROM gis_layers_dataversion WHERE source = %s", [source])
         row = cursor.fetchone()
     version = row[0] if row else 0
@@ -177,7 +177,7 @@ def tile_bytes(layer: TileLayer, z: int, x: int, y: int, etag: str) -> bytes:
         if data is not None:
             memory.put(key, data)
             return data
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(layer.sql, {"z": z, "x": x, "y": y})
         data = bytes(cursor.fetchone()[0] or b"")
     if seconds:

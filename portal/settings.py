@@ -68,9 +68,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if not DEBUG:
-    # Production serves collected static files itself (gunicorn + WhiteNoise, no nginx needed).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# gunicorn serves static files itself through WhiteNoise (`make run`, also with DEBUG=1, when
+# it finds them through the finders); in `make stack` nginx serves them before they reach it.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -96,6 +96,28 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgis://misto:misto@12
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming read replica (portal/db_router.py): public reads go there while it answers and
+# keeps up; a client that wrote reads the primary for MISTO_READ_PRIMARY_SECONDS.
+MISTO_REPLICA_MAX_LAG_S = env.float("MISTO_REPLICA_MAX_LAG_S", default=5.0)
+MISTO_REPLICA_CHECK_S = env.float("MISTO_REPLICA_CHECK_S", default=2.0)
+MISTO_READ_PRIMARY_SECONDS = env.int("MISTO_READ_PRIMARY_SECONDS", default=10)
+# Public read-only pages and APIs (regular expressions matched at the start of the path).
+MISTO_REPLICA_PATHS = env.list(
+    "MISTO_REPLICA_PATHS",
+    default=[
+        r"/tiles/", r"/api/v1/", r"/ogcapi/", r"/open311/v2/", r"/layers/", r"/map/",
+        r"/requests/$", r"/requests/(map|feed|figures)/", r"/requests/\d{4}-\d{1,7}/$",
+    ],
+)  # fmt: skip
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "OPTIONS": {"connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,9 +198,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "citizen_requests.tasks.overdue_digest_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Messages whose task a broker restart lost (portal/broker_sweep.py).
+    "notifications-sweep": {"task": "portal.broker_sweep.notifications_sweep_task", "schedule": 30.0},
 }
+CELERY_IMPORTS = ("portal.broker_sweep",)
+MISTO_SWEEP_AFTER_S = env.int("MISTO_SWEEP_AFTER_S", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis restart makes the cache miss, never a 500 (portal/cache_backend.py).
+    CACHES["default"]["BACKEND"] = "portal.cache_backend.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=2)
+# Queuing a task while the broker restarts: keep trying for ~10 s before the message is left
+# pending (for `manage.py notifications_send`).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 12,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

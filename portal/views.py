@@ -28,6 +28,7 @@ from facilities.filters import InvalidParameter, resolve_categories
 from facilities.models import Category
 from facilities.selectors import category_groups_with_counts
 from gis_layers.tiles import data_version
+from portal.db_router import replica_configured, replica_report
 
 
 @require_GET
@@ -140,15 +141,16 @@ def healthz(request):
             {"status": "error", "database": "unavailable", "detail": str(exc).strip()[:200]},
             status=503,
         )
-    return JsonResponse(
-        {
-            "status": "ok",
-            "database": "ok",
-            "postgis": postgis,
-            "postgresql": postgres.split(" on ")[0],
-            "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
-        }
-    )
+    body = {
+        "status": "ok",
+        "database": "ok",
+        "postgis": postgis,
+        "postgresql": postgres.split(" on ")[0],
+    }
+    if replica_configured():  # reported, never fatal: reads fall back to the primary
+        body["replica"] = replica_report()
+    body["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
+    return JsonResponse(body)
 
 
 @login_required

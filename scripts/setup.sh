@@ -6,16 +6,19 @@
 #   scripts/setup.sh            everything `make run` needs
 #   scripts/setup.sh --test     also what the test suite needs (Chromium for browser tests)
 #   scripts/setup.sh --bench    also what `make bench` needs (wrk, pgbench)
+#   scripts/setup.sh --stack    also what `make stack` needs (nginx)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 WANT_TEST=0
 WANT_BENCH=0
+WANT_STACK=0
 for arg in "$@"; do
   case "$arg" in
     --test) WANT_TEST=1 ;;
     --bench) WANT_BENCH=1 ;;
+    --stack) WANT_STACK=1 ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -65,7 +68,18 @@ command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 python3 -c 'import ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
 [ "$WANT_TEST" -eq 1 ] && PACKAGES+=(chromium poppler-utils)
 [ "$WANT_BENCH" -eq 1 ] && PACKAGES+=(wrk chromium "postgresql-client-$PG_VERSION")
+# Redis: the Celery broker of `make run` (a worker and beat instead of a thread in the server).
+command -v redis-server >/dev/null 2>&1 || PACKAGES+=(redis-server)
+[ "$WANT_STACK" -eq 1 ] && ! command -v nginx >/dev/null 2>&1 && PACKAGES+=(nginx)
 apt_install "${PACKAGES[@]}"
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  say "starting Redis on 127.0.0.1:6379"
+  as_root service redis-server start >/dev/null 2>&1 \
+    || redis-server --bind 127.0.0.1 --port 6379 --daemonize yes >/dev/null 2>&1 || true
+  for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.25; done
+fi
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && say "Redis answers on 127.0.0.1:6379" \
+  || say "Redis does not answer: background work will run in a thread of the server"
 say "system packages present (PostgreSQL $PG_VERSION, PostGIS, pgRouting, GDAL $(gdal-config --version 2>/dev/null || echo '?'))"
 
 # --- 2. A running PostgreSQL cluster ------------------------------------------------------
