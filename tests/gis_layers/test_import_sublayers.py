@@ -116,7 +116,8 @@ def test_switching_the_sublayer_on_the_page_maps_the_new_columns_by_name(
     client.force_login(gisadmin)
     url = f"/staff/layers/zones/import/{job.pk}/"
     page = client.get(url).content.decode()
-    assert "stops — Point, 2 features" in page and "zones — Polygon, 3 features" in page
+    # The page speaks Ukrainian by default.
+    assert "stops — Point, об’єктів: 2" in page and "zones — Polygon, об’єктів: 3" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"action": "reconfigure", "source_layer": "zones", "map_name": "", "map_area_code": ""}
@@ -207,7 +208,7 @@ def test_a_column_named_id_is_read_as_source_id_and_the_page_says_so(gisadmin, c
     assert job.preview["mapping"] == {"source_id": "source_id", "name": "name"}
     client.force_login(gisadmin)
     page = client.get(f"/staff/layers/stops/import/{job.pk}/").content.decode()
-    assert "“id” is read as “source_id”" in page
+    assert "Стовпець «id» прочитано як «source_id»" in page
     apply(job, gisadmin)
     assert Feature.objects.live().get(layer=layer).properties == {"source_id": "S-17", "name": "Ринок"}
 
