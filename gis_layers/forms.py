@@ -147,6 +147,17 @@ class ImportUploadForm(forms.Form):
     )
 
 
+def sublayer_label(sublayer: dict) -> str:
+    """“Зупинки — Point, 12 features”: enough to pick the right table or folder of a file."""
+    if "count" not in sublayer:
+        return sublayer["name"]
+    return _("%(name)s — %(geometry)s, %(n)d features") % {
+        "name": sublayer["name"],
+        "geometry": sublayer["geometry"] or _("no geometry"),
+        "n": sublayer["count"],
+    }
+
+
 class ImportOptionsForm(forms.Form):
     """Reading options of a previewed import: changing them makes a new preview."""
 
@@ -160,7 +171,10 @@ class ImportOptionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         preview = job.preview or {}
         self.fields["encoding"].choices = [("", _("as the file says (or guess)")), *ENCODINGS.items()]
-        self.fields["source_layer"].choices = [(n, n) for n in preview.get("layers", [])] or [("", "—")]
+        self.fields["source_layer"].choices = [
+            (s["name"], sublayer_label(s))
+            for s in preview.get("sublayers") or [{"name": n} for n in preview.get("layers", [])]
+        ] or [("", "—")]
         columns = [("", _("— not imported —")), *((c, c) for c in preview.get("columns", []))]
         mapping = preview.get("mapping", {})
         for spec in job.layer.fields:

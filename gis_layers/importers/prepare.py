@@ -2,7 +2,9 @@
 
 Each layer field takes its values from one column of the file (the mapping, suggested by name
 and title, changed by the person). Every value goes through the layer schema's own check
-(gis_layers.schema), so an import accepts exactly what the editor accepts. Geometries: missing
+(gis_layers.schema), so an import accepts exactly what the editor accepts — except that text is
+kept exactly as in the file: not trimmed, and an empty text stays "" (not NULL), as the layer's
+JSON Schema allows for a text field without minLength. Geometries: missing
 ones are errors, invalid ones are repaired with make_valid where the result is still of the
 layer's kind (and reported), others are errors. Row numbers count the file's records from 1.
 """
@@ -10,6 +12,7 @@ layer's kind (and reported), others are errors. Row numbers count the file's rec
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from gis_layers.exceptions import RowError
 from gis_layers.models import Layer
-from gis_layers.schema import FieldSpec, value_clean
+from gis_layers.schema import STRING_MAX, FieldSpec, value_clean
 
 FAMILY_TYPE_IDS = {
     Layer.GeometryType.POINT: {0, 4},
@@ -39,6 +42,7 @@ class Prepared:
     total: int
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    reasons: Counter = field(default_factory=Counter)  # (field, reason) -> rows, over all errors
     bad_rows: set[int] = field(default_factory=set)
     repaired: list[tuple[int, str]] = field(default_factory=list)
     geometry_types: dict[str, int] = field(default_factory=dict)
@@ -58,6 +62,20 @@ def suggest_mapping(fields: list[FieldSpec], columns: list[str]) -> dict[str, st
         candidates = [spec.name, spec.name[:10], spec.title_uk, spec.title_en]
         mapping[spec.name] = next((by_norm[_norm(c)] for c in candidates if c and _norm(c) in by_norm), "")
     return mapping
+
+
+def import_value_clean(spec: FieldSpec, raw):
+    """value_clean for a value of a file: text into a free-text field is kept exactly (spaces,
+    and "" distinct from NULL). A field with allowed values still compares trimmed text, and
+    "" there means no value ("" is never one of the allowed values)."""
+    if type(raw) is str and spec.type in ("string", "text") and not spec.choices:
+        if raw == "" and spec.required:
+            return None, _("is required")  # the schema's minLength 1
+        limit = min(spec.max_length or STRING_MAX, STRING_MAX)
+        if len(raw) > limit:
+            return None, _("is longer than %(n)d characters") % {"n": limit}
+        return raw, None
+    return value_clean(spec, raw)
 
 
 def _family_parts(geom, allowed: set[int]):
@@ -94,6 +112,7 @@ def prepare_rows(
     def error(row: int, name: str, reason: str) -> None:
         bad.add(row)
         result.error_count += 1
+        result.reasons[(name, str(reason))] += 1
         if len(errors) < ERRORS_KEPT:
             errors.append(RowError(row=int(row), field=name, reason=str(reason)))
 
@@ -154,7 +173,7 @@ def prepare_rows(
         for spec in fields:
             column = values[spec.name]
             raw = column[i] if column is not None else None
-            clean, reason = value_clean(spec, raw)
+            clean, reason = import_value_clean(spec, raw)
             if reason:
                 error(row, spec.name, reason)
             elif clean is not None:

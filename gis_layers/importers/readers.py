@@ -5,6 +5,11 @@ and until they do the reader guesses (UTF-8 when every text decodes as UTF-8, el
 says that it guessed. CSV files are UTF-8 unless the person chooses otherwise; their geometry
 comes from lon/lat columns or a WKT column. Coordinates are reprojected to EPSG:4326 from the
 file's CRS, or from the one the person states when the file has none.
+
+A GeoPackage or KML/KMZ is read one sublayer (table, folder) at a time: the person's choice, else
+the first that fits the target layer (gis_layers.importers.sublayers). Text is kept exactly as in
+the file (no trimming; an empty text stays "" and is not NULL). Columns named like what the
+engine reserves (id, fid, geometry...) are renamed (id -> source_id) and the preview says so.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from django.utils.translation import gettext as _
 from gis_layers.exceptions import ImportRefused
 from gis_layers.importers.limits import crs_area_check, crs_area_problem, vertex_limits_check
 from gis_layers.importers.safety import FORMAT_NAMES, Unpacked
+from gis_layers.importers.sublayers import sublayer_default, sublayers_list
+from gis_layers.schema import RESERVED_NAMES
 
 ENCODINGS = {
     "utf-8": "UTF-8",
@@ -46,6 +53,8 @@ class ReadResult:
     encoding_source: str  # "cpg", "dbf", "user", "guess", "utf-8 (format)"
     layers: list[str] = field(default_factory=list)  # layers/shapefiles of the source
     layer: str = ""
+    sublayers: list[dict] = field(default_factory=list)  # name, geometry, count (GeoPackage, KML)
+    renamed: dict[str, str] = field(default_factory=dict)  # reserved column name -> name read as
     format_name: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -119,7 +128,7 @@ def _csv_options(path: Path, encoding: str) -> dict:
     first = header[0] if header else ""
     separator = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
     names = [c.strip().strip('"').lower() for c in first.split(separator)]
-    options = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO", "EMPTY_STRING_AS_NULL": "YES"}
+    options = {"KEEP_GEOM_COLUMNS": "NO", "AUTODETECT_TYPE": "NO", "EMPTY_STRING_AS_NULL": "NO"}
     if separator == ";":
         options["SEPARATOR"] = "SEMICOLON"
     elif separator == "\t":
@@ -143,10 +152,14 @@ def _csv_options(path: Path, encoding: str) -> dict:
     return options
 
 
-def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: str = "") -> ReadResult:
-    """Read the whole dataset; ImportRefused if GDAL cannot, or the CRS is unknown."""
+def read_dataset(
+    source: Unpacked, *, encoding: str = "", crs: str = "", layer: str = "", geometry_type: str = ""
+) -> ReadResult:
+    """Read the whole dataset (of a GeoPackage or KML: the sublayer `layer`, else the first that
+    fits `geometry_type`); ImportRefused if GDAL cannot, or the CRS is unknown."""
     notes: list[str] = []
     layers: list[str] = []
+    sublayers: list = []
     open_options: dict = {}
     chosen_encoding, encoding_source = None, ""
     path = source.path
@@ -170,30 +183,22 @@ def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: 
         chosen_encoding, encoding_source = None, "utf-8"
     if source.format in ("gpkg", "kml"):
         try:
-            layers = [str(name) for name, _geom in pyogrio.list_layers(path)]
-        except pyogrio.errors.DataSourceError as exc:
+            sublayers = sublayers_list(path)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             raise _unreadable(source, exc) from None
-        if source.format == "gpkg":
-            read_layer = layer if layer in layers else (layers[0] if layers else None)
-    frames = []
+        layers = [s.name for s in sublayers]
+        read_layer = layer if layer in layers else (sublayer_default(sublayers, geometry_type) or None)
     try:
-        if source.format == "kml":
-            for name in layers or [None]:
-                part = pyogrio.read_dataframe(path, layer=name, force_2d=True, on_invalid="ignore")
-                frames.append(part)
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # "could not parse column as JSON"
-                frames.append(
-                    pyogrio.read_dataframe(
-                        path,
-                        layer=read_layer,
-                        encoding=chosen_encoding,
-                        force_2d=True,
-                        on_invalid="ignore",
-                        **open_options,
-                    )
-                )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "could not parse column as JSON"
+            frame = pyogrio.read_dataframe(
+                path,
+                layer=read_layer,
+                encoding=chosen_encoding,
+                force_2d=True,
+                on_invalid="ignore",
+                **open_options,
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
         raise _unreadable(source, exc) from None
     except UnicodeDecodeError:
@@ -201,11 +206,11 @@ def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: 
             _("The text of the file is not in %(encoding)s; choose another encoding.")
             % {"encoding": ENCODINGS.get(chosen_encoding, chosen_encoding)}
         ) from None
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise ImportRefused(_("The file has no geometry column; nothing can be put on a map."))
     if source.format == "kml":
         frame = frame.drop(columns=[c for c in KML_NOISE if c in frame.columns])
+    frame, renamed = _reserved_renamed(frame)
     vertex_limits_check(frame)  # before any reprojection, check or preview works on the shapes
     stated = parse_crs(crs)
     source_crs = frame.crs
@@ -264,6 +269,8 @@ def read_dataset(source: Unpacked, *, encoding: str = "", crs: str = "", layer: 
         encoding_source=encoding_source,
         layers=layers,
         layer=read_layer or (source.path.stem if source.format == "shapefile" else ""),
+        sublayers=[s.as_dict() for s in sublayers],
+        renamed=renamed,
         format_name=FORMAT_NAMES.get(source.format, source.format),
         notes=notes,
     )
@@ -281,6 +288,22 @@ KML_NOISE = (
     "drawOrder",
     "icon",
 )
+
+
+def _reserved_renamed(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Columns named like what the engine reserves (a GeoJSON's `id`) read under a free name:
+    `source_<name>`, else `<name>_1`, `<name>_2`... — so a layer field can take them by name."""
+    taken = {str(c).lower() for c in frame.columns}
+    renamed = {}
+    for column in frame.columns:
+        if column == frame.geometry.name or str(column).lower() not in RESERVED_NAMES:
+            continue
+        base = str(column).lower()
+        candidates = [f"source_{base}", *(f"{base}_{n}" for n in range(1, 100))]
+        new = next(c for c in candidates if c not in taken)
+        taken.add(new)
+        renamed[str(column)] = new
+    return (frame.rename(columns=renamed) if renamed else frame), renamed
 
 
 def _guess(path: Path) -> str:

@@ -26,7 +26,7 @@ F = _param("f", "The representation: json or html (default: by the Accept header
            {"type": "string", "enum": ["json", "html"]})  # fmt: skip
 LIMIT = _param(
     "limit",
-    "At most this many features on the page.",
+    "At most this many features on the page; a larger value is read as the maximum (page on with the next link).",
     {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
 )
 OFFSET = _param("offset", "Skip this many features (paging; the next/prev links do it for you).",

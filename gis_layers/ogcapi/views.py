@@ -281,10 +281,15 @@ class QueryablesView(OgcView):
         return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/schema+json")
 
 
-def _int(request, name: str, default: int, lo: int, hi: int) -> int:
+def _int(request, name: str, default: int, lo: int, hi: int, *, cap: bool = False) -> int:
+    """A whole-number parameter; with `cap`, a value over `hi` is read as `hi` (OGC API -
+    Features Part 1: a limit above the server's maximum is not an error, the client pages on
+    through the next links), while a value that is not a whole number or under `lo` is 400."""
     raw = request.GET.get(name, "")
     if raw == "":
         return default
+    if cap and raw.isdigit() and int(raw) > hi:
+        return hi
     if not raw.isdigit() or not lo <= int(raw) <= hi:
         raise OgcError(
             400,
@@ -343,7 +348,7 @@ class ItemsView(OgcView):
         queryable = {q.name for q in c.queryables}
         _only(request, ITEM_PARAMS | queryable)
         fmt = _format(request)
-        limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, cap=True)
         offset = _int(request, "offset", 0, 0, 10**9)
         bbox = _bbox(request)
         _datetime(request)
@@ -353,6 +358,8 @@ class ItemsView(OgcView):
         except InvalidFilter as exc:
             raise OgcError(400, "InvalidParameterValue", exc.message) from None
         kept = {k: v for k, v in request.GET.items() if k not in ("f", "offset")}
+        if "limit" in kept:
+            kept["limit"] = str(limit)  # the links say the limit really used (capped to the maximum)
         links = _self_and_alternate(
             request, "ogc-items", c.id, json_type=GEOJSON, query={"offset": offset or None, **kept}
         )

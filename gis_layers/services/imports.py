@@ -21,6 +21,7 @@ from pathlib import Path
 import shapely
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from city.selectors import municipality
@@ -106,10 +107,15 @@ def import_job_reconfigure(*, job: ImportJob, actor, options: dict) -> ImportJob
         ensure(can_import(actor, job.layer))
     if job.status not in (Status.PREVIEW, Status.REFUSED):
         raise LayerError(_("This import cannot be changed any more."))
+    switched = options.get("source_layer", "") not in ("", (job.preview or {}).get("layer", ""))
     job.options = {**job.options, **_options(options)}
     for key in OPTION_KEYS:
         if key in options and options[key] in (None, ""):
             job.options.pop(key, None)
+    if switched:
+        # The mapping was made for the columns of the sublayer shown before; the new one's
+        # columns are mapped by name again (else same-named columns would stay unmapped).
+        job.options.pop("mapping", None)
     job.status, job.progress, job.phase, job.message = Status.QUEUED, 0, "", ""
     job.save()
     return job
@@ -153,6 +159,7 @@ def import_job_preview(*, job_id: int) -> ImportJob:
             encoding=job.options.get("encoding", ""),
             crs=job.options.get("crs", ""),
             layer=job.options.get("source_layer", ""),
+            geometry_type=job.layer.geometry_type,
         )
         job.format = unpacked.format
         _stage(job, read)
@@ -181,8 +188,16 @@ def _stage(job: ImportJob, read: ReadResult, source_ids=None) -> None:
     layer = job.layer
     suggested = suggest_mapping(layer.fields, read.columns)
     chosen = job.options.get("mapping", {})
-    mapping = {f.name: chosen.get(f.name, suggested[f.name]) for f in layer.fields}
-    mapping = {k: (v if v in read.columns else "") for k, v in mapping.items()}
+    # The person's choice where it names a column of what was read ("" = not imported),
+    # else the match by name.
+    mapping = {
+        f.name: (
+            chosen[f.name]
+            if f.name in chosen and chosen[f.name] in ("", *read.columns)
+            else suggested[f.name]
+        )
+        for f in layer.fields
+    }
     city = municipality()
     city_shape = shapely.from_wkb(bytes(city.boundary.buffer(0.01).wkb)) if city else None
     _progress(job, 0.35, _("checking the rows"))
@@ -205,6 +220,8 @@ def _stage(job: ImportJob, read: ReadResult, source_ids=None) -> None:
         "format": read.format_name,
         "layers": read.layers,
         "layer": read.layer,
+        "sublayers": read.sublayers,
+        "renamed": read.renamed,
         "count": prepared.total,
         "valid": len(prepared.rows),
         "geometry_types": prepared.geometry_types,
@@ -228,6 +245,7 @@ def _stage(job: ImportJob, read: ReadResult, source_ids=None) -> None:
         "errors": [e.as_dict() for e in prepared.errors],
         "error_count": prepared.error_count,
         "bad_rows": len(prepared.bad_rows),
+        "reasons": [[name, reason, n] for (name, reason), n in prepared.reasons.most_common(3)],
     }
 
 
@@ -330,6 +348,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
                 job.save()
                 return job
             excluded = sorted({p.row for p in problems})
+        _nothing_to_apply_check(job, excluded)
         counts = _apply(job, mode, key, excluded)
         if job.stored_path:  # applied: the upload itself is no longer needed (the history keeps the data)
             Path(job.stored_path).unlink(missing_ok=True)
@@ -349,6 +368,37 @@ def import_job_apply(*, job_id: int) -> ImportJob:
         job.message = _("The import failed because of an error on our side; the layer was not changed.")
         job.save()
     return job
+
+
+def _nothing_to_apply_check(job: ImportJob, excluded: list[int]) -> None:
+    """LayerError when no staged row is left to apply: "skip the rows that do not fit" with no
+    row fitting is a failed import, never a "done" that created nothing (and, replacing, would
+    have emptied the layer)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {qualified(job.pk)} WHERE NOT (row_no = ANY(%s::int[]))", [excluded]
+        )
+        if cursor.fetchone()[0]:
+            return
+    reasons = [
+        _("%(field)s %(reason)s (%(n)s rows)")
+        % {"field": name, "reason": reason, "n": number_format(n, force_grouping=True)}
+        for name, reason, n in job.report.get("reasons", [])
+    ]
+    if excluded:
+        reasons.append(
+            _("empty or repeated key (%(n)s rows)") % {"n": number_format(len(excluded), force_grouping=True)}
+        )
+    raise LayerError(
+        _(
+            "None of the %(n)s rows fit the layer, so nothing was imported and the layer was not changed. "
+            "The most common reasons: %(reasons)s."
+        )  # fmt: skip
+        % {
+            "n": number_format(job.preview.get("count", 0), force_grouping=True),
+            "reasons": "; ".join(reasons) or "—",
+        }
+    )
 
 
 def _apply(job: ImportJob, mode: str, key: str, excluded: list[int]) -> dict:

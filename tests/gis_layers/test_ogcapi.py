@@ -139,11 +139,32 @@ def test_bbox_and_property_filters(city, client):
     assert pharmacies["numberMatched"] == 44
 
 
+def test_a_limit_over_the_maximum_is_capped_and_paging_goes_on_through_next(city, client, monkeypatch):
+    # OGC API - Features Part 1: a limit above the server's maximum is read as the maximum.
+    _r, everything = get(client, "/ogcapi/collections/shelters/items?limit=20000")
+    assert _r.status_code == 200 and everything["numberReturned"] == 48
+    from gis_layers.ogcapi import views
+
+    monkeypatch.setattr(views, "MAX_LIMIT", 20)  # a small maximum, so 48 shelters need pages
+    response, first = get(client, "/ogcapi/collections/shelters/items?limit=20000")
+    assert response.status_code == 200
+    assert first["numberMatched"] == 48 and first["numberReturned"] == 20
+    seen = [f["id"] for f in first["features"]]
+    page = first
+    while "next" in rels(page["links"]):
+        href = rels(page["links"])["next"]["href"]
+        assert "limit=20" in href and "limit=20000" not in href
+        page = get(client, href)[1]
+        seen += [f["id"] for f in page["features"]]
+    assert len(seen) == len(set(seen)) == 48
+
+
 @pytest.mark.parametrize(
     "query",
     [
         "limit=0",
-        "limit=10001",
+        "limit=-5",
+        "limit=2.5",
         "limit=abc",
         "offset=-1",
         "bbox=1,2,3",
