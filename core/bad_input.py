@@ -132,7 +132,8 @@ def page_not_found(request, exception=None):
     if request.path.startswith(("/ogcapi/", "/open311/", "/api/", "/tiles/")):
         message = _("There is nothing at this address.")
         return door_error(request, 404, "not_found", message, ogc_code="NotFound")
-    return defaults.page_not_found(request, exception)
+    # People get the portal's own page (core/templates/404.html): translated, with a way back.
+    return defaults.page_not_found(request, exception, template_name="404.html")
 
 
 class BadInputMiddleware:

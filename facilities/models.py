@@ -100,6 +100,11 @@ class Facility(BilingualNameModel, SourcedModel):
             GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="facility_search_trgm"),
         ]
 
+    @property
+    def opening_hours_text(self) -> str:
+        """The opening hours in the active language ("Пн–Нд 08:00–20:00", "цілодобово")."""
+        return opening_hours.display(self.opening_hours)
+
     def clean(self):
         super().clean()
         try:

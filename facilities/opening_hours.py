@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -151,3 +152,47 @@ def is_open(periods: list[Period], moment: dt.datetime) -> bool:
         and (not p.months or moment.month in p.months)
         for p in periods
     )
+
+
+_DISPLAY_TOKEN = re.compile(
+    r"24/7|\b(?:Mo|Tu|We|Th|Fr|Sa|Su|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|off|closed)\b|-|;"
+)
+
+
+def display(text: str) -> str:
+    """The opening hours in the active language for people: "Mo-Su 08:00-20:00" reads
+    "Пн–Нд 08:00–20:00" on a Ukrainian page, "24/7" reads "цілодобово". Text the parser
+    refuses is shown as typed (better the staff's words than nothing)."""
+    text = " ".join(text.split())
+    try:
+        parse(text)
+    except OpeningHoursError:
+        return text
+    words = {
+        "24/7": _("24/7"),
+        "off": pgettext("opening hours", "closed"),
+        "closed": pgettext("opening hours", "closed"),
+        "-": "–",
+        ";": ";",
+        **dict(zip(DAYS, _day_abbreviations(), strict=True)),
+        **dict(zip(MONTHS, _month_abbreviations(), strict=True)),
+    }
+    shown = _DISPLAY_TOKEN.sub(lambda m: words[m.group(0)], text)
+    return re.sub(r"\s*;\s*", "; ", shown)
+
+
+def _day_abbreviations() -> list[str]:
+    return [
+        pgettext("weekday", "Mo"), pgettext("weekday", "Tu"), pgettext("weekday", "We"),
+        pgettext("weekday", "Th"), pgettext("weekday", "Fr"), pgettext("weekday", "Sa"),
+        pgettext("weekday", "Su"),
+    ]  # fmt: skip
+
+
+def _month_abbreviations() -> list[str]:
+    return [
+        pgettext("month", "Jan"), pgettext("month", "Feb"), pgettext("month", "Mar"),
+        pgettext("month", "Apr"), pgettext("month", "May"), pgettext("month", "Jun"),
+        pgettext("month", "Jul"), pgettext("month", "Aug"), pgettext("month", "Sep"),
+        pgettext("month", "Oct"), pgettext("month", "Nov"), pgettext("month", "Dec"),
+    ]  # fmt: skip

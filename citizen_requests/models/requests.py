@@ -308,6 +308,17 @@ class Event(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["request", "created_at"], name="event_request_time")]
 
+    # Labels the services store in English (a stable key, not the language of whoever acted);
+    # they are translated when shown.
+    ACTOR_LABELS = {
+        "applicant (e-mail)": _("applicant (e-mail)"),
+        "e-mail": _("e-mail"),
+    }
+
+    @property
+    def actor_label_display(self) -> str:
+        return str(self.ACTOR_LABELS.get(self.actor_label, self.actor_label))
+
     @property
     def to_status_label(self) -> str:
         return (

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -136,8 +137,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         )
     name = f"citizen_requests/email/{notification.kind}"
     with translation.override(notification.language):
-        subject = " ".join(render_to_string(f"{name}_subject.txt", context).split())
-        text = render_to_string(f"{name}.txt", context)
+        subject = " ".join(render_text(f"{name}_subject.txt", context).split())
+        text = render_text(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[notification.address])
     message.attach_alternative(html, "text/html")
@@ -156,11 +157,18 @@ def _sms_text(notification: Notification) -> str:
     context = {"site_url": settings.MISTO_SITE_URL, "request": notification.request, **notification.context}
     with translation.override(notification.language):
         subject = " ".join(
-            render_to_string(f"citizen_requests/email/{notification.kind}_subject.txt", context).split()
+            render_text(f"citizen_requests/email/{notification.kind}_subject.txt", context).split()
         )
     if notification.request is not None and notification.request.number:
         subject += " " + absolute_url(reverse("citizen_requests:detail", args=[notification.request.number]))
     return subject
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML autoescaping: a subject, an SMS or the text
+    part of an e-mail is not HTML, so "Солов'їна" must not arrive as "Солов&#x27;їна"."""
+    template = get_template(template_name).template  # the engine's own Template, not the backend's
+    return template.render(Context(context, autoescape=False))
 
 
 def absolute_url(path: str) -> str:

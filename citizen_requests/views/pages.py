@@ -145,6 +145,8 @@ def request_detail(request, number: str):
             if answer and staff
             else [],
             "staff": staff,
+            # The applicant hears of their own request already: no "follow" offer for them.
+            "is_applicant": permissions.is_applicant(request.user, found, grants),
             "public_comment_kinds": workflow.PUBLIC_COMMENT_KINDS,
             "applicant_comment_kinds": workflow.APPLICANT_COMMENT_KINDS,
             "question": workflow.question_pending(found) if "info_answer" in actions else "",

@@ -90,6 +90,9 @@ class FacilityDetailSerializer(GeoFeatureModelSerializer):
     name = serializers.CharField(read_only=True)
     category = CategoryRefSerializer(read_only=True)
     district = serializers.CharField(source="district.name", default=None, read_only=True)
+    opening_hours_text = serializers.SerializerMethodField(
+        help_text="The opening hours for people, in the language asked for (?lang=uk|en)."
+    )
     opening_periods = serializers.SerializerMethodField()
     open_now = serializers.SerializerMethodField()
     photo = serializers.ImageField(read_only=True)
@@ -100,9 +103,12 @@ class FacilityDetailSerializer(GeoFeatureModelSerializer):
         geo_field = "location"
         fields = (
             "id", "name", "name_uk", "name_en", "category", "address", "district", "phones", "email", "website",
-            "opening_hours", "opening_periods", "open_now", "operator", "description", "accessibility", "photo",
+            "opening_hours", "opening_hours_text", "opening_periods", "open_now", "operator", "description", "accessibility", "photo",
             "source_id", "data_source", "updated_at", "url",
         )  # fmt: skip
+
+    def get_opening_hours_text(self, facility) -> str:
+        return opening_hours.display(facility.opening_hours)
 
     def get_url(self, facility) -> str:
         return reverse("facility", args=[facility.pk])
