@@ -82,7 +82,7 @@ def map_page(request):
         "locateFailed": _("Your location is not available (the browser did not share it)."),
     }
     fingerprint = repr((get_language(), state, data_version("facilities"), settings.MISTO_BASEMAP_URL))
-    key = "map:" + hashlib.sha1(fingerprint.encode()).hexdigest()
+    key = "map-config:" + hashlib.sha1(fingerprint.encode()).hexdigest()
     rendered = cache.get(key)
     if rendered is None:
         rendered = city_map(state=state, strings=strings)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from citizen_requests.selectors.dashboard import Figures, Period, dashboard_figures, dashboard_heat, period_of
-from citizen_requests.views.intake import map_options
+from portal.maps import map_options
 from portal.spreadsheets import csv_writer, xlsx_row
 
 PERMISSION = "citizen_requests.view_dashboard"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -36,6 +35,7 @@ from housing_registry.selectors import (
     buildings_for_map,
     map_classes,
 )
+from portal.maps import map_options
 
 SORTS = {
     "address": ("address",),
@@ -94,15 +94,12 @@ def building_map(request):
         "open": _("Open the data sheet"),
         "none": _("No building matches the filters."),
     }
-    options = {
-        "element": "registry-map",
-        "form": "map-filters",
-        "dataUrl": reverse("housing_registry:map-data"),
-        "basemapUrl": reverse("map-basemap"),
-        "center": list(settings.MISTO_MAP_CENTER),
-        "zoom": settings.MISTO_MAP_ZOOM,
-        "strings": strings,
-    }
+    options = map_options(
+        element="registry-map",
+        form="map-filters",
+        dataUrl=reverse("housing_registry:map-data"),
+        strings=strings,
+    )
     return render(request, "housing_registry/map.html", {"form": form, "options": options})
 
 
@@ -201,7 +198,7 @@ def sheet(request, pk: int):
             "can_log_work": bool(permissions.loggable_systems(request.user)),
             "version_count": versions,
             "last_change": last,
-            "footprint_json": json.loads(building.footprint.geojson),
+            "map_options": map_options(footprint=json.loads(building.footprint.geojson)),
         },
     )
 
