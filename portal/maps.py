@@ -63,13 +63,14 @@ class MapState:
     focus: int | None = None
 
 
-def _render(config: dict, *, label: str, js=(), css=()) -> RenderedMap:
-    """The map element (filled by static/js/map.js from `config`) and the assets it needs."""
+def _render(config: dict, *, label: str, vendor=(), page=None, css=()) -> RenderedMap:
+    """The map element (filled by static/js/map.js from `config`) and the assets it needs:
+    Leaflet and its `vendor` plugins, map.js, then the `page` script that uses map.js."""
     config_id = "misto-map-config"
     styles = [LEAFLET_CSS, *css]
-    scripts = [LEAFLET_JS, *js, MAP_JS]
+    scripts = [LEAFLET_JS, *vendor, MAP_JS, *([page] if page else [])]
     header = "".join(f'<link rel="stylesheet" href="{static(path)}">' for path in styles) + "".join(
-        f'<script defer src="{static(path)}"></script>' for path in dict.fromkeys(scripts)
+        f'<script defer src="{static(path)}"></script>' for path in scripts
     )
     html = (
         f'<div class="misto-map" id="misto-map" data-misto-map="{config_id}" role="application" '
@@ -124,7 +125,8 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
     return _render(
         config,
         label=strings["map_label"],
-        js=["vendor/leaflet.markercluster/leaflet.markercluster.js", VECTORGRID, "js/city_map.js"],
+        vendor=["vendor/leaflet.markercluster/leaflet.markercluster.js", VECTORGRID],
+        page="js/city_map.js",
         css=[
             "vendor/leaflet.markercluster/MarkerCluster.css",
             "vendor/leaflet.markercluster/MarkerCluster.Default.css",
@@ -139,12 +141,8 @@ def editor_map(*, layer, config: dict, label: str) -> RenderedMap:
     return _render(
         options,
         label=label,
-        js=[
-            VECTORGRID,
-            "vendor/@geoman-io/leaflet-geoman-free/leaflet-geoman.min.js",
-            MAP_JS,
-            "js/editor.js",
-        ],
+        vendor=[VECTORGRID, "vendor/@geoman-io/leaflet-geoman-free/leaflet-geoman.min.js"],
+        page="js/editor.js",
         css=["vendor/@geoman-io/leaflet-geoman-free/leaflet-geoman.css"],
     )
 
@@ -170,7 +168,7 @@ def preview_map(*, sample: dict, bbox: list[float] | None, label: str, colour: s
             else {"color": colour, "weight": 3, "fillColor": colour, "fillOpacity": 0.3}
         )
         layers.append({"call": "addGeoJSON", "options": {"data": sample, "style": style, "fit": bool(bbox)}})
-    return _render(map_options(center=centre, zoom=14, layers=layers), label=label, js=[VECTORGRID])
+    return _render(map_options(center=centre, zoom=14, layers=layers), label=label, vendor=[VECTORGRID])
 
 
 def facility_map(facility, *, label: str) -> RenderedMap:
@@ -178,4 +176,4 @@ def facility_map(facility, *, label: str) -> RenderedMap:
     point = [facility.location.y, facility.location.x]
     place = {"point": point, "colour": facility.category.colour, "title": facility.name}
     config = map_options(center=point, zoom=17, layers=[{"call": "addPlace", "options": place}])
-    return _render(config, label=label, js=[VECTORGRID])
+    return _render(config, label=label, vendor=[VECTORGRID])

@@ -236,5 +236,6 @@
       (config.layers || []).forEach(function (step) { Misto[step.call](map, step.options); });
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  // After every deferred script (the page's own, which the config names) has run.
+  if (document.readyState === "complete") start(); else document.addEventListener("DOMContentLoaded", start);
 })();
