@@ -4,13 +4,12 @@ requests scoped by the same visibility rule as every other interface."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis import admin
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +33,7 @@ from citizen_requests.models import (
 from citizen_requests.selectors.requests import request_attachments_visible
 from citizen_requests.services.api_clients import api_client_rekey, api_key_new
 from city.models import Municipality
+from portal.maps import map_options
 
 
 class ServiceAreaInline(admin.TabularInline):
@@ -97,22 +97,30 @@ class AreaMapWidget:
             else hromada
         )
 
-        def script_json(value) -> str:
-            # JSON inside a script element is safe once "<" cannot close the element.
-            return mark_safe(json.dumps(value).replace("<", "\\u003c"))
-
+        # The portal's one map front-end (static/js/map.js) draws it from this config.
+        outline = {"color": "#64748b", "weight": 1, "dashArray": "4 4", "fill": False}
+        config = map_options(
+            zoom=12,
+            layers=[
+                {"call": "addGeoJSON", "options": {"data": hromada, "style": outline, "interactive": False}},
+                {
+                    "call": "addGeoJSON",
+                    "options": {
+                        "data": area,
+                        "style": {"color": "#0b5fa5", "weight": 2, "fillOpacity": 0.15},
+                        "fit": True,
+                    },
+                },
+            ],
+        )
         return format_html(
-            '<div id="rule-area-map" style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>'
-            '<link rel="stylesheet" href="{}"><script src="{}"></script>'
-            "<script>(function () {{ var map = L.map('rule-area-map').setView({}, 12);"
-            " L.geoJSON({}, {{ interactive: false, style: {{ color: '#64748b', weight: 1, dashArray: '4 4', fill: false }} }}).addTo(map);"
-            " var layer = L.geoJSON({}, {{ style: {{ color: '#0b5fa5', weight: 2, fillOpacity: 0.15 }} }}).addTo(map);"
-            " map.invalidateSize(); if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds()); }})();</script>",
+            '<div id="rule-area-map" data-misto-map="rule-area-config"'
+            ' style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>{}'
+            '<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
+            json_script(config, "rule-area-config"),
             static("vendor/leaflet/leaflet.css"),
             static("vendor/leaflet/leaflet.js"),
-            script_json(list(settings.MISTO_MAP_CENTER)),
-            script_json(hromada),
-            script_json(area),
+            static("js/map.js"),
         )
 
 
