@@ -4,7 +4,6 @@ requests scoped by the same visibility rule as every other interface."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis import admin
 from django.contrib.gis.db.models.functions import AsGeoJSON
@@ -35,6 +34,7 @@ from citizen_requests.selectors.requests import request_attachments_visible
 from citizen_requests.services.api_clients import api_client_rekey, api_key_new
 from city.admin_widgets import HromadaMapWidget
 from city.models import Municipality
+from core.maps import map_options
 
 
 class ServiceAreaInline(admin.TabularInline):
@@ -100,15 +100,30 @@ class AreaMapWidget:
             else hromada
         )
 
-        options = {"center": list(settings.MISTO_MAP_CENTER), "hromada": hromada, "area": area}
-        # The map starts from a static script reading JSON (not executed): no inline script (CSP).
+        # The portal's one map front-end (static/js/map.js) draws it from this config.
+        outline = {"color": "#64748b", "weight": 1, "dashArray": "4 4", "fill": False}
+        config = map_options(
+            zoom=12,
+            layers=[
+                {"call": "addGeoJSON", "options": {"data": hromada, "style": outline, "interactive": False}},
+                {
+                    "call": "addGeoJSON",
+                    "options": {
+                        "data": area,
+                        "style": {"color": "#0b5fa5", "weight": 2, "fillOpacity": 0.15},
+                        "fit": True,
+                    },
+                },
+            ],
+        )
         return format_html(
-            '<div id="rule-area-map" style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>'
-            '{}<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
-            json_script(options, "rule-area-map-options"),
+            '<div id="rule-area-map" data-misto-map="rule-area-config"'
+            ' style="height: 22rem; width: 40rem; max-width: 100%; border: 1px solid #ccc"></div>{}'
+            '<link rel="stylesheet" href="{}"><script src="{}"></script><script src="{}"></script>',
+            json_script(config, "rule-area-config"),
             static("vendor/leaflet/leaflet.css"),
             static("vendor/leaflet/leaflet.js"),
-            static("js/admin_area_map.js"),
+            static("js/map.js"),
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.maps import map_options
 from coverage import exports, selectors, siting
 from coverage.models import ServiceType
 from coverage.permissions import can, ensure_can
@@ -19,17 +19,12 @@ from facilities.models import Facility
 
 
 def _map_config(request, *, mode: str) -> dict:
-    return {
-        "mode": mode,
-        "basemap_url": settings.MISTO_BASEMAP_URL,
-        "basemap_attribution": settings.MISTO_BASEMAP_ATTRIBUTION,
-        "basemap_geojson": reverse("map-basemap"),
-        "center": list(settings.MISTO_MAP_CENTER),
-        "zoom": settings.MISTO_MAP_ZOOM,
-        "api": "/api/v1/coverage/service-types/",
-        "panel": reverse("coverage:panel"),
-        "colours": selectors.CLASS_COLOURS,
-        "strings": {
+    return map_options(
+        mode=mode,
+        api="/api/v1/coverage/service-types/",
+        panel=reverse("coverage:panel"),
+        colours=selectors.CLASS_COLOURS,
+        strings={
             "residents": _("residents"),
             "buildings": _("buildings"),
             "median": _("median walk"),
@@ -45,7 +40,7 @@ def _map_config(request, *, mode: str) -> dict:
             "km": _("km"),
             "m": _("m"),
         },
-    }
+    )
 
 
 def _types_for(request) -> list[ServiceType]:

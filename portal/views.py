@@ -22,9 +22,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from city.selectors import basemap_parts
-from core.maps import MapState, city_map
 from core.roles import ROLES
 from facilities.filters import InvalidParameter, resolve_categories
+from facilities.maps import MapState, city_map
 from facilities.models import Category
 from facilities.selectors import category_groups_with_counts
 from gis_layers.tiles import data_version
@@ -85,7 +85,7 @@ def map_page(request):
         "locateFailed": _("Your location is not available (the browser did not share it)."),
     }
     fingerprint = repr((get_language(), state, data_version("facilities"), settings.MISTO_BASEMAP_URL))
-    key = "map:" + hashlib.sha1(fingerprint.encode()).hexdigest()
+    key = "map-config:" + hashlib.sha1(fingerprint.encode()).hexdigest()
     rendered = cache.get(key)
     if rendered is None:
         rendered = city_map(state=state, strings=strings)

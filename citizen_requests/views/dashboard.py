@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from citizen_requests.selectors.dashboard import Figures, Period, dashboard_figures, dashboard_heat, period_of
-from citizen_requests.views.intake import map_options
+from core.maps import map_options
 from core.spreadsheets import csv_writer, xlsx_row
 
 PERMISSION = "citizen_requests.view_dashboard"

@@ -41,18 +41,7 @@ from citizen_requests.services.intake import (
 from citizen_requests.views import session
 from city.addresses import address_at, addresses_suggest
 from city.models import Municipality
-
-
-def map_options(**extra) -> dict:
-    """What the request maps need: centre, zoom, basemap (tiles or the city's own GeoJSON)."""
-    return {
-        "center": list(settings.MISTO_MAP_CENTER),
-        "zoom": settings.MISTO_MAP_ZOOM,
-        "tiles": settings.MISTO_BASEMAP_URL,
-        "attribution": settings.MISTO_BASEMAP_ATTRIBUTION,
-        "basemap": reverse("map-basemap"),
-        **extra,
-    }
+from core.maps import map_options
 
 
 def _boundary_geojson() -> dict | None:

@@ -9,6 +9,7 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -43,9 +44,9 @@ from citizen_requests.services.subscriptions import (
 from citizen_requests.throttling import throttle_hit
 from citizen_requests.views import moderation, session
 from citizen_requests.views import workflow as workflow_views
-from citizen_requests.views.intake import map_options
 from citizen_requests.views.session import not_found
 from city.models import District
+from core.maps import map_options
 
 PAGE_SIZE = 20
 
@@ -93,6 +94,15 @@ def request_list(request):
     )
 
 
+# The public map's marker colours, one per stage a resident recognises (the legend's rows).
+_STATUS_LEGEND = (
+    (_lazy("new"), "#2563eb", ["submitted", "triage"]),
+    (_lazy("in work"), "#d97706", ["assigned", "in_progress", "info_requested", "in_approval", "approved"]),
+    (_lazy("answered"), "#16a34a", ["resolved"]),
+    (_lazy("closed or rejected"), "#6b7280", ["closed", "rejected"]),
+)
+
+
 @require_GET
 def request_map(request):
     return render(
@@ -102,6 +112,10 @@ def request_map(request):
             "groups": category_groups_active(),
             "map_options": map_options(
                 data=reverse("citizen_requests:api-list"),
+                legend=[
+                    {"label": str(label), "colour": colour, "statuses": statuses}
+                    for label, colour, statuses in _STATUS_LEGEND
+                ],
                 strings={
                     "loading": _("Loading requests…"),
                     "failed": _("The requests could not be loaded. Reload the page to try again."),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.maps import map_options
 from housing_registry import permissions, services
 from housing_registry.display import building_value, elevators_text, field_label
 from housing_registry.exceptions import RegistryError, StaleVersion
@@ -95,15 +95,12 @@ def building_map(request):
         "open": _("Open the data sheet"),
         "none": _("No building matches the filters."),
     }
-    options = {
-        "element": "registry-map",
-        "form": "map-filters",
-        "dataUrl": reverse("housing_registry:map-data"),
-        "basemapUrl": reverse("map-basemap"),
-        "center": list(settings.MISTO_MAP_CENTER),
-        "zoom": settings.MISTO_MAP_ZOOM,
-        "strings": strings,
-    }
+    options = map_options(
+        element="registry-map",
+        form="map-filters",
+        dataUrl=reverse("housing_registry:map-data"),
+        strings=strings,
+    )
     return render(request, "housing_registry/map.html", {"form": form, "options": options})
 
 
@@ -202,7 +199,7 @@ def sheet(request, pk: int):
             "can_log_work": bool(permissions.loggable_systems(request.user)),
             "version_count": versions,
             "last_change": last,
-            "footprint_json": json.loads(building.footprint.geojson),
+            "map_options": map_options(footprint=json.loads(building.footprint.geojson)),
         },
     )
 

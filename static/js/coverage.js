@@ -1,4 +1,4 @@
-/* Coverage maps: walking distance classes over the city (Leaflet from static/vendor).
+/* Coverage maps: walking distance classes over the city, on the map static/js/map.js makes.
    Public mode draws hexagons (aggregates only) and switches service type in place;
    staff modes draw buildings, suggested sites and what-if changes. Data come from
    /api/v1/coverage/; the page's configuration from the #coverage-config JSON. */
@@ -13,10 +13,7 @@
   var mapNode = document.getElementById("coverage-map");
   if (!mapNode) return;
 
-  var map = L.map(mapNode, {
-    center: config.center, zoom: config.zoom, minZoom: 10, maxZoom: 19, zoomControl: true, preferCanvas: true
-  });
-  L.control.scale({ imperial: false }).addTo(map);
+  var map = window.Misto.createMap(mapNode, config, { preferCanvas: true });
   var dataLayer = null, facilityLayer = null, extraLayer = L.layerGroup().addTo(map);
   var fitted = false;
 
@@ -31,10 +28,7 @@
     return n === null || n === undefined ? strings.unknown : Math.round(n).toLocaleString(root.lang || "uk");
   }
 
-  function json(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
-  }
+  var json = window.Misto.getJSON;
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -54,33 +48,6 @@
     status.textContent = message || "";
     status.hidden = !message;
     status.classList.toggle("error", !!isError);
-  }
-
-  /* -- the basemap: tiles when configured, otherwise the city's own drawing ------------------ */
-  function loadBasemap() {
-    map.createPane("basemap");
-    map.getPane("basemap").style.zIndex = 250;
-    if (config.basemap_url) {
-      L.tileLayer(config.basemap_url, { attribution: config.basemap_attribution, maxZoom: 19 }).addTo(map);
-    }
-    json(config.basemap_geojson).then(function (data) {
-      L.geoJSON(data, {
-        pane: "basemap",
-        interactive: false,
-        filter: function (f) {
-          return !config.basemap_url || (f.properties.kind !== "street" && f.properties.kind !== "building");
-        },
-        style: function (f) {
-          var p = f.properties;
-          if (p.kind === "district") return { color: "#94a3b8", weight: 1, fillColor: "#f1f5f9", fillOpacity: config.basemap_url ? 0.1 : 0.9 };
-          if (p.kind === "water") return { color: "#60a5fa", weight: 1, fillColor: "#bfdbfe", fillOpacity: 1 };
-          if (p.kind === "railway") return { color: "#334155", weight: 3, dashArray: "8 6" };
-          if (p.kind === "building") return { color: "#a8a29e", weight: 1, fillColor: "#e7e5e4", fillOpacity: 1 };
-          var w = p["class"] === "primary" ? 7 : p["class"] === "secondary" ? 5 : 3;
-          return { color: "#ffffff", weight: w, opacity: 1, lineCap: "round" };
-        }
-      }).addTo(map);
-    }).catch(function () { /* decoration only */ });
   }
 
   /* -- layers ---------------------------------------------------------------------------------- */
@@ -272,7 +239,6 @@
     poll();
   }
 
-  loadBasemap();
   followRun();
   wireTypeSwitch();
   wireWhatIf();

@@ -4,7 +4,7 @@
   "use strict";
 
   function heatMap(id, options, strings) {
-    var map = window.MistoRequests.createMap(id, options);
+    var map = window.Misto.createMap(id, options);
     var status = document.getElementById("heat-status");
     var result = { map: map, layer: null, points: 0, requests: 0 };
     window.MistoDashboard.current = result;

@@ -6,7 +6,7 @@
   "use strict";
 
   var Misto = (window.Misto = window.Misto || {});
-  // DOM helpers of static/js/map.js, which the editor page loads before this file.
+  // The shared helpers of static/js/map.js, which makes the editor's map from the page's config.
   var el = Misto.el;
   var $ = Misto.byId;
 
@@ -45,12 +45,7 @@
       status.classList.toggle("error", !!isError);
     }
 
-    function markerIcon() {
-      return L.divIcon({
-        html: '<span class="misto-marker" style="background:' + style.colour + '"><span aria-hidden="true">' + (style.icon || "") + "</span></span>",
-        className: "misto-marker-wrap", iconSize: [26, 26], iconAnchor: [13, 13]
-      });
-    }
+    function markerIcon() { return Misto.dotIcon(style.colour, style.icon); }
 
     function pathStyle() {
       return kind === "line"

@@ -1,10 +1,23 @@
-/* Misto map behaviour. folium writes the Leaflet map; this file fills it with data from the
-   portal's own API and keeps the side panel (layers, search, locate, list view) and the
-   address bar (permalink) in step with it. Called as Misto.<function>(map, options). */
+/* Misto maps: the portal's one map front-end. Every map page is set up the same way: the
+   server describes the map in a small JSON config (portal/maps.py map_options: centre, zoom,
+   basemap, localised control titles, plus the page's own options) and this module builds it.
+
+   Why one JS module fed by JSON rather than folium for every page: half the maps (requests,
+   registry, coverage, the place picker, the editor) are interactive pages that must own their
+   Leaflet map object anyway, and folium's generated inline script fits a nonce-only
+   Content-Security-Policy badly. One hand-written module with a JSON config serves every page
+   with no inline script at all, and keeps the set-up (basemap, attribution, controls, markers,
+   legend, permalink, place picker) in one place.
+
+   Pages whose map needs no page script (the city map, a facility, an import preview, the layer
+   editor) carry <div data-misto-map="config-id">: the module starts them itself and calls the
+   functions the config names (Misto.<name>(map, options)). Page scripts call Misto.createMap. */
 (function () {
   "use strict";
 
   var Misto = (window.Misto = window.Misto || {});
+
+  /* --- DOM helpers ------------------------------------------------------------------- */
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -13,16 +26,12 @@
     return node;
   }
 
-  function $(id) { return document.getElementById(id); }
+  function byId(id) { return document.getElementById(id); }
 
-  // Shared with the pages that load this file first (the layer editor, static/js/editor.js).
-  Misto.el = el;
-  Misto.byId = $;
-
-  function setStatus(text, isError) {
-    var status = $("map-status");
+  function setStatus(text, isError, id) {
+    var status = byId(id || "map-status");
     if (!status) return;
-    status.textContent = text;
+    status.textContent = text || "";
     status.classList.toggle("error", !!isError);
   }
 
@@ -31,433 +40,202 @@
     return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
   }
 
-  /* --- the local basemap (when no tile server is configured) ------------------------ */
+  function getJSON(url, options) {
+    var init = Object.assign({ credentials: "same-origin", headers: { Accept: "application/json" } }, options || {});
+    return fetch(url, init).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+  }
 
-  Misto.loadBasemap = function (map, options) {
+  function bboxParam(bounds, digits) {
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+      .map(function (v) { return v.toFixed(digits || 5); }).join(",");
+  }
+
+  Misto.el = el;
+  Misto.byId = byId;
+  Misto.setStatus = setStatus;
+  Misto.debounce = debounce;
+  Misto.getJSON = getJSON;
+  Misto.bboxParam = bboxParam;
+
+  /* --- the map and its basemap --------------------------------------------------------- */
+
+  var basemapData = {};
+
+  // The basemap: the configured tile server with its attribution, and the city's own drawing
+  // (districts, water, railway; streets and building tiles too when there is no tile server).
+  Misto.basemap = function (map, basemap) {
+    if (!basemap) return;
+    var tiles = !!basemap.tiles;
+    if (tiles) L.tileLayer(basemap.tiles, { attribution: basemap.attribution, maxZoom: 19 }).addTo(map);
     map.createPane("basemap");
     map.getPane("basemap").style.zIndex = 250;
-    fetch(options.url, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) {
+    if (basemap.geojson) {
+      basemapData[basemap.geojson] = basemapData[basemap.geojson] || getJSON(basemap.geojson);
+      basemapData[basemap.geojson].then(function (data) {
         L.geoJSON(data, {
           pane: "basemap",
           interactive: false,
-          filter: function (f) { return options.drawStreets || f.properties.kind !== "street"; },
+          filter: function (f) { return !tiles || f.properties.kind !== "street"; },
           style: function (f) {
             var p = f.properties;
-            if (p.kind === "district") return { color: "#94a3b8", weight: 1, fillColor: "#f1f5f9", fillOpacity: options.drawStreets ? 0.9 : 0.15 };
+            if (p.kind === "district") return { color: "#94a3b8", weight: 1, fillColor: "#f1f5f9", fillOpacity: tiles ? 0.15 : 0.9 };
             if (p.kind === "water") return { color: "#60a5fa", weight: 1, fillColor: "#bfdbfe", fillOpacity: 1 };
             if (p.kind === "railway") return { color: "#334155", weight: 3, dashArray: "8 6" };
             var w = p["class"] === "primary" ? 7 : p["class"] === "secondary" ? 5 : 3;
             return { color: "#ffffff", weight: w, opacity: 1, lineCap: "round" };
           }
         }).addTo(map);
-      })
-      .catch(function () { /* the basemap is decoration; facilities still load */ });
-    if (options.drawStreets && L.vectorGrid) {
-      // Building outlines from the portal's vector tiles, once they are big enough to see,
-      // in a pane of their own above the district fills.
+      }).catch(function () { /* the basemap is decoration: the map's data still loads */ });
+    }
+    if (!tiles && basemap.buildings && L.vectorGrid) {
+      // Building outlines from the portal's vector tiles once they are big enough to see.
       map.createPane("buildings");
       map.getPane("buildings").style.zIndex = 260;
-      L.vectorGrid.protobuf(options.buildingTiles, {
-        pane: "buildings",
-        minZoom: 15,
-        maxNativeZoom: 16,
-        maxZoom: 19,
-        interactive: false,
-        vectorTileLayerStyles: {
-          buildings: { color: "#a8a29e", weight: 1, fill: true, fillColor: "#d6d3d1", fillOpacity: 1 }
-        }
+      L.vectorGrid.protobuf(basemap.buildings, {
+        pane: "buildings", minZoom: 15, maxNativeZoom: 16, maxZoom: 19, interactive: false,
+        vectorTileLayerStyles: { buildings: { color: "#a8a29e", weight: 1, fill: true, fillColor: "#d6d3d1", fillOpacity: 1 } }
       }).addTo(map);
     }
   };
 
-  /* --- facilities ------------------------------------------------------------------- */
+  // The portal's map: zoom limits, localised zoom buttons, a metric scale and the basemap.
+  // `extra` are Leaflet options of the page (no scroll zoom on a small map, canvas, ...).
+  Misto.createMap = function (node, config, extra) {
+    node = typeof node === "string" ? byId(node) : node;
+    var controls = config.controls || {};
+    var settings = { center: config.center, zoom: config.zoom, minZoom: config.minZoom || 10, maxZoom: config.maxZoom || 19, zoomControl: false };
+    Object.keys(extra || {}).forEach(function (k) { settings[k] = extra[k]; });
+    var map = L.map(node, settings);
+    L.control.zoom({ zoomInTitle: controls.zoomIn || "+", zoomOutTitle: controls.zoomOut || "−" }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    Misto.basemap(map, config.basemap);
+    return map;
+  };
 
-  function markerIcon(category) {
-    var html = '<span class="misto-marker" style="background:' + category.colour + '">' +
-      '<span aria-hidden="true">' + category.icon + "</span></span>";
-    return L.divIcon({ html: html, className: "misto-marker-wrap", iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12] });
-  }
+  /* --- markers ------------------------------------------------------------------------ */
 
-  function popupContent(props, category, strings) {
-    var box = el("div", { "class": "popup" });
-    box.appendChild(el("strong", { "class": "popup-title" }, props.name));
-    box.appendChild(el("div", { "class": "popup-category" }, category ? category.name : props.category));
-    var dl = el("dl");
-    function row(label, value, href) {
-      if (!value) return;
-      dl.appendChild(el("dt", {}, label));
-      var dd = el("dd");
-      if (href) dd.appendChild(el("a", { href: href }, value)); else dd.textContent = value;
-      dl.appendChild(dd);
-    }
-    row(strings.address, props.address);
-    (props.phones || []).forEach(function (p) { row(strings.phone, p, "tel:" + p.replace(/[^+\d]/g, "")); });
-    if (props.opening_hours) {
-      var state = props.open_now === true ? " · " + strings.open : props.open_now === false ? " · " + strings.closed : "";
-      row(strings.hours, props.opening_hours + state);
-    }
-    box.appendChild(dl);
-    box.appendChild(el("a", { href: props.url, "class": "popup-more" }, strings.details));
-    box.dataset.loaded = "1";
-    return box;
-  }
+  // A round marker in a colour with a symbol (facilities, requests, GIS points in the editor).
+  Misto.dotIcon = function (colour, symbol) {
+    var dot = el("span", { "class": "misto-marker" });
+    dot.style.background = colour;
+    dot.appendChild(el("span", { "aria-hidden": "true" }, symbol || ""));
+    return L.divIcon({ html: dot, className: "misto-marker-wrap", iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12] });
+  };
 
-  Misto.initFacilities = function (map, options) {
-    var strings = options.strings;
-    var categories = options.categories;
-    var allSlugs = Object.keys(categories);
-    var selected = new Set(options.selected || allSlugs);
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
-    map.addLayer(cluster);
-    var markers = {};
-    var controller = null;
-    var pendingFocus = options.focus || null;
-    Misto.map = map;
+  // The pin of a chosen place (the place picker, a request's page).
+  Misto.pinIcon = function () {
+    return L.divIcon({ className: "", html: '<div class="pin-marker"></div>', iconSize: [30, 30], iconAnchor: [15, 30] });
+  };
 
-    function categoryParam(explicit) {
-      // All categories: no parameter — unless GIS layers are named too, which makes the list explicit.
-      if (selected.size === allSlugs.length && !explicit) return null;
-      // Whole groups are written as the group's slug: shorter, readable permalinks.
-      var parts = [];
-      var covered = new Set();
-      options.groups.forEach(function (g) {
-        if (g.children.length && g.children.every(function (c) { return selected.has(c); })) {
-          parts.push(g.slug);
-          g.children.forEach(function (c) { covered.add(c); });
-        }
-      });
-      allSlugs.forEach(function (s) { if (selected.has(s) && !covered.has(s)) parts.push(s); });
-      return parts.join(",");
-    }
+  // A small circle for one place or a few inlined features.
+  Misto.circleStyle = function (colour) {
+    return { radius: 7, color: "#ffffff", weight: 2, fill: true, fillColor: colour, fillOpacity: 1 };
+  };
 
-    function bboxParam(bounds) {
-      return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
-        .map(function (v) { return v.toFixed(5); }).join(",");
-    }
+  /* --- legend ------------------------------------------------------------------------- */
 
-    function updateLinks() {
+  // items: [{colour, label, count?, key?}]; items with count 0 are left out.
+  Misto.legend = function (list, items) {
+    list = typeof list === "string" ? byId(list) : list;
+    if (!list) return;
+    list.textContent = "";
+    items.forEach(function (item) {
+      if (item.count === 0) return;
+      var li = el("li", item.key ? { "data-class": item.key } : {});
+      var swatch = el("span", { "class": "swatch-box", "aria-hidden": "true" });
+      swatch.style.background = item.colour;
+      li.appendChild(swatch);
+      li.appendChild(document.createTextNode(" " + item.label + " "));
+      if (item.count !== undefined && item.count !== null) li.appendChild(el("span", { "class": "count" }, String(item.count)));
+      list.appendChild(li);
+    });
+  };
+
+  /* --- permalink: z and c in the address bar ------------------------------------------ */
+
+  // The view a permalink asks for (?z=15&c=49.2,33.4), or null.
+  Misto.viewFromUrl = function () {
+    var params = new URLSearchParams(window.location.search);
+    var z = parseInt(params.get("z"), 10);
+    var c = (params.get("c") || "").split(",").map(parseFloat);
+    if (isNaN(z) || c.length !== 2 || isNaN(c[0]) || isNaN(c[1])) return null;
+    return { zoom: z, center: c };
+  };
+
+  // Keeps the address bar (and `link`, if given) on the map's view; `params()` adds the page's
+  // own parameters (filters, layers). Returns the function that rewrites it, for other changes.
+  Misto.permalink = function (map, options) {
+    options = options || {};
+    var base = options.base || window.location.pathname;
+    function update() {
+      var params = options.params ? options.params() : new URLSearchParams();
       var c = map.getCenter();
-      var gis = Misto.gisTokens ? Misto.gisTokens() : [];
-      var layers = categoryParam(gis.length > 0);
-      var params = new URLSearchParams();
-      var named = [layers, gis.join(",")].filter(function (part) { return part; }).join(",");
-      if (layers !== null || gis.length) params.set("layers", named);
       params.set("z", String(map.getZoom()));
       params.set("c", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
-      var url = options.mapUrl + "?" + params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
+      var url = base + "?" + params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
       history.replaceState(null, "", url);
-      var share = $("map-permalink");
-      if (share) share.href = url;
-      var list = $("map-list-link");
-      if (list) {
-        var lp = new URLSearchParams();
-        if (layers) lp.set("category", layers);
-        lp.set("bbox", bboxParam(map.getBounds()));
-        list.href = options.listUrl + "?" + lp.toString().replace(/%2C/g, ",");
-      }
+      var link = options.link && byId(options.link);
+      if (link) link.href = url;
+      if (options.onUpdate) options.onUpdate(url);
+      return url;
     }
-
-    var openId = null;
-    map.on("popupopen", function (e) {
-      openId = e.popup._source && e.popup._source.mistoId;
-      // A facility asked for (permalink, search) is shown once its popup is actually open:
-      // until then a reload caused by panning to it must try again.
-      if (openId === pendingFocus) pendingFocus = null;
-    });
-    map.on("popupclose", function () { openId = null; });
-
-    function render(data) {
-      // Keep the popup a person is reading open across reloads of the markers.
-      var keepOpen = pendingFocus || openId;
-      // The markers are about to be replaced: a popup of the old set must not stay behind
-      // beside the one reopened below (a person would see two popups).
-      map.closePopup();
-      cluster.clearLayers();
-      markers = {};
-      var list = [];
-      data.features.forEach(function (f) {
-        var category = categories[f.properties.category];
-        if (!category) return;
-        var c = f.geometry.coordinates;
-        var marker = L.marker([c[1], c[0]], { icon: markerIcon(category), title: f.properties.name, alt: f.properties.name, keyboard: true });
-        marker.mistoId = f.id;
-        // Markers carry name and category only; the popup asks for the rest when opened.
-        marker.bindPopup(el("div", { "class": "popup" }, strings.loading));
-        marker.on("popupopen", function (event) {
-          var popup = event.popup;
-          if (popup.options.misto_loaded) return;
-          fetch(options.api + f.id + "/" + (options.lang ? "?lang=" + options.lang : ""), { credentials: "same-origin" })
-            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-            .then(function (detail) {
-              popup.options.misto_loaded = true;
-              popup.setContent(popupContent(detail.properties, category, strings));
-            })
-            .catch(function () { popup.setContent(el("div", { "class": "popup error" }, strings.failed)); });
-        });
-        markers[f.id] = marker;
-        list.push(marker);
-      });
-      cluster.addLayers(list);
-      var text = strings.inView.replace("%s", String(data.count));
-      if (data.count > data.features.length) text += " " + strings.zoomIn.replace("%s", String(data.features.length));
-      setStatus(text);
-      document.documentElement.dataset.facilitiesLoaded = String(list.length);
-      if (keepOpen && markers[keepOpen]) {
-        var m = markers[keepOpen];
-        // The cluster may call back after a newer load replaced the markers: open only the
-        // marker of the current set.
-        cluster.zoomToShowLayer(m, function () { if (markers[keepOpen] === m) m.openPopup(); });
-      }
-    }
-
-    var lastKey = null;
-    var lastData = null;
-
-    function load() {
-      updateLinks();
-      if (selected.size === 0) {
-        cluster.clearLayers();
-        setStatus(strings.noneSelected);
-        document.documentElement.dataset.facilitiesLoaded = "0";
-        return;
-      }
-      var params = new URLSearchParams({
-        bbox: bboxParam(map.getBounds().pad(0.25)), page_size: String(options.pageSize), properties: "minimal"
-      });
-      var layers = categoryParam();
-      if (layers) params.set("category", layers);
-      if (options.lang) params.set("lang", options.lang);
-      var key = params.toString();
-      if (key === lastKey) {
-        // Same data as on the map already: only a facility to show may be pending.
-        if (pendingFocus && markers[pendingFocus]) render(lastData);
-        return;
-      }
-      lastKey = key;
-      if (controller) controller.abort();
-      controller = new AbortController();
-      setStatus(strings.loading);
-      fetch(options.api + "?" + params.toString(), { credentials: "same-origin", signal: controller.signal })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (data) { lastData = data; render(data); })
-        .catch(function (err) {
-          if (err.name === "AbortError") return;
-          lastKey = null;
-          console.error("Misto: facilities failed to load", err);
-          setStatus(strings.failed, true);
-        });
-    }
-
-    /* The layer panel: one checkbox per category, and one per group that toggles its categories. */
-    document.querySelectorAll("input[data-category]").forEach(function (box) {
-      box.checked = selected.has(box.dataset.category);
-      box.addEventListener("change", function () {
-        if (box.checked) selected.add(box.dataset.category); else selected.delete(box.dataset.category);
-        syncGroups();
-        load();
-      });
-    });
-    document.querySelectorAll("input[data-group]").forEach(function (box) {
-      box.addEventListener("change", function () {
-        var group = options.groups.find(function (g) { return g.slug === box.dataset.group; });
-        group.children.forEach(function (c) {
-          if (box.checked) selected.add(c); else selected.delete(c);
-          var child = document.querySelector('input[data-category="' + c + '"]');
-          if (child) child.checked = box.checked;
-        });
-        syncGroups();
-        load();
-      });
-    });
-    function syncGroups() {
-      document.querySelectorAll("input[data-group]").forEach(function (box) {
-        var group = options.groups.find(function (g) { return g.slug === box.dataset.group; });
-        var on = group.children.filter(function (c) { return selected.has(c); }).length;
-        box.checked = on === group.children.length;
-        box.indeterminate = on > 0 && on < group.children.length;
-      });
-    }
-    syncGroups();
-    var all = $("map-all"), none = $("map-none");
-    if (all) all.addEventListener("click", function () { selected = new Set(allSlugs); document.querySelectorAll("input[data-category]").forEach(function (b) { b.checked = true; }); syncGroups(); load(); });
-    if (none) none.addEventListener("click", function () { selected.clear(); document.querySelectorAll("input[data-category]").forEach(function (b) { b.checked = false; }); syncGroups(); load(); });
-
-    /* Search by name or address. */
-    var form = $("map-search"), results = $("map-search-results");
-    if (form) {
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        var q = $("map-search-q").value.trim();
-        results.innerHTML = "";
-        if (!q) return;
-        var params = new URLSearchParams({ q: q, page_size: "10" });
-        if (options.lang) params.set("lang", options.lang);
-        fetch(options.api + "?" + params.toString(), { credentials: "same-origin" })
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            if (!data.features || !data.features.length) {
-              results.appendChild(el("li", { "class": "empty" }, strings.noResults));
-              return;
-            }
-            data.features.forEach(function (f) {
-              var item = el("li");
-              var button = el("button", { type: "button", "class": "link-button" }, f.properties.name);
-              item.appendChild(button);
-              item.appendChild(el("span", { "class": "count" }, f.properties.address));
-              button.addEventListener("click", function () { focus(f); });
-              results.appendChild(item);
-            });
-            results.querySelector("button").focus();
-          });
-      });
-    }
-
-    function focus(feature) {
-      var c = feature.geometry.coordinates;
-      if (!selected.has(feature.properties.category)) {
-        selected.add(feature.properties.category);
-        var box = document.querySelector('input[data-category="' + feature.properties.category + '"]');
-        if (box) box.checked = true;
-        syncGroups();
-      }
-      pendingFocus = feature.id;
-      map.setView([c[1], c[0]], 18, { animate: false });
-      load();  // the move reloads too; the same request is not made twice
-    }
-    Misto.focus = focus;
-
-    /* "Where am I?" */
-    var locate = $("map-locate");
-    var here = null;
-    if (locate) {
-      locate.addEventListener("click", function () {
-        setStatus(strings.locating);
-        map.locate({ setView: true, maxZoom: 17, timeout: 10000 });
-      });
-      map.on("locationfound", function (e) {
-        if (here) map.removeLayer(here);
-        here = L.circle(e.latlng, { radius: Math.max(e.accuracy, 15), color: "#0b5fa5", weight: 2, fillOpacity: 0.15 }).addTo(map);
-      });
-      map.on("locationerror", function () { setStatus(strings.locateFailed, true); });
-    }
-
-    map.on("moveend", debounce(load, 200));
-    Misto.updateLinks = updateLinks;
-    load();
+    map.on("moveend", update);
+    return update;
   };
 
-  /* --- GIS layers of city IT (vector tiles) ------------------------------------------ */
+  /* --- place picker: tap the map, drag the pin, or "use my location" ------------------- */
 
-  function iconUrl(style) {
-    // A round marker in the layer's colour with its symbol, as an SVG image for VectorGrid.
-    var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="26">' +
-      '<circle cx="13" cy="13" r="11" fill="' + style.colour + '" stroke="#fff" stroke-width="2"/>' +
-      '<text x="13" y="17.5" font-size="12" text-anchor="middle" fill="#fff" font-family="sans-serif">' +
-      (style.icon || "").replace(/[<>&"]/g, "") + "</text></svg>";
-    return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
-  }
-
-  function featureStyle(layer) {
-    var s = layer.style;
-    if (layer.geometry === "point") {
-      return { icon: L.icon({ iconUrl: iconUrl(s), iconSize: [26, 26], iconAnchor: [13, 13] }) };
-    }
-    if (layer.geometry === "line") return { color: s.colour, weight: s.line_width, opacity: 0.9 };
-    return { color: s.colour, weight: s.line_width, fill: true, fillColor: s.fill_colour, fillOpacity: s.fill_opacity };
-  }
-
-  function showValue(field, value, strings) {
-    if (value === null || value === undefined || value === "") return null;
-    if (field.type === "boolean") return value ? strings.yes : strings.no;
-    return String(value) + (field.unit ? " " + field.unit : "");
-  }
-
-  function gisPopup(layer, props, strings) {
-    var box = el("div", { "class": "popup gis-popup" });
-    var label = layer.style.label_field;
-    box.appendChild(el("strong", { "class": "popup-title" }, (label && props[label]) || layer.title));
-    box.appendChild(el("div", { "class": "popup-category" }, layer.title));
-    var table = el("table");
-    layer.fields.forEach(function (field) {
-      if (field.name === label) return;
-      var shown = showValue(field, props[field.name], strings);
-      if (shown === null) return;
-      var row = el("tr");
-      row.appendChild(el("th", { scope: "row" }, field.title));
-      row.appendChild(el("td", {}, shown));
-      table.appendChild(row);
-    });
-    box.appendChild(table);
-    box.appendChild(el("a", { href: layer.url, "class": "popup-more" }, strings.about));
-    box.dataset.loaded = "1";
-    return box;
-  }
-
-  Misto.initGisLayers = function (map, options) {
-    var node = $(options.configId);
-    if (!node || !L.vectorGrid) return;
-    var layers = JSON.parse(node.textContent);
-    var strings = options.strings;
-    var shown = {};
-    var on = new Set(layers.filter(function (l) { return l.selected; }).map(function (l) { return l.slug; }));
-    // Above the basemap and buildings, below the facility markers; points over lines over areas.
-    [["polygon", 410], ["line", 415], ["point", 420]].forEach(function (pair) {
-      map.createPane("gis-" + pair[0]);
-      map.getPane("gis-" + pair[0]).style.zIndex = pair[1];
-    });
-
-    Misto.gisTokens = function () {
-      return layers.filter(function (l) { return on.has(l.slug); }).map(function (l) { return "layer:" + l.slug; });
-    };
-
-    function make(layer) {
-      var styles = {};
-      styles[layer.slug] = featureStyle(layer);
-      var grid = L.vectorGrid.protobuf(layer.tiles, {
-        pane: "gis-" + layer.geometry,
-        rendererFactory: L.svg.tile,
-        interactive: true,
-        maxNativeZoom: 18,
-        maxZoom: 19,
-        // Staff-only layers are served to the logged-in session only.
-        fetchOptions: { credentials: "same-origin" },
-        vectorTileLayerStyles: styles,
-        getFeatureId: function (f) { return f.id; }
-      });
-      grid.on("click", function (e) {
-        L.popup().setLatLng(e.latlng).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
-      });
-      grid.on("mouseover", function (e) {
-        var label = layer.style.label_field;
-        var text = (label && e.layer.properties && e.layer.properties[label]) || layer.title;
-        grid.bindTooltip(String(text), { sticky: true }).openTooltip(e.latlng);
-      });
-      grid.on("mouseout", function () { grid.closeTooltip(); grid.unbindTooltip(); });
-      grid.on("load", function () { document.documentElement.dataset["gis" + layer.slug.replace(/[^a-z0-9]/g, "")] = "loaded"; });
-      grid.on("tileerror", function () { setStatus(strings.failed.replace("%s", layer.title), true); });
-      return grid;
-    }
-
-    function sync() {
-      layers.forEach(function (layer) {
-        var want = on.has(layer.slug);
-        if (want && !shown[layer.slug]) shown[layer.slug] = make(layer).addTo(map);
-        if (!want && shown[layer.slug]) { map.removeLayer(shown[layer.slug]); delete shown[layer.slug]; }
-      });
-      document.documentElement.dataset.gisLayers = Array.from(on).sort().join(",");
-      if (Misto.updateLinks) Misto.updateLinks();
-    }
-
-    document.querySelectorAll("input[data-gis-layer]").forEach(function (box) {
-      box.checked = on.has(box.dataset.gisLayer);
-      box.addEventListener("change", function () {
-        if (box.checked) on.add(box.dataset.gisLayer); else on.delete(box.dataset.gisLayer);
-        sync();
-      });
-    });
-    Misto.gisLayers = shown;
-    sync();
+  // The browser's position, or an error message; both once.
+  Misto.locate = function (onFound, onError) {
+    if (!("geolocation" in navigator)) return false;
+    navigator.geolocation.getCurrentPosition(
+      function (pos) { onFound(pos.coords.latitude, pos.coords.longitude); },
+      function (err) { if (onError) onError(err); },
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+    );
+    return true;
   };
+
+  // A draggable pin placed by a tap; onPick(lat, lon) on every move. Returns {set(lat, lon, pan)}.
+  Misto.placePicker = function (map, onPick) {
+    var marker = null;
+    function set(lat, lon, pan) {
+      if (!marker) {
+        marker = L.marker([lat, lon], { draggable: true, autoPan: true, icon: Misto.pinIcon() }).addTo(map);
+        marker.on("dragend", function () { var p = marker.getLatLng(); onPick(p.lat, p.lng); });
+      } else {
+        marker.setLatLng([lat, lon]);
+      }
+      if (pan) map.setView([lat, lon], Math.max(map.getZoom(), 17));
+    }
+    map.on("click", function (e) { set(e.latlng.lat, e.latlng.lng); onPick(e.latlng.lat, e.latlng.lng); });
+    return { set: set };
+  };
+
+  /* --- simple layers for maps started from their config ------------------------------ */
+
+  Misto.addGeoJSON = function (map, options) {
+    var layer = L.geoJSON(options.data, {
+      interactive: options.interactive !== false,
+      style: function () { return options.style; },
+      pointToLayer: function (_f, latlng) { return L.circleMarker(latlng, options.style); }
+    }).addTo(map);
+    if (options.fit && layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: options.fitMaxZoom || 17 });
+    return layer;
+  };
+
+  Misto.addPlace = function (map, options) {
+    return L.circleMarker(options.point, Object.assign(Misto.circleStyle(options.colour), { radius: 10, weight: 3 }))
+      .bindTooltip(options.title).addTo(map);
+  };
+
+  function start() {
+    document.querySelectorAll("[data-misto-map]").forEach(function (node) {
+      var config = JSON.parse(byId(node.dataset.mistoMap).textContent);
+      var map = Misto.createMap(node, config, config.leaflet);
+      (config.layers || []).forEach(function (step) { Misto[step.call](map, step.options); });
+    });
+  }
+  // After every deferred script (the page's own, which the config names) has run.
+  if (document.readyState === "complete") start(); else document.addEventListener("DOMContentLoaded", start);
 })();

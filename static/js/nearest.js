@@ -1,4 +1,5 @@
-/* "Use my location" on the nearest page: fills lat/lon from the browser and submits. */
+/* "Use my location" on the nearest page: the place picker's locate (static/js/map.js) fills
+   lat/lon and submits; without it the typed address is matched on the server. */
 (function () {
   "use strict";
   var button = document.getElementById("n-locate");
@@ -7,13 +8,13 @@
   if (!("geolocation" in navigator)) { button.hidden = true; return; }
   button.addEventListener("click", function () {
     status.textContent = button.dataset.wait || "…";
-    navigator.geolocation.getCurrentPosition(function (pos) {
-      document.getElementById("n-lat").value = pos.coords.latitude.toFixed(6);
-      document.getElementById("n-lon").value = pos.coords.longitude.toFixed(6);
+    window.Misto.locate(function (lat, lon) {
+      document.getElementById("n-lat").value = lat.toFixed(6);
+      document.getElementById("n-lon").value = lon.toFixed(6);
       document.getElementById("n-address").value = "";
       document.getElementById("nearest-form").submit();
     }, function (err) {
       status.textContent = err.message;
-    }, { timeout: 10000 });
+    });
   });
 })();

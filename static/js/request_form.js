@@ -16,14 +16,14 @@
   var filesInput = document.getElementById("id_files");
   var filesStatus = document.getElementById("files-status");
   var photoPlace = document.getElementById("photo-place");
-  var el = MistoRequests.el;
+  var el = Misto.el;
 
-  var map = MistoRequests.createMap("picker-map", options);
+  var map = Misto.createMap("picker-map", options);
   if (options.boundary) {
     L.geoJSON(options.boundary, { interactive: false, style: { color: "#0b5fa5", weight: 2, fill: false, dashArray: "6 4" } }).addTo(map);
   }
-  var marker = null;
-  window.MistoRequests.form = { map: map };
+  var picker = Misto.placePicker(map, function (lat, lon) { setPlace(lat, lon, {}); });
+  window.MistoRequests = { form: { map: map } };
 
   function setStatus(text, isError) {
     status.textContent = text || "";
@@ -34,16 +34,7 @@
     how = how || {};
     latInput.value = lat.toFixed(6);
     lonInput.value = lon.toFixed(6);
-    if (!marker) {
-      marker = L.marker([lat, lon], { draggable: true, autoPan: true, icon: MistoRequests.pinIcon() }).addTo(map);
-      marker.on("dragend", function () {
-        var p = marker.getLatLng();
-        setPlace(p.lat, p.lng, {});
-      });
-    } else {
-      marker.setLatLng([lat, lon]);
-    }
-    if (how.pan) map.setView([lat, lon], Math.max(map.getZoom(), 17));
+    picker.set(lat, lon, how.pan);
     checkPlace(lat, lon, how.keepAddress);
     refreshNearby();
   }
@@ -64,7 +55,6 @@
       .catch(function () { setStatus(""); });
   }
 
-  map.on("click", function (e) { setPlace(e.latlng.lat, e.latlng.lng, {}); });
   if (latInput.value && lonInput.value) {
     setPlace(parseFloat(latInput.value), parseFloat(lonInput.value), { pan: true, keepAddress: true });
   }
@@ -75,10 +65,9 @@
     locate.hidden = false;
     locate.addEventListener("click", function () {
       setStatus(strings.locating);
-      navigator.geolocation.getCurrentPosition(
-        function (pos) { setPlace(pos.coords.latitude, pos.coords.longitude, { pan: true }); },
-        function () { setStatus(strings.locate_failed, true); },
-        { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+      Misto.locate(
+        function (lat, lon) { setPlace(lat, lon, { pan: true }); },
+        function () { setStatus(strings.locate_failed, true); }
       );
     });
   }

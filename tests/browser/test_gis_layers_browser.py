@@ -55,7 +55,7 @@ def test_editor_draws_a_polygon_fills_the_form_and_it_shows_on_the_public_map(
     page.wait_for_function("document.documentElement.dataset.editorLoaded !== undefined")
     page.screenshot(path=str(artifacts / "editor.png"))
     page.locator(".leaflet-pm-icon-polygon").click()
-    box = page.locator(".folium-map").bounding_box()
+    box = page.locator(".misto-map").bounding_box()
     x0, y0 = box["x"] + box["width"] * 0.62, box["y"] + 140
     corners = [(x0, y0), (x0 + 110, y0 + 10), (x0 + 100, y0 + 95), (x0 - 10, y0 + 85)]
     for x, y in corners:
@@ -86,7 +86,7 @@ def test_editor_draws_a_polygon_fills_the_form_and_it_shows_on_the_public_map(
         page.goto(portal_url + f"/map/?layers=layer:green-zones&z=18&c={centre.y:.6f},{centre.x:.6f}")
         map_loaded(page)
         page.wait_for_function("document.documentElement.dataset.gisgreenzones === 'loaded'")
-        canvas = page.locator(".folium-map").bounding_box()
+        canvas = page.locator(".misto-map").bounding_box()
         page.mouse.click(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
         popup = page.locator(".leaflet-popup-content .gis-popup")
         popup.wait_for()

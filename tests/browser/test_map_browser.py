@@ -209,7 +209,7 @@ def test_map_fits_a_phone_screen(browser, portal_url, artifacts):
     page = context.new_page()
     page.goto(portal_url + "/map/")
     loaded(page)
-    box = page.locator(".folium-map").bounding_box()
+    box = page.locator(".misto-map").bounding_box()
     assert box["width"] >= 380 and box["height"] >= 400
     page.screenshot(path=str(artifacts / "map-phone.png"))
     context.close()

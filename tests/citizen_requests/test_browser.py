@@ -155,9 +155,51 @@ def test_the_request_pages_fit_a_phone(phone, portal_url, committed, artifacts):
     page.goto(portal_url + "/requests/map/")
     page.wait_for_selector("html[data-requests-loaded]", state="attached")
     assert int(page.locator("html").get_attribute("data-requests-loaded")) >= 6
-    assert page.locator(".marker-cluster, .request-marker").count() > 0
+    assert page.locator(".marker-cluster, .misto-marker").count() > 0
     page.screenshot(path=str(artifacts / "requests-map-phone.png"))
     assert page.js_errors == []
+
+
+def test_the_requests_map_names_each_request_by_its_number_with_a_status_legend(
+    browser, portal_url, committed, artifacts
+):
+    with committed.unblock():
+        filed = file_request(location=offset(building_point(CENTRE), north_m=25))
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="uk-UA")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    lat, lon = filed.location.y, filed.location.x
+    page.goto(f"{portal_url}/requests/map/?z=19&c={lat:.5f},{lon:.5f}")
+    page.wait_for_selector("html[data-requests-loaded]", state="attached")
+    marker = page.locator(f'.leaflet-marker-icon[title$="№ {filed.number}"]')
+    marker.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    assert f"№ {filed.number}" in tooltip.inner_text()
+    marker.click()
+    title = page.locator(".leaflet-popup .popup-title")
+    assert title.inner_text().endswith(f"№ {filed.number}")
+    assert "undefined" not in page.locator(".leaflet-popup").inner_text()
+    legend = page.locator("#map-legend-list li")
+    assert legend.count() == 4
+    assert "у роботі" in page.locator("#map-legend-list").inner_text()
+    # The request's marker has the colour of its stage's legend row ("new" or "in work":
+    # filing may route it to a service at once).
+    assert filed.status in ("submitted", "triage", "assigned")
+    row = legend.nth(0 if filed.status in ("submitted", "triage") else 1)
+    swatch = row.locator(".swatch-box").evaluate("n => getComputedStyle(n).backgroundColor")
+    dot = marker.locator(".misto-marker").evaluate("n => getComputedStyle(n).backgroundColor")
+    assert swatch == dot
+    padding = page.locator(".map-panel").evaluate("n => parseFloat(getComputedStyle(n).paddingLeft)")
+    assert padding >= 8
+    # The permalink keeps the view and the filters.
+    page.select_option("#m-status", "")
+    page.wait_for_function("location.search.includes('status=')")
+    assert "z=19" in page.url and "c=" in page.url
+    page.screenshot(path=str(artifacts / "requests-map-desktop.png"))
+    assert errors == []
+    context.close()
 
 
 def test_the_filing_form_works_without_javascript_too(city, client):

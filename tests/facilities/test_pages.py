@@ -75,7 +75,7 @@ def test_facility_page_has_contacts_hours_map_and_permalink(city, client):
         f"/map/?c={school.location.y:.6f},{school.location.x:.6f}&amp;z=18&amp;layers=school&amp;f={school.pk}"
         in html
     )
-    assert "folium-map" in html
+    assert "misto-map" in html
 
 
 def test_hidden_facility_page_is_not_found(city, client):

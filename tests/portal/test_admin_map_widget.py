@@ -56,5 +56,6 @@ def test_the_routing_rule_s_area_map_starts_without_inline_script(city, client):
     response = client.get(f"/admin/citizen_requests/routingrule/{rule.pk}/change/")
     assert_inline_code_carries_the_nonce(response, "routing rule")
     html = response.content.decode()
-    assert 'id="rule-area-map-options" type="application/json"' in html
-    assert "js/admin_area_map.js" in html
+    # Drawn by the portal's one map front-end from its JSON config (not executed).
+    assert 'id="rule-area-config" type="application/json"' in html
+    assert 'data-misto-map="rule-area-config"' in html and "js/map.js" in html

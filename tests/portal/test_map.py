@@ -77,7 +77,7 @@ def test_hidden_category_is_not_offered_on_the_map(city, client):
 )
 def test_permalink_restores_view_and_layers(city, client, query, centre, zoom, selected):
     html = client.get("/map/" + query).content.decode()
-    assert f"center: {centre}" in html
+    assert f'"center": {centre}' in html
     assert zoom in html
     assert f'"selected": {selected}' in html
 
