@@ -8,7 +8,11 @@ from __future__ import annotations
 from celery import shared_task
 
 from citizen_requests.services.messages import overdue_digest_queue
-from citizen_requests.services.notifications import NotificationNotDelivered, notification_deliver
+from citizen_requests.services.notifications import (
+    NotificationNotDelivered,
+    notification_deliver,
+    notifications_sweep,
+)
 from citizen_requests.services.webhooks import (
     WebhookNotDelivered,
     retry_pause,
@@ -55,3 +59,9 @@ def requests_close_answered_task() -> None:
 @shared_task(ignore_result=True)
 def overdue_digest_task() -> None:
     overdue_digest_queue()
+
+
+@shared_task(ignore_result=True)
+def notifications_sweep_task() -> int:
+    """Every 30 s (beat): deliver notifications whose task a broker restart lost."""
+    return notifications_sweep()

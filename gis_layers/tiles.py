@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from core.db_router import read_connection
 from gis_layers import registry
-from portal.db_router import read_connection
 
 EXTENT = 4096
 BUFFER = 64

@@ -96,7 +96,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgis://misto:misto@12
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# A streaming read replica (portal/db_router.py): public reads go there while it answers and
+# A streaming read replica (core/db_router.py): public reads go there while it answers and
 # keeps up; a client that wrote reads the primary for MISTO_READ_PRIMARY_SECONDS.
 MISTO_REPLICA_MAX_LAG_S = env.float("MISTO_REPLICA_MAX_LAG_S", default=5.0)
 MISTO_REPLICA_CHECK_S = env.float("MISTO_REPLICA_CHECK_S", default=2.0)
@@ -117,7 +117,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         "OPTIONS": {"connect_timeout": 2},
         "TEST": {"MIRROR": "default"},
     }
-    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,16 +198,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "citizen_requests.tasks.overdue_digest_task",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Messages whose task a broker restart lost (portal/broker_sweep.py).
-    "notifications-sweep": {"task": "portal.broker_sweep.notifications_sweep_task", "schedule": 30.0},
+    # Messages whose task a broker restart lost (citizen_requests/services/notifications.py, notifications_sweep).
+    "notifications-sweep": {"task": "citizen_requests.tasks.notifications_sweep_task", "schedule": 30.0},
 }
-CELERY_IMPORTS = ("portal.broker_sweep",)
 MISTO_SWEEP_AFTER_S = env.int("MISTO_SWEEP_AFTER_S", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://misto")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A Redis restart makes the cache miss, never a 500 (portal/cache_backend.py).
-    CACHES["default"]["BACKEND"] = "portal.cache_backend.FailOpenRedisCache"
+    # A Redis restart makes the cache miss, never a 500 (core/cache_backend.py).
+    CACHES["default"]["BACKEND"] = "core.cache_backend.FailOpenRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=2)
 # Queuing a task while the broker restarts: keep trying for ~10 s before the message is left
 # pending (for `manage.py notifications_send`).

@@ -22,13 +22,13 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from city.selectors import basemap_parts
+from core.db_router import replica_configured, replica_report
 from core.roles import ROLES
 from facilities.filters import InvalidParameter, resolve_categories
 from facilities.maps import MapState, city_map
 from facilities.models import Category
 from facilities.selectors import category_groups_with_counts
 from gis_layers.tiles import data_version
-from portal.db_router import replica_configured, replica_report
 
 
 @require_GET

@@ -10,10 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 from gis_layers.fast_tiles import FastTiles  # noqa: E402
 from portal.checks import refuse_to_serve_if_misconfigured  # noqa: E402
-from portal.db_router import ReplicaRouting, replica_configured  # noqa: E402
+from core.db_router import ReplicaRouting, replica_configured  # noqa: E402
 
 application = FastTiles(get_wsgi_application())
-if replica_configured():  # public reads to the read replica (portal/db_router.py)
+if replica_configured():  # public reads to the read replica (core/db_router.py)
     application = ReplicaRouting(application)
 
 refuse_to_serve_if_misconfigured()

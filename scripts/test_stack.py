@@ -268,7 +268,7 @@ def main() -> int:
         "EMAIL_URL": f"smtp://127.0.0.1:{SMTP_PORT}",
         "MISTO_REQUEST_LIMIT_PER_IP": "100000",  # every client comes from 127.0.0.1
         "LOG_LEVEL": "WARNING",
-        # the beat's sweep sends what a lost task left pending (portal/broker_sweep.py)
+        # the beat's sweep sends what a lost task left pending (citizen_requests/services/notifications.py, notifications_sweep)
         "MISTO_SWEEP_AFTER_S": "15",
     }
     say(f"restarting the stack with e-mail to the SMTP sink on 127.0.0.1:{SMTP_PORT}")

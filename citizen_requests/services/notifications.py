@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -231,3 +232,21 @@ def drafts_for_followers(event: Event, *, kind: str) -> list[Draft]:
                 },
             )
     return list(drafts.values())
+
+
+def notifications_sweep() -> int:
+    """The beat's safety net for messages a broker lost (a broker restart can drop a queued or
+    unacknowledged task): send what is still pending after MISTO_SWEEP_AFTER_S through the same
+    locked, send-once delivery the task uses. Returns how many went out."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MISTO_SWEEP_AFTER_S)
+    sent = 0
+    # Never attempted: its task never ran (one that failed is being retried by Celery itself).
+    pending = Notification.objects.filter(state=Notification.State.PENDING, attempts=0, created_at__lt=cutoff)
+    for pk in pending.order_by("pk").values_list("pk", flat=True)[:500]:
+        try:
+            sent += notification_deliver(notification_id=pk) == "sent"
+        except NotificationNotDelivered as exc:  # recorded on the row; the next sweep retries
+            log.warning("notification %s still not delivered: %s", pk, exc)
+    if sent:
+        log.warning("sweep delivered %s notification(s) whose task was lost", sent)
+    return sent

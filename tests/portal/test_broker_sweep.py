@@ -1,4 +1,4 @@
-"""The beat's sweep (portal/broker_sweep.py) delivers a message whose task a broker lost,
+"""The beat's sweep (citizen_requests/services/notifications.py, notifications_sweep) delivers a message whose task a broker lost,
 exactly once, and leaves alone what is fresh or already being retried."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from citizen_requests.models import Notification
-from citizen_requests.services.notifications import notification_deliver
-from portal.broker_sweep import notifications_sweep
+from citizen_requests.services.notifications import notification_deliver, notifications_sweep
 from tests.citizen_requests.builders import file_request
 
 

@@ -1,4 +1,4 @@
-"""Read replica routing (portal/db_router.py): which database a request reads.
+"""Read replica routing (core/db_router.py): which database a request reads.
 
 The "replica" here is a second connection to the test database. It runs outside the test's
 transaction, so it does not see rows the test wrote — just as a lagging replica would not —
@@ -17,8 +17,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 from django.db.utils import load_backend
 
-from portal import db_router
-from portal.db_router import ReplicaRouting, ReplicaState, read_alias, replica_state_record
+from core import db_router
+from core.db_router import ReplicaRouting, ReplicaState, read_alias, replica_state_record
 
 
 def _replica_alias(settings, **over):
@@ -28,7 +28,7 @@ def _replica_alias(settings, **over):
     config = {**connections["default"].settings_dict, **over}
     connections["replica"] = load_backend(config["ENGINE"]).DatabaseWrapper(config, "replica")
     settings.DATABASES = {**settings.DATABASES, "replica": config}
-    settings.DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    settings.DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
     settings.MISTO_REPLICA_CHECK_S = 60
     settings.MISTO_REPLICA_MAX_LAG_S = 5
     replica_state_record(ReplicaState())  # forget what an earlier test learnt
