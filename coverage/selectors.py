@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 from django.utils.translation import gettext as _
 
 from city.models import District
+from core.db_router import read_connection
 from coverage.models import (
     BuildingCoverage,
     CoverageRun,
@@ -167,7 +167,7 @@ def hexagons_geojson(service_type: ServiceType) -> str:
           from coverage_coveragehexagon h join coverage_hexcell c on c.id = h.cell_id
          where h.service_type_id = %s
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [service_type.pk])
         features = cursor.fetchone()[0]
     return '{"type":"FeatureCollection","features":' + features + "}"
@@ -240,7 +240,7 @@ def building_rows(service_type: ServiceType, *, order: str = "address", limit: i
          order by {orders[order]}
          {"limit %(limit)s" if limit else ""}
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, {"type": service_type.pk, "threshold": service_type.threshold_m, "limit": limit})
         columns = [c.name for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -289,7 +289,7 @@ def buildings_geojson(service_type: ServiceType) -> str:
     """
     params = {"type": service_type.pk, "threshold": service_type.threshold_m}
     params.update({f"b{i}": bound for i, bound in enumerate(bounds)})
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         features = cursor.fetchone()[0]
     return '{"type":"FeatureCollection","features":' + features + "}"

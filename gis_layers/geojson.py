@@ -12,8 +12,9 @@ of its own, so the inner query's parameter style (%s or %(name)s) is the stateme
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import QuerySet
+
+from core.db_router import read_connection
 
 Properties = dict[str, str] | str
 
@@ -93,6 +94,6 @@ def merge(*parts: tuple[str, tuple | dict]) -> tuple[str, tuple | dict]:
 
 
 def fetch_one(sql: str, params) -> tuple:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

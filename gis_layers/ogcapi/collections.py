@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
 from django.utils.translation import gettext as _
 
+from core.db_router import read_connection
 from gis_layers import registry
 from gis_layers.geojson import feature_sql, features_sql, fetch_one
 from gis_layers.models import Layer
@@ -119,7 +119,7 @@ class Collection:
         fingerprint = repr((self.id, data_version(self.version_source), where, sorted(where_params.items())))
         key = "ogc-count:" + hashlib.sha1(fingerprint.encode()).hexdigest()
         matched = cache.get(key)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             if matched is None:
                 cursor.execute(f"SELECT count(*) FROM {self.table} {self.alias} WHERE {where}", where_params)
                 matched = cursor.fetchone()[0]
@@ -151,7 +151,7 @@ FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
     def extent(self) -> list[float] | None:
         a = self.alias
         sql = f"SELECT ST_Extent({a}.{self.geometry_column}) FROM {self.table} {a} WHERE {self.base_where}"
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM ({sql}) AS x(e)",
                 self.base_params,
@@ -223,7 +223,7 @@ def collection_for(user, collection_id: str) -> Collection | None:
     if collection_id in FIXED:
         return FIXED[collection_id]()
     staff = is_staff(user)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT version FROM gis_layers_dataversion WHERE source = 'layers'")
         row = cursor.fetchone()
     version = row[0] if row else 0
