@@ -24,11 +24,11 @@ def test_setup_run_twice_has_nothing_left_to_do():
     assert "database misto" in result.stdout or "ready (PostGIS" in result.stdout
 
 
-def test_ci_runs_make_test_and_nothing_else():
+def test_ci_runs_make_test_then_the_stack_test_and_nothing_else():
     lines = [
         line.strip()
         for line in (ROOT / ".ci" / "run").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert lines[-1] == "make test"
-    assert all(line.startswith(("set ", "cd ")) for line in lines[1:-1] if line != "make test")
+    assert lines[-2:] == ["make test", "make test-stack"]
+    assert all(line.startswith(("set ", "cd ")) for line in lines[1:-2])

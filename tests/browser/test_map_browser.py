@@ -85,7 +85,7 @@ def test_popup_shows_name_category_address_phone_and_hours(page, portal_url, art
     popup.wait_for()
     text = popup.inner_text()
     assert "Ліцей № 1" in text and "Школи та ліцеї" in text
-    assert school.address in text and school.phones[0] in text and "Mo-Fr 07:30-18:00" in text
+    assert school.address in text and school.phones[0] in text and "Пн–Пт 07:30–18:00" in text
     assert popup.locator(f'a[href="tel:{school.phones[0].replace(" ", "").replace("-", "")}"]').count() == 1
     page.wait_for_timeout(300)  # let the popup finish fading in before the picture
     page.screenshot(path=str(artifacts / "map-popup.png"))

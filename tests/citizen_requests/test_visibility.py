@@ -15,7 +15,15 @@ from django.test import Client
 from citizen_requests import permissions
 from citizen_requests.models import Request, Service, ServiceMembership
 from citizen_requests.services.intake import Contact, Upload
-from tests.citizen_requests.builders import area_point, file_request, jpeg_bytes, offset, pdf_bytes, user
+from tests.citizen_requests.builders import (
+    area_point,
+    file_request,
+    jpeg_bytes,
+    offset,
+    pdf_bytes,
+    per_response_values_masked,
+    user,
+)
 
 SECRET_TEXT = "Сусід з кв. 12 б'є дружину, телефон 050 111 22 33. Прошу перевірити тихо."
 PUBLIC_TEXT = "Не працює освітлення під'їзду, дзвоніть 067 222 33 44 або olena@example.test."
@@ -69,7 +77,7 @@ def test_the_confidential_request_does_not_exist_for_anyone_else(case, who):
     ):
         response = client.get(path)
         assert response.status_code == 404, path
-        assert response.content == not_found.content
+        assert per_response_values_masked(response.content) == per_response_values_masked(not_found.content)
     assert client.post(f"/requests/{c}/follow/", {"email": "x@example.test"}).status_code == 404
     # Lists: the list, its search by number and by words, the map data, the export, the feed.
     link = f"/requests/{n}/"  # a search echoes what was typed; a result links to the request
@@ -155,7 +163,7 @@ def test_guessing_numbers_and_file_ids_reveals_only_public_requests(case):
             visible.add(f"{year}-{n:06d}")
         else:
             assert response.status_code == 404
-            bodies.add(response.content)
+            bodies.add(per_response_values_masked(response.content))
     expected = set(
         Request.objects.filter(visibility="public", number__startswith=f"{year}-").values_list(
             "number", flat=True
