@@ -178,7 +178,9 @@ supervise() {  # pidfile logfile command...
 
 worker_up() {
   eval "$(stack_env)"
-  local since; since=$(cat "$LOG/worker.log" 2>/dev/null | wc -l)
+  # Lines the log had before this start (none on a fresh machine: no log yet).
+  local since=0
+  if [ -f "$LOG/worker.log" ]; then since=$(wc -l < "$LOG/worker.log"); fi
   local started=0
   if alive "$RUN/worker.pid"; then say "Celery worker already runs"; else
     started=1
