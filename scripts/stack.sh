@@ -276,8 +276,17 @@ case "${1:-start}" in
   stop-worker) stop_pidfile "$RUN/worker.pid" "Celery worker (warm shutdown: running tasks finish, queued ones stay)" ;;
   start-worker) worker_up ;;
   kill-worker)  # SIGKILL to the worker and its pool (not to the supervisor, which restarts it)
-    child=$(pgrep -P "$(head -n 1 "$RUN/worker.pid")" | head -n 1)
-    [ -n "$child" ] && say "killing the Celery worker (SIGKILL, process group $child)" && kill -KILL -- "-$child" ;;
+    # Right after a Redis restart the worker may itself be restarting: wait for the supervisor's
+    # Celery child (not its pause between restarts) before killing it.
+    sup=$(head -n 1 "$RUN/worker.pid"); child=""
+    for _ in $(seq 1 120); do
+      child=$(pgrep -P "$sup" -f "celery" | head -n 1 || true)
+      [ -n "$child" ] && break
+      sleep 0.25
+    done
+    [ -n "$child" ] || die "no Celery worker runs under its supervisor (pid $sup)"
+    say "killing the Celery worker (SIGKILL, process group $child)"
+    kill -KILL -- "-$child" ;;
   restart-redis)
     export STACK_REDIS=$STACK/redis RUN LOG REDIS_PORT
     stop_pidfile "$RUN/redis.pid" "Redis :$REDIS_PORT"; redis_up ;;
