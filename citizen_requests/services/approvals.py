@@ -20,7 +20,7 @@ from citizen_requests.exceptions import WorkflowRefused
 from citizen_requests.models import ApprovalStep, ApprovalTemplate, Attachment, Event, Request, Response
 from citizen_requests.services.attachments import attachment_clean, attachment_store
 from citizen_requests.services.intake import Upload
-from citizen_requests.services.moderation import public_answer_derive
+from citizen_requests.services.moderation import public_text_derive
 from citizen_requests.services.transitions import (
     actor_name,
     event_record,
@@ -249,7 +249,7 @@ def response_register(
             outgoing_number=outgoing_number,
             outgoing_date=outgoing_date,
             answered_at=now,
-            status_notes=public_answer_derive(request, response.text)
+            status_notes=public_text_derive(request, response.text)
             if request.is_public
             else request.status_notes,
         ),

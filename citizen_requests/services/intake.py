@@ -28,13 +28,13 @@ from citizen_requests.exceptions import (
     RequestRefused,
 )
 from citizen_requests.models import ApiClient, Attachment, Category, Event, Request
-from citizen_requests.personal_data import text_mask_personal_data
 from citizen_requests.selectors.addresses import public_address
 from citizen_requests.selectors.requests import (
     district_at,
     point_in_city,
 )
 from citizen_requests.services.attachments import CleanFile, attachment_clean, attachment_store
+from citizen_requests.services.moderation import public_text_derive
 from citizen_requests.services.notifications import Draft, notification_queue
 from citizen_requests.services.registration import (
     access_link,
@@ -207,7 +207,6 @@ def request_submit(
     request = Request(
         category=category,
         text=text,
-        text_public=text_mask_personal_data(text, names=tuple(n for n in (contact.name,) if n)),
         location=point,
         # Published: derived from the point. What the resident typed stays a private note.
         address=public_address(point, place),
@@ -230,6 +229,7 @@ def request_submit(
         created_at=now,
         email_verified_at=None if needs_confirmation or user or channel == Request.Channel.OPEN311 else now,
     )
+    request.text_public = public_text_derive(request)
     actor_label = _actor_label(user, api_client, channel)
     key = ""
     if channel == Request.Channel.OPEN311:

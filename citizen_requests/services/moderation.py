@@ -22,18 +22,13 @@ from citizen_requests.services.transitions import event_record
 MAX_PUBLIC_TEXT = 4000
 
 
-def public_text_derive(request: Request, *, streets=None) -> str:
-    """The original text with personal data (and the applicant's name in any case) hidden."""
-    names = tuple(n for n in (request.applicant_name,) if n)
-    return text_mask_personal_data(request.text, names=names, streets=streets)
-
-
-def public_answer_derive(request: Request, text: str) -> str:
-    """The service's answer as published on a public request: answers are addressed to the
-    applicant ("Шановна Олено Петрівно"), so their name, phone and flat are hidden like the
-    request's own text. The applicant and the staff read the answer as sent."""
-    names = tuple(n for n in (request.applicant_name,) if n)
-    return text_mask_personal_data(text, names=names)
+def public_text_derive(request: Request, text: str | None = None, *, streets=None) -> str:
+    """`text` as the public reads it — the request's own (default) or the service's answer,
+    which is addressed to the applicant ("Шановна Олено Петрівно"): e-mails, phones, flats,
+    identity numbers and names hidden, the applicant's name in any grammatical case. The
+    applicant and the staff read the original."""
+    names = (request.applicant_name,) if request.applicant_name else ()
+    return text_mask_personal_data(request.text if text is None else text, names=names, streets=streets)
 
 
 @transaction.atomic

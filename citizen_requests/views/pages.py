@@ -33,7 +33,7 @@ from citizen_requests.selectors.requests import (
     subscriptions_of,
 )
 from citizen_requests.services import approvals, workflow
-from citizen_requests.services.moderation import public_answer_derive
+from citizen_requests.services.moderation import public_text_derive
 from citizen_requests.services.notifications import preference_of, unsubscribe_payload
 from citizen_requests.services.subscriptions import (
     preferences_update,
@@ -151,7 +151,7 @@ def request_detail(request, number: str):
             "photos": [a for a in attachments if a.kind == "photo"],
             "documents": [a for a in attachments if a.kind == "document"],
             "answer": answer,
-            "answer_text": (answer.text if personal or staff else public_answer_derive(found, answer.text))
+            "answer_text": (answer.text if personal or staff else public_text_derive(found, answer.text))
             if answer
             else "",
             "answer_documents": [a for a in attachments if answer and a.response_id == answer.pk],
