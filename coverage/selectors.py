@@ -22,6 +22,7 @@ from coverage.models import (
 from coverage.summaries import UNCONNECTED_CLASS, UNREACHABLE_CLASS, population_sql
 from facilities.models import Facility
 from facilities.selectors import facilities_public
+from gis_layers.geojson import features_sql, fetch_one
 
 # Colours of the distance classes: green (close) to red (far), grey for unreachable, light
 # grey for not connected. Chosen to stay apart for the common colour-vision deficiencies.
@@ -155,21 +156,17 @@ def district_summaries(service_type: ServiceType) -> list[DistrictRow]:
 def hexagons_geojson(service_type: ServiceType) -> str:
     """The public hexagons of a service type as a GeoJSON FeatureCollection, built by PostGIS
     in one statement (figures per cell only, never a single home)."""
-    sql = """
-        select coalesce(json_agg(json_build_object(
-                 'type', 'Feature', 'id', h.id,
-                 'geometry', st_asgeojson(c.geometry, 6)::json,
-                 'properties', json_build_object(
-                   'buildings', h.buildings, 'population', h.population,
-                   'population_within', h.population_within, 'share_within', h.share_within,
-                   'median_m', h.median_m, 'distance_class', h.distance_class
-                 )) order by h.cell_id), '[]'::json)::text
-          from coverage_coveragehexagon h join coverage_hexcell c on c.id = h.cell_id
-         where h.service_type_id = %s
-    """
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, [service_type.pk])
-        features = cursor.fetchone()[0]
+    cells = (
+        """select h.id, c.geometry, h.buildings, h.population, h.population_within, h.share_within,
+                  h.median_m, h.distance_class
+             from coverage_coveragehexagon h join coverage_hexcell c on c.id = h.cell_id
+            where h.service_type_id = %s order by h.cell_id""",
+        (service_type.pk,),
+    )
+    keys = ("buildings", "population", "population_within", "share_within", "median_m", "distance_class")
+    (features,) = fetch_one(
+        *features_sql(cells, geometry="geometry", properties={key: f"p.{key}" for key in keys}, precision=6)
+    )
     return '{"type":"FeatureCollection","features":' + features + "}"
 
 
@@ -262,36 +259,32 @@ def buildings_geojson(service_type: ServiceType) -> str:
     """
     name = "name_en" if is_english() else "name_uk"
     bounds = service_type.class_bounds()
-    sql = f"""
-        select coalesce(json_agg(json_build_object(
-                 'type', 'Feature', 'id', r.building_id,
-                 'geometry', st_asgeojson(b.footprint, 6)::json,
-                 'properties', json_build_object(
-                   'building_id', r.building_id, 'address', b.address,
-                   'lon', round(st_x(a.point)::numeric, 6), 'lat', round(st_y(a.point)::numeric, 6),
-                   'population', round(({population_sql()})::numeric, 1),
-                   'status', r.status, 'facility_id', r.facility_id,
-                   'facility', coalesce(nullif(f.{name}, ''), f.name_uk),
-                   'network_m', round(r.network_m::numeric, 1), 'minutes', round(r.minutes::numeric, 1),
-                   'straight_m', round(r.straight_m::numeric, 1),
-                   'within_threshold', r.status = 'ok' and r.network_m <= %(threshold)s,
-                   'distance_class', case r.status when 'unconnected' then {UNCONNECTED_CLASS}
-                                     when 'unreachable' then {UNREACHABLE_CLASS}
-                                     else (r.network_m > %(b0)s)::int + (r.network_m > %(b1)s)::int
-                                        + (r.network_m > %(b2)s)::int + (r.network_m > %(b3)s)::int end
-                 )) order by r.building_id), '[]'::json)::text
+    rows = f"""
+        select r.building_id as id, b.footprint, b.address,
+               round(st_x(a.point)::numeric, 6) as lon, round(st_y(a.point)::numeric, 6) as lat,
+               round(({population_sql()})::numeric, 1) as population,
+               r.status, r.facility_id, coalesce(nullif(f.{name}, ''), f.name_uk) as facility,
+               round(r.network_m::numeric, 1) as network_m, round(r.minutes::numeric, 1) as minutes,
+               round(r.straight_m::numeric, 1) as straight_m,
+               r.status = 'ok' and r.network_m <= %(threshold)s as within_threshold,
+               case r.status when 'unconnected' then {UNCONNECTED_CLASS}
+                             when 'unreachable' then {UNREACHABLE_CLASS}
+                             else (r.network_m > %(b0)s)::int + (r.network_m > %(b1)s)::int
+                                + (r.network_m > %(b2)s)::int + (r.network_m > %(b3)s)::int end as distance_class
           from coverage_buildingcoverage r
           join housing_registry_building b on b.id = r.building_id
           left join coverage_buildingaccess a on a.building_id = b.id
           left join coverage_residentcount rc on rc.building_id = b.id
           left join facilities_facility f on f.id = r.facility_id
          where r.service_type_id = %(type)s
+         order by r.building_id
     """
     params = {"type": service_type.pk, "threshold": service_type.threshold_m}
     params.update({f"b{i}": bound for i, bound in enumerate(bounds)})
-    with read_connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        features = cursor.fetchone()[0]
+    keys = ("address", "lon", "lat", "population", "status", "facility_id", "facility", "network_m", "minutes",
+            "straight_m", "within_threshold", "distance_class")  # fmt: skip
+    properties = {"building_id": "p.id"} | {key: f"p.{key}" for key in keys}
+    (features,) = fetch_one(*features_sql((rows, params), geometry="footprint", properties=properties, precision=6))
     return '{"type":"FeatureCollection","features":' + features + "}"
 
 

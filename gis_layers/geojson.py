@@ -2,7 +2,8 @@
 queryset, or SQL text) in json_build_object / json_agg with ST_AsGeoJSON, so an API passes the
 JSON text through instead of serialising thousands of Python objects.
 
-Used by the facilities API, the layer features API and the OGC API items. The rows keep the
+Used by every GeoJSON the portal sends: the facilities, requests and coverage APIs, the layer
+features API (lists and single features), the OGC API items and the maps. The rows keep the
 order of the inner query (its ORDER BY and LIMIT stay inside); the statement adds no parameters
 of its own, so the inner query's parameter style (%s or %(name)s) is the statement's.
 
@@ -12,7 +13,8 @@ of its own, so the inner query's parameter style (%s or %(name)s) is the stateme
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import CharField, Func, QuerySet
 
 from core.db_router import read_connection
 
@@ -32,7 +34,12 @@ def json_object(pairs: dict[str, str]) -> str:
 
 
 def feature_sql(
-    *, geometry: str, properties: Properties, precision: int, members: dict[str, str] | None = None
+    *,
+    geometry: str,
+    properties: Properties,
+    precision: int,
+    members: dict[str, str] | None = None,
+    feature_id: str = "p.id",
 ) -> str:
     """One feature of the page row `p`: type, id, geometry, properties and extra members.
     (The ::geometry cast: Django selects geometry columns as EWKB bytea.)
@@ -41,7 +48,7 @@ def feature_sql(
     props = json_object(properties) if isinstance(properties, dict) else properties
     pairs = {
         "type": "'Feature'",
-        "id": "p.id",
+        "id": feature_id,
         "geometry": f"ST_AsGeoJSON(p.{geometry}::geometry, {precision})::json",
         "properties": props,
         **(members or {}),
@@ -56,6 +63,7 @@ def features_sql(
     properties: Properties,
     precision: int = 7,
     members: dict[str, str] | None = None,
+    feature_id: str = "p.id",
     joins: str = "",
     join_params: tuple | dict = (),
     with_count: bool = False,
@@ -67,7 +75,9 @@ def features_sql(
     inner, params = query_sql(query)
     if join_params:
         params = {**params, **join_params} if isinstance(params, dict) else (*params, *join_params)
-    feature = feature_sql(geometry=geometry, properties=properties, precision=precision, members=members)
+    feature = feature_sql(
+        geometry=geometry, properties=properties, precision=precision, members=members, feature_id=feature_id
+    )
     count = "count(*), " if with_count else ""
     sql = f"""
 SELECT {count}coalesce(json_agg({feature} ORDER BY p.geojson_position), '[]'::json)::text
@@ -97,3 +107,33 @@ def fetch_one(sql: str, params) -> tuple:
     with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+class LocalISO(Func):
+    """A timestamp as ISO 8601 text in the site's time zone with its offset — what
+    `timezone.localtime(value).isoformat()` prints — computed by PostgreSQL."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        ts, ts_params = compiler.compile(self.source_expressions[0])
+        zone = settings.TIME_ZONE
+        local = f"({ts} AT TIME ZONE %s)"
+        offset = f"({local} - ({ts} AT TIME ZONE 'UTC'))"
+        sql = (
+            f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN date_part('microseconds', {ts})::int %% 1000000 = 0 THEN ''"
+            f" ELSE to_char({ts}, '.US') END"
+            f" || CASE WHEN {offset} < interval '0' THEN '-' || to_char(-{offset}, 'HH24:MI')"
+            f" ELSE '+' || to_char({offset}, 'HH24:MI') END)"
+        )
+        # Parameters in the order their placeholders appear in the text.
+        params = (
+            *ts_params, zone,  # to_char(local)
+            *ts_params,  # microseconds
+            *ts_params,  # .US
+            *ts_params, zone, *ts_params,  # offset < 0
+            *ts_params, zone, *ts_params,  # -offset
+            *ts_params, zone, *ts_params,  # offset
+        )
+        return f"CASE WHEN {ts} IS NULL THEN NULL ELSE {sql} END", (*ts_params, *params)

@@ -48,16 +48,18 @@ def feature_for(layer: Layer, pk, *, include_deleted: bool = False) -> Feature:
 
 
 def feature_geojson(feature: Feature) -> dict:
-    """One feature as GeoJSON, with its version (for optimistic locking) as a foreign member."""
-    return {
-        "type": "Feature",
-        "id": feature.pk,
-        "geometry": json.loads(feature.geometry.geojson) if feature.geometry else None,
-        "properties": feature.properties,
-        "version": feature.version,
-        "updated_at": feature.updated_at.isoformat() if feature.updated_at else None,
-        "deleted": feature.deleted_at is not None,
+    """One feature as GeoJSON, built by PostgreSQL like every list (gis_layers.geojson), with
+    its version (for optimistic locking), last change and deletion as foreign members."""
+    row = Feature.objects.filter(pk=feature.pk).values(
+        "id", "geometry", "properties", "version", "updated_at", "deleted_at"
+    )
+    members = {
+        "version": "p.version",
+        "updated_at": "to_json(p.updated_at)",
+        "deleted": "p.deleted_at IS NOT NULL",
     }
+    (text,) = fetch_one(*features_sql(row, geometry="geometry", properties="p.properties", members=members))
+    return json.loads(text)[0]
 
 
 def features_geojson_text(

@@ -1,8 +1,8 @@
-"""GeoJSON of requests (djangorestframework-gis): the public map and list data."""
+"""The shapes of the requests API's GeoJSON for its OpenAPI document (djangorestframework-gis).
+PostgreSQL builds the documents themselves: selectors.requests.map_geojson / request_feature."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -19,7 +19,7 @@ class RequestMapSerializer(GeoFeatureModelSerializer):
     icon = serializers.CharField(source="category.icon", read_only=True)
     colour = serializers.CharField(source="category.group.colour", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    url = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Request
@@ -28,14 +28,11 @@ class RequestMapSerializer(GeoFeatureModelSerializer):
         fields = ("number", "category", "category_name", "icon", "colour", "status", "status_label",
                   "visibility", "submitted_at", "address", "url")  # fmt: skip
 
-    def get_url(self, obj: Request) -> str:
-        return reverse("citizen_requests:detail", args=[obj.number])
-
 
 class RequestDetailSerializer(RequestMapSerializer):
     """One request: the published text (the original only for those who may see it)."""
 
-    text = serializers.SerializerMethodField()
+    text = serializers.CharField(read_only=True, help_text="The published text (the original for those who may see it).")
     service = serializers.CharField(source="service.name", read_only=True, default=None)
     district = serializers.CharField(source="district.name", read_only=True, default=None)
     explanation = serializers.CharField(read_only=True)
@@ -43,6 +40,3 @@ class RequestDetailSerializer(RequestMapSerializer):
     class Meta(RequestMapSerializer.Meta):
         fields = (*RequestMapSerializer.Meta.fields, "text", "service", "district", "deadline", "status_notes",
                   "explanation", "updated_at")  # fmt: skip
-
-    def get_text(self, obj: Request) -> str:
-        return obj.text if self.context.get("personal") else obj.text_public

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import math
 
-from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
+from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
 from citizen_requests import permissions
 from citizen_requests.api.serializers import RequestDetailSerializer, RequestMapSerializer
-from citizen_requests.models import Request
 from citizen_requests.selectors.requests import (
     RequestFilters,
-    map_rows,
+    map_geojson,
+    request_feature,
     request_get_visible,
     requests_filtered,
     requests_visible_to,
@@ -41,6 +39,7 @@ def _bbox(value: str) -> tuple[float, float, float, float] | None:
     return minx, miny, maxx, maxy
 
 
+@extend_schema(responses={(200, "application/geo+json"): RequestMapSerializer(many=True)})
 class RequestList(generics.ListAPIView):
     """Requests the caller may see, newest first: `bbox`, `category`, `group`, `status`
     (open, closed or a status), `limit` (≤ 5000). Each feature as RequestMapSerializer."""
@@ -60,50 +59,32 @@ class RequestList(generics.ListAPIView):
         return requests_filtered(visible, filters).order_by("-id")
 
     def list(self, request, *args, **kwargs):
-        """The serializer's GeoJSON built from plain rows: a map asks for thousands of points,
-        and a model object (and a serializer pass) for each was the slowest part of the call."""
+        """GeoJSON built by PostgreSQL from the visible, filtered rows (a map asks for thousands
+        of points; a model object and a serializer pass for each was the slowest part)."""
         try:
             limit = min(max(int(request.query_params.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
         except ValueError:
             raise ValidationError({"limit": _("limit is a number")}) from None
         english = (get_language() or "uk").startswith("en")
-        statuses = {value: str(label) for value, label in Request.Status.choices}
-        url = reverse("citizen_requests:detail", args=["0000-000000"]).replace("0000-000000", "{}")
-        features = [
-            {
-                "id": r["number"],
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(r["lon"], 6), round(r["lat"], 6)]},
-                "properties": {
-                    "category": r["category__slug"],
-                    "category_name": (r["category__name_en"] if english else "") or r["category__name_uk"],
-                    "icon": r["category__icon"],
-                    "colour": r["category__group__colour"],
-                    "status": r["status"],
-                    "status_label": statuses.get(r["status"], r["status"]),
-                    "visibility": r["visibility"],
-                    "submitted_at": timezone.localtime(r["submitted_at"]).isoformat()
-                    if r["submitted_at"]
-                    else None,
-                    "address": r["address"],
-                    "url": url.format(r["number"]),
-                },
-            }
-            for r in map_rows(self.get_queryset())[:limit]
-        ]
-        return Response({"type": "FeatureCollection", "features": features})
+        body = map_geojson(self.get_queryset(), limit=limit, english=english)
+        return HttpResponse(body, content_type="application/geo+json")
 
 
+@extend_schema(responses={(200, "application/geo+json"): RequestDetailSerializer})
 class RequestDetail(generics.RetrieveAPIView):
+    """One request the caller may see (404 otherwise) as a GeoJSON feature built by PostgreSQL,
+    like the map's list."""
+
     serializer_class = RequestDetailSerializer
 
-    def get_object(self):
-        grants = session.grants(self.request)
-        found = request_get_visible(user=self.request.user, number=self.kwargs["number"], grants=grants)
+    def retrieve(self, request, *args, **kwargs):
+        grants = session.grants(request)
+        found = request_get_visible(user=request.user, number=self.kwargs["number"], grants=grants)
         if found is None:
             raise Http404(_("No request with this number."))
-        self.personal = permissions.can_see_personal_data(self.request.user, found, grants)
-        return found
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "personal": getattr(self, "personal", False)}
+        body = request_feature(
+            found,
+            personal=permissions.can_see_personal_data(request.user, found, grants),
+            english=(get_language() or "uk").startswith("en"),
+        )
+        return HttpResponse(body, content_type="application/geo+json")

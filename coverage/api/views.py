@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -16,7 +17,7 @@ from coverage.api.serializers import ServiceTypeSerializer, SummarySerializer
 from coverage.models import CoverageRun
 from coverage.permissions import REFUSALS, can
 from coverage.services import CoverageError, service_type_get
-from facilities.api.serializers import FacilityMapSerializer
+from facilities.sql import facilities_collection
 
 GEOJSON = "application/geo+json"
 
@@ -100,10 +101,11 @@ class FacilityList(APIView):
     @extend_schema(responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request, slug):
         service_type = _service_type(request, slug)
-        queryset = selectors.facilities_of_type_public(service_type).only(
-            "id", "name_uk", "name_en", "category__slug", "address", "phones", "opening_hours", "location"
+        body = facilities_collection(
+            selectors.facilities_of_type_public(service_type),
+            english=(get_language() or "uk").startswith("en"),
         )
-        return Response(FacilityMapSerializer(queryset, many=True).data, content_type="application/geo+json")
+        return HttpResponse(body, content_type=GEOJSON)
 
 
 @method_decorator(gzip_page, name="dispatch")

@@ -1,12 +1,9 @@
 """Facility serializers (djangorestframework-gis GeoJSON)."""
 
-from django.urls import reverse
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from facilities import opening_hours
 from facilities.models import Category, Facility
 
 
@@ -44,19 +41,6 @@ class CategoryTreeSerializer(serializers.ModelSerializer):
         ]
 
 
-class FacilityMapSerializer(GeoFeatureModelSerializer):
-    """A facility as a marker and its popup need it (used where a few hundred are listed)."""
-
-    location = GeometryField(precision=6)
-    name = serializers.CharField(read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Facility
-        geo_field = "location"
-        fields = ("id", "name", "category", "address", "phones", "opening_hours")
-
-
 class FacilityListFeatureSerializer(GeoFeatureModelSerializer):
     """The shape of one feature of /api/v1/facilities/ (built by PostgreSQL; see views)."""
 
@@ -85,18 +69,27 @@ class FacilityListFeatureSerializer(GeoFeatureModelSerializer):
         )
 
 
+class OpeningPeriodSerializer(serializers.Serializer):
+    weekday = serializers.ChoiceField(choices=["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"])
+    opens = serializers.CharField(help_text="HH:MM")
+    closes = serializers.CharField(help_text="HH:MM (24:00 and later: past midnight)")
+    months = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=12))
+
+
 class FacilityDetailSerializer(GeoFeatureModelSerializer):
+    """The shape of /api/v1/facilities/<id>/ (built by PostgreSQL: facilities.sql.facility_feature)."""
+
     location = GeometryField(precision=7)
     name = serializers.CharField(read_only=True)
     category = CategoryRefSerializer(read_only=True)
-    district = serializers.CharField(source="district.name", default=None, read_only=True)
-    opening_hours_text = serializers.SerializerMethodField(
+    district = serializers.CharField(allow_null=True)
+    opening_hours_text = serializers.CharField(
         help_text="The opening hours for people, in the language asked for (?lang=uk|en)."
     )
-    opening_periods = serializers.SerializerMethodField()
-    open_now = serializers.SerializerMethodField()
-    photo = serializers.ImageField(read_only=True)
-    url = serializers.SerializerMethodField(help_text="The facility's page on the portal.")
+    opening_periods = OpeningPeriodSerializer(many=True)
+    open_now = serializers.BooleanField(allow_null=True, help_text="null: the hours are not known.")
+    photo = serializers.CharField(allow_null=True, help_text="Absolute URL of the photo.")
+    url = serializers.CharField(help_text="The facility's page on the portal.")
 
     class Meta:
         model = Facility
@@ -106,31 +99,3 @@ class FacilityDetailSerializer(GeoFeatureModelSerializer):
             "opening_hours", "opening_hours_text", "opening_periods", "open_now", "operator", "description", "accessibility", "photo",
             "source_id", "data_source", "updated_at", "url",
         )  # fmt: skip
-
-    def get_opening_hours_text(self, facility) -> str:
-        return opening_hours.display(facility.opening_hours)
-
-    def get_url(self, facility) -> str:
-        return reverse("facility", args=[facility.pk])
-
-    def _periods(self, facility):
-        return [
-            opening_hours.Period(p.weekday, p.opens, p.closes, tuple(p.months))
-            for p in facility.opening_periods.all()
-        ]
-
-    def get_opening_periods(self, facility) -> list[dict]:
-        return [
-            {
-                "weekday": opening_hours.DAYS[p.weekday],
-                "opens": f"{p.opens // 60:02d}:{p.opens % 60:02d}",
-                "closes": f"{p.closes // 60:02d}:{p.closes % 60:02d}",
-                "months": list(p.months),
-            }
-            for p in self._periods(facility)
-        ]
-
-    def get_open_now(self, facility) -> bool | None:
-        if not facility.opening_hours:
-            return None
-        return opening_hours.is_open(self._periods(facility), timezone.localtime())

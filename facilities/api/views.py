@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +24,7 @@ from facilities.api.serializers import (
 )
 from facilities.filters import InvalidParameter, parse_facility_filter
 from facilities.selectors import category_groups_with_counts, facilities_public
-from facilities.sql import facilities_geojson_page
+from facilities.sql import facilities_geojson_page, facility_feature
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
@@ -111,19 +112,24 @@ class FacilityListView(APIView):
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-class FacilityDetailView(RetrieveAPIView):
-    """One public facility, with its structured opening hours."""
+class FacilityDetailView(APIView):
+    """One public facility, with its structured opening hours (a GeoJSON feature built by
+    PostgreSQL, like the list's)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    serializer_class = FacilityDetailSerializer
 
-    def get_queryset(self):
-        return (
-            facilities_public()
-            .select_related("category__parent", "district")
-            .prefetch_related("opening_periods")
+    @extend_schema(responses={(200, "application/geo+json"): FacilityDetailSerializer})
+    def get(self, request, pk: int):
+        body = facility_feature(
+            facilities_public(),
+            pk,
+            english=(get_language() or "uk").startswith("en"),
+            media_url=request.build_absolute_uri(settings.MEDIA_URL),
         )
+        if body is None:
+            raise Http404(_("No facility with this number."))
+        return HttpResponse(body, content_type="application/geo+json")
 
 
 @method_decorator(gzip_page, name="dispatch")
