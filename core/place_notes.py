@@ -28,6 +28,7 @@ class PlaceNote:
 
 
 _sources: list[Callable[..., list[PlaceNote]]] = []
+_urls: list[str] = []  # URL names answering GET ?lat=&lon=&category= with {"notices": [...]}
 
 
 def place_notes_register(source: Callable[..., list[PlaceNote]]) -> None:
@@ -43,3 +44,15 @@ def place_notes(geometry, *, topic: str = "") -> list[PlaceNote]:
     for source in _sources:
         notes.extend(source(geometry, topic=topic))
     return notes
+
+
+def place_notes_url_register(url_name: str) -> None:
+    """Name the JSON endpoint a page script asks for the notes at a point (the request form)."""
+    if url_name not in _urls:
+        _urls.append(url_name)
+
+
+def place_notes_url() -> str:
+    from django.urls import reverse
+
+    return reverse(_urls[0]) if _urls else ""

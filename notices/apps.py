@@ -17,3 +17,4 @@ class NoticesConfig(AppConfig):
         registry.register_collection("notices", notices_collection)
         registry.register_data_version_source("notices", tables=["notices_notice"])
         place_notes.place_notes_register(place_notes_for)
+        place_notes.place_notes_url_register("notices:place")
