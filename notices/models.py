@@ -203,9 +203,6 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk}"
 
-    @property
-    def household_key(self) -> str:
-        return f"b{self.building_id}" if self.building_id else f"p{self.point.x:.5f},{self.point.y:.5f}"
 
 
 class Delivery(models.Model):
@@ -230,7 +227,8 @@ class Delivery(models.Model):
         Subscription, null=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    # Kept with the row: who was reached stays countable after an unsubscribe.
+    # Kept with the row (a subscription is a household; its address), so that what a notice
+    # reached stays countable after an unsubscribe — without keeping who.
     household = models.CharField(max_length=60)
     address_label = models.CharField(max_length=255)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)

@@ -3,9 +3,10 @@ in the transaction of the change by one INSERT … SELECT over the subscriptions
 its `key` unique — so a change queued twice (a retried task, a worker restarted by the broker)
 makes no second row.
 
-Sending claims rows first (state "sending", committed) and only then talks to the mail server
-or the SMS gateway: a worker killed after the claim never sends those rows again (the sweep
-marks them "interrupted" — at most once, never twice). A refused send goes back to "pending"
+Sending claims one row (state "sending", committed) and only then talks to the mail server or
+the SMS gateway: a worker killed while sending leaves that one row "sending", which is never
+sent again (the sweep marks it "interrupted" — at most once, never twice); the rest of the
+change's rows are still pending and the restarted task sends them. A refused send goes back to "pending"
 for the next try. Non-emergency messages wait for the end of the quiet hours (not_before).
 """
 
@@ -28,7 +29,6 @@ from notices.models import Delivery, Notice, NoticeChange
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-BATCH = 200
 SEND_TASK = "notices.tasks.deliveries_send_task"
 STALE_CLAIM = dt.timedelta(minutes=10)
 
@@ -60,8 +60,7 @@ def deliveries_queue(*, change: NoticeChange) -> int:
                 (key, change_id, subscription_id, channel, household, address_label, state, not_before,
                  attempts, last_error, created_at)
             SELECT 'notice:' || %(change)s || ':' || s.id || ':' || ch.channel, %(change)s, s.id, ch.channel,
-                   CASE WHEN s.building_id IS NOT NULL THEN 'b' || s.building_id
-                        ELSE 'p' || round(ST_X(s.point)::numeric, 5) || ',' || round(ST_Y(s.point)::numeric, 5) END,
+                   's' || s.id,
                    s.address, 'pending', %(not_before)s, 0, '', %(now)s
               FROM notices_subscription s
               JOIN notices_notice n ON n.id = %(notice)s
@@ -80,34 +79,32 @@ def deliveries_queue(*, change: NoticeChange) -> int:
     return queued
 
 
-def _claim(*, change_id: int | None, now: dt.datetime) -> list[Delivery]:
-    with transaction.atomic():
-        rows = Delivery.objects.select_for_update(skip_locked=True).filter(
-            state=Delivery.State.PENDING, not_before__lte=now
+def _claim(*, change_id: int | None, now: dt.datetime) -> Delivery | None:
+    """Take the next due pending message for this worker: one committed UPDATE, so that a
+    worker killed while sending leaves only that one message "sending" (never resent)."""
+    change_filter = "AND change_id = %(change)s" if change_id is not None else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE notices_delivery SET state = 'sending', sent_at = %(now)s
+                 WHERE id = (SELECT id FROM notices_delivery
+                              WHERE state = 'pending' AND not_before <= %(now)s {change_filter}
+                              ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id""",
+            {"now": now, "change": change_id},
         )
-        if change_id is not None:
-            rows = rows.filter(change_id=change_id)
-        ids = list(rows.order_by("id").values_list("id", flat=True)[:BATCH])
-        if not ids:
-            return []
-        Delivery.objects.filter(pk__in=ids).update(state=Delivery.State.SENDING, sent_at=now)
-    return list(
-        Delivery.objects.filter(pk__in=ids)
-        .select_related("change__notice__service", "subscription__user")
-        .order_by("id")
-    )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Delivery.objects.select_related("change__notice__service", "subscription__user").get(pk=row[0])
 
 
 def deliveries_send(*, change_id: int | None = None, now: dt.datetime | None = None) -> int:
     """Send the due pending messages (of one change, or all); returns how many went out."""
     sent = 0
-    while True:
-        claimed = _claim(change_id=change_id, now=now or timezone.now())
-        if not claimed:
-            return sent
-        mail = get_connection()
-        for delivery in claimed:
-            sent += _send_one(delivery, mail)
+    mail = get_connection()
+    while (delivery := _claim(change_id=change_id, now=now or timezone.now())) is not None:
+        sent += _send_one(delivery, mail)
+    return sent
 
 
 def _send_one(delivery: Delivery, mail) -> bool:

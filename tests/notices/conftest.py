@@ -37,6 +37,15 @@ def _notice_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _commits_happen(monkeypatch):
+    """Each test runs in a transaction that is rolled back; work queued "after commit" (the
+    messages' task) runs at once instead, as it would when the action's transaction commits."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
 def _ukrainian_first():
     from django.utils import translation
 

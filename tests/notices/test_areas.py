@@ -51,14 +51,14 @@ def test_a_radius_is_measured_in_metres(city):
 @pytest.mark.parametrize(
     ("method", "source", "words"),
     [
-        (M.POLYGON, {"geojson": "{not json"}, "could not be read"),
-        (M.POLYGON, {"geojson": '{"type": "Point", "coordinates": [33.6, 49.0]}'}, "must be a polygon"),
-        (M.POLYGON, {}, "Draw the area"),
-        (M.RADIUS, {"lat": "north", "lon": 33.6, "metres": 100}, "centre"),
-        (M.RADIUS, {"lat": 49.0, "lon": 33.6, "metres": 50_000}, "radius"),
-        (M.STREETS, {"streets": ["x"]}, "not valid"),
-        (M.BUILDINGS, {"buildings": [999_999_999]}, "no shape"),
-        ("circle", {}, "Choose how"),
+        (M.POLYGON, {"geojson": "{not json"}, "не вдалося прочитати"),
+        (M.POLYGON, {"geojson": '{"type": "Point", "coordinates": [33.6, 49.0]}'}, "має бути полігоном"),
+        (M.POLYGON, {}, "Намалюйте територію"),
+        (M.RADIUS, {"lat": "north", "lon": 33.6, "metres": 100}, "центр"),
+        (M.RADIUS, {"lat": 49.0, "lon": 33.6, "metres": 50_000}, "Радіус"),
+        (M.STREETS, {"streets": ["x"]}, "недійсні"),
+        (M.BUILDINGS, {"buildings": [999_999_999]}, "не мають контуру"),
+        ("circle", {}, "як задати"),
     ],
 )
 def test_bad_area_input_is_refused_with_a_reason(city, method, source, words):

@@ -43,7 +43,7 @@ def test_a_stale_version_is_refused(vodokanal_head, vodokanal):
     notice = make_notice(vodokanal_head, service=vodokanal)
     data = notice_input(service_id=vodokanal.pk, ends_at=notice.ends_at + dt.timedelta(hours=1))
     notice_edit(notice=notice, actor=vodokanal_head, data=data, version=notice.version)
-    with pytest.raises(NoticeRefused, match="changed by someone else"):
+    with pytest.raises(NoticeRefused, match="змінив хтось інший"):
         notice_edit(notice=notice, actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk), version=notice.version)
 
 
@@ -59,7 +59,7 @@ def test_cancel_needs_a_reason_and_close_needs_both_languages(vodokanal_head, vo
     assert notice.status == Notice.Status.PUBLISHED
     closed = notice_close(notice=notice, actor=vodokanal_head, answer_uk="Воду подано", answer_en="Water is back")
     assert closed.status == Notice.Status.CLOSED and closed.ends_at <= timezone.now()
-    with pytest.raises(NoticeRefused, match="cannot be changed"):
+    with pytest.raises(NoticeRefused, match="змінити не можна"):
         notice_edit(notice=closed, actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk))
 
 
@@ -88,7 +88,7 @@ def test_area_outside_the_hromada_says_so(vodokanal_head, vodokanal):
             actor=vodokanal_head,
             data=notice_input(service_id=vodokanal.pk, area_method="polygon", area_source={"geojson": square(34.5, 49.5)}),
         )
-    assert "outside the hromada" in refused.value.errors["area"]
+    assert "поза межами громади" in refused.value.errors["area"]
 
 
 def test_an_area_overshooting_the_boundary_is_refused(vodokanal_head, vodokanal):
@@ -100,18 +100,18 @@ def test_an_area_overshooting_the_boundary_is_refused(vodokanal_head, vodokanal)
     geojson = square(xmin, (ymin + ymax) / 2, half=0.01)
     with pytest.raises(NoticeRefused) as refused:
         notice_create(actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk, area_method="polygon", area_source={"geojson": geojson}))
-    assert "outside the hromada" in refused.value.errors["area"]
+    assert "поза межами громади" in refused.value.errors["area"]
 
 
 def test_a_resident_and_the_head_of_another_service_may_not_publish(vodokanal_head, other_head, vodokanal):
     resident = User.objects.get(username="resident")
-    with pytest.raises(NoticeRefused, match="may not publish"):
+    with pytest.raises(NoticeRefused, match="не можете публікувати"):
         make_notice(resident, service=vodokanal)
     with pytest.raises(NoticeRefused) as refused:
         make_notice(other_head, service=vodokanal)
     assert "service" in refused.value.errors
     notice = make_notice(vodokanal_head, service=vodokanal, publish=False)
-    with pytest.raises(NoticeRefused, match="another service"):
+    with pytest.raises(NoticeRefused, match="іншої служби"):
         notice_publish(notice=notice, actor=other_head)
 
 
