@@ -129,7 +129,8 @@ def notice_create(*, actor, data: NoticeInput, publish: bool = False) -> Notice:
     guard(actor)
     values = notice_clean(actor=actor, data=data)
     notice = Notice(**values, created_by=actor)
-    _count(notice)
+    if not publish:  # publishing counts them
+        _count(notice)
     notice.save()
     change_record(notice=notice, kind=NoticeChange.Kind.CREATED, actor=actor)
     if publish:
