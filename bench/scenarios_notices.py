@@ -32,4 +32,8 @@ def measurements(ctx) -> list[Measurement]:
         f"{numbers['buildings']:,} buildings ({numbers['households_in_area']:,} households) in the district, "
         f"{numbers['messages_queued']:,} messages queued for {numbers['subscribers']:,} subscribers (target ≤ 10 s)"
     )
-    return [Measurement("notice over a district: households counted and messages queued", numbers["publish_s"], "s", where)]
+    return [
+        Measurement(
+            "notice over a district: households counted and messages queued", numbers["publish_s"], "s", where
+        )
+    ]

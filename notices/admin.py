@@ -21,7 +21,16 @@ class NoticeChangeInline(admin.TabularInline):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ("title_uk", "kind", "nature", "status", "starts_at", "ends_at", "service", "households_count")
+    list_display = (
+        "title_uk",
+        "kind",
+        "nature",
+        "status",
+        "starts_at",
+        "ends_at",
+        "service",
+        "households_count",
+    )
     list_filter = ("status", "kind", "nature")
     search_fields = ("title_uk", "title_en")
     inlines = [NoticeChangeInline]
@@ -70,7 +79,17 @@ class SubscriptionAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ("key", "channel", "state", "not_before", "sent_at", "attempts")
     list_filter = ("state", "channel")
-    readonly_fields = ("key", "change", "channel", "household", "state", "not_before", "attempts", "last_error", "sent_at")
+    readonly_fields = (
+        "key",
+        "change",
+        "channel",
+        "household",
+        "state",
+        "not_before",
+        "attempts",
+        "last_error",
+        "sent_at",
+    )
     exclude = ("subscription", "address_label")
 
     def has_module_permission(self, request):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +25,7 @@ class Notice(models.Model):
         ANNOUNCEMENT = "announcement", _("announcement")
 
     class Nature(models.TextChoices):
-        PLANNED = "planned", _("planned")
+        PLANNED = "planned", pgettext_lazy("notice nature", "planned")
         EMERGENCY = "emergency", _("emergency (unplanned)")
 
     class Status(models.TextChoices):
@@ -202,7 +202,6 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
-
 
 
 class Delivery(models.Model):

@@ -179,7 +179,6 @@ class NoticesFeed(Feed):
         return {"cap_url": self.request.build_absolute_uri(reverse("notices:cap", args=[item.pk]))}
 
 
-
 class CapAtomFeed(Atom1Feed):
     """Atom with each entry's CAP document as a link rel="alternate" type="application/cap+xml"."""
 

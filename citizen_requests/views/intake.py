@@ -40,9 +40,9 @@ from citizen_requests.services.intake import (
 )
 from citizen_requests.views import session
 from city.addresses import address_at, addresses_suggest
-from core.place_notes import place_notes, place_notes_url
 from city.models import Municipality
 from core.maps import map_options
+from core.place_notes import place_notes, place_notes_url
 
 
 def _boundary_geojson() -> dict | None:

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 
 from django.contrib.gis.db.models.functions import PointOnSurface
-from django.core import mail
 from django.contrib.gis.geos import Point
+from django.core import mail
 from django.utils import timezone
 
 from city.models import District
@@ -61,7 +61,12 @@ def make_notice(actor, *, service, publish: bool = True, **overrides) -> Notice:
 
 
 def square(lon: float, lat: float, half: float = 0.002) -> str:
-    ring = [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half], [lon - half, lat + half]]
+    ring = [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+    ]
     return json.dumps({"type": "Polygon", "coordinates": [ring + [ring[0]]]})
 
 

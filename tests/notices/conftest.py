@@ -54,10 +54,14 @@ def _ukrainian_first():
 
 
 def staff(username: str, *, role: str, service: str | None = None, position: str = "head") -> User:
-    user = User.objects.create_user(username, email=f"{username}@misto.localhost", password="x", is_staff=True)
+    user = User.objects.create_user(
+        username, email=f"{username}@misto.localhost", password="x", is_staff=True
+    )
     user.groups.add(Group.objects.get(name=ROLES[role].group))
     if service:
-        ServiceMembership.objects.create(user=user, service=Service.objects.get(source_id=service), position=position)
+        ServiceMembership.objects.create(
+            user=user, service=Service.objects.get(source_id=service), position=position
+        )
     return user
 
 

@@ -83,7 +83,12 @@ def test_subscribers_personal_data_is_never_in_a_public_or_staff_body(client, vo
     point = point_of(building)
     secrets = ["tayemna.adresa@example.org", "+380507654321", resident.email, resident.get_full_name()]
     bodies = {}
-    for viewer in (None, vodokanal_head, User.objects.get(username="notices"), staff("gis", role="gis_admin")):
+    for viewer in (
+        None,
+        vodokanal_head,
+        User.objects.get(username="notices"),
+        staff("gis", role="gis_admin"),
+    ):
         if viewer is None:
             client.logout()
         else:
@@ -105,4 +110,6 @@ def test_a_subscription_is_reached_only_through_its_own_secret_link(client, city
     subscription = subscribe_at(building_in(district()), email="hidden@example.org")
     assert client.get("/notices/unsubscribe/not-the-token/").status_code == 404
     assert client.get(f"/notices/unsubscribe/{subscription.token}/").status_code == 200
-    assert "hidden@example.org" not in client.get(f"/notices/unsubscribe/{subscription.token}/").content.decode()
+    assert (
+        "hidden@example.org" not in client.get(f"/notices/unsubscribe/{subscription.token}/").content.decode()
+    )

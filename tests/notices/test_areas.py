@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from city.models import Street
@@ -17,7 +19,12 @@ M = Notice.AreaMethod
 
 def test_every_method_gives_an_area_that_covers_what_was_chosen(city):
     d = district()
-    street = Street.objects.filter(segments__isnull=False, buildings__isnull=False).distinct().order_by("pk").first()
+    street = (
+        Street.objects.filter(segments__isnull=False, buildings__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
     building = Building.objects.filter(street=street).order_by("pk").first()
     centre = point_of(building)
     areas = {
@@ -70,8 +77,7 @@ def test_bad_area_input_is_refused_with_a_reason(city, method, source, words):
 def test_a_drawn_area_that_crosses_itself_is_made_valid(city):
     centre = point_of(Building.objects.order_by("pk").first())
     x, y, h = centre.x, centre.y, 0.002
-    bowtie = '{"type": "Polygon", "coordinates": [[[%f,%f],[%f,%f],[%f,%f],[%f,%f],[%f,%f]]]}' % (
-        x - h, y - h, x + h, y + h, x + h, y - h, x - h, y + h, x - h, y - h,
-    )  # fmt: skip
+    ring = [[x - h, y - h], [x + h, y + h], [x + h, y - h], [x - h, y + h], [x - h, y - h]]
+    bowtie = json.dumps({"type": "Polygon", "coordinates": [ring]})
     area = area_build(M.POLYGON, {"geojson": bowtie})
     assert area.valid and area.area > 0

@@ -17,7 +17,14 @@ from notices.selectors import notice_reach
 from notices.services import deliveries as deliveries_module
 from notices.services.deliveries import deliveries_queue, deliveries_send, deliveries_sweep, quiet_until
 from notices.services.notices import notice_cancel, notice_edit
-from tests.notices.builders import building_in, building_outside, district, make_notice, notice_input, subscribe_at
+from tests.notices.builders import (
+    building_in,
+    building_outside,
+    district,
+    make_notice,
+    notice_input,
+    subscribe_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +61,9 @@ def test_publishing_tells_each_household_in_the_area_once_per_channel(households
     assert reach["addresses"] == 1
 
 
-def test_each_change_is_sent_again_but_queuing_a_change_twice_sends_nothing_more(households, vodokanal_head, vodokanal):
+def test_each_change_is_sent_again_but_queuing_a_change_twice_sends_nothing_more(
+    households, vodokanal_head, vodokanal
+):
     notice = make_notice(vodokanal_head, service=vodokanal)
     data = notice_input(service_id=vodokanal.pk, ends_at=notice.ends_at + dt.timedelta(hours=2))
     notice = notice_edit(notice=notice, actor=vodokanal_head, data=data)
@@ -69,7 +78,9 @@ def test_each_change_is_sent_again_but_queuing_a_change_twice_sends_nothing_more
     assert len(mail.outbox) == before
 
 
-def test_a_worker_killed_mid_batch_never_sends_a_message_twice(households, vodokanal_head, vodokanal, monkeypatch):
+def test_a_worker_killed_mid_batch_never_sends_a_message_twice(
+    households, vodokanal_head, vodokanal, monkeypatch
+):
     """The worker dies after the first e-mail left: the restarted task (the broker redelivers it)
     and the beat's sweep send the rest, and nobody gets a second copy."""
     from django.core.mail.backends.locmem import EmailBackend
@@ -93,7 +104,9 @@ def test_a_worker_killed_mid_batch_never_sends_a_message_twice(households, vodok
             from notices.models import NoticeChange
             from notices.services.notices import notice_create
 
-            notice = notice_create(actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk), publish=False)
+            notice = notice_create(
+                actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk), publish=False
+            )
             # Queue without sending (as if the broker held the task), then the worker runs it.
             monkeypatch.setattr(deliveries_module, "task_enqueue", lambda *a: None)
             from notices.services.notices import notice_publish
@@ -104,7 +117,9 @@ def test_a_worker_killed_mid_batch_never_sends_a_message_twice(households, vodok
     assert len(mail.outbox) == 1
     # The restarted worker runs the same task again, and the sweep runs later.
     deliveries_send(change_id=change.pk)
-    Delivery.objects.filter(state=Delivery.State.SENDING).update(sent_at=timezone.now() - dt.timedelta(hours=1))
+    Delivery.objects.filter(state=Delivery.State.SENDING).update(
+        sent_at=timezone.now() - dt.timedelta(hours=1)
+    )
     deliveries_sweep()
     recipients = [to for m in mail.outbox for to in m.to]
     assert len(recipients) == len(set(recipients)), recipients
@@ -114,7 +129,9 @@ def test_a_worker_killed_mid_batch_never_sends_a_message_twice(households, vodok
     assert states == ["interrupted", "sent", "sent"]
 
 
-def test_a_refused_send_is_retried_later_and_then_sent_once(households, vodokanal_head, vodokanal, monkeypatch):
+def test_a_refused_send_is_retried_later_and_then_sent_once(
+    households, vodokanal_head, vodokanal, monkeypatch
+):
     from django.core.mail.backends.locmem import EmailBackend
 
     real_send = EmailBackend.send_messages
@@ -133,11 +150,15 @@ def test_a_refused_send_is_retried_later_and_then_sent_once(households, vodokana
     assert len(_sent_to("sosidka@example.org")) == 1
 
 
-def test_quiet_hours_hold_planned_news_until_morning_but_not_emergencies(households, vodokanal_head, vodokanal, settings):
+def test_quiet_hours_hold_planned_news_until_morning_but_not_emergencies(
+    households, vodokanal_head, vodokanal, settings
+):
     settings.MISTO_NOTICE_QUIET_HOURS = (22, 8)
     night = timezone.make_aware(dt.datetime(2026, 3, 12, 23, 30), timezone.get_current_timezone())
     morning = quiet_until(night)
-    assert timezone.localtime(morning).hour == 8 and timezone.localtime(morning).date() == dt.date(2026, 3, 13)
+    assert timezone.localtime(morning).hour == 8 and timezone.localtime(morning).date() == dt.date(
+        2026, 3, 13
+    )
     assert quiet_until(night.replace(hour=12)) is None
     early = night.replace(hour=6)
     assert timezone.localtime(quiet_until(early)).date() == dt.date(2026, 3, 12)
@@ -147,7 +168,12 @@ def test_quiet_hours_hold_planned_news_until_morning_but_not_emergencies(househo
     real_now = timezone.now
     with pytest.MonkeyPatch.context() as m:
         m.setattr(d.timezone, "now", lambda: night)
-        planned = make_notice(vodokanal_head, service=vodokanal, starts_at=night + dt.timedelta(hours=10), ends_at=night + dt.timedelta(hours=14))
+        planned = make_notice(
+            vodokanal_head,
+            service=vodokanal,
+            starts_at=night + dt.timedelta(hours=10),
+            ends_at=night + dt.timedelta(hours=14),
+        )
         assert _sent_to("sosidka@example.org") == []
         emergency = make_notice(
             vodokanal_head, service=vodokanal, nature=Notice.Nature.EMERGENCY,

@@ -35,8 +35,31 @@ VALUES = {
     "status": {"Actual", "Exercise", "System", "Test", "Draft"},
     "msgType": {"Alert", "Update", "Cancel", "Ack", "Error"},
     "scope": {"Public", "Restricted", "Private"},
-    "category": {"Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra", "CBRNE", "Other"},
-    "responseType": {"Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess", "AllClear", "None"},
+    "category": {
+        "Geo",
+        "Met",
+        "Safety",
+        "Security",
+        "Rescue",
+        "Fire",
+        "Health",
+        "Env",
+        "Transport",
+        "Infra",
+        "CBRNE",
+        "Other",
+    },
+    "responseType": {
+        "Shelter",
+        "Evacuate",
+        "Prepare",
+        "Execute",
+        "Avoid",
+        "Monitor",
+        "Assess",
+        "AllClear",
+        "None",
+    },
     "urgency": {"Immediate", "Expected", "Future", "Past", "Unknown"},
     "severity": {"Extreme", "Severe", "Moderate", "Minor", "Unknown"},
     "certainty": {"Observed", "Likely", "Possible", "Unlikely", "Unknown"},
@@ -83,7 +106,9 @@ def check_cap(document: bytes) -> ET.Element:
             _check_children(area, AREA, "area")
             for polygon in area.findall(f"{NS}polygon"):
                 pairs = [tuple(map(float, p.split(","))) for p in polygon.text.split()]
-                assert len(pairs) >= 4 and pairs[0] == pairs[-1], "a CAP polygon is a closed ring of 4+ points"
+                assert len(pairs) >= 4 and pairs[0] == pairs[-1], (
+                    "a CAP polygon is a closed ring of 4+ points"
+                )
                 assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in pairs)
     return root
 
@@ -99,7 +124,10 @@ def test_a_published_notice_is_a_cap_alert_in_both_languages(vodokanal_head, vod
     assert infos[0].find(f"{NS}headline").text == notice.title_uk
     assert infos[1].find(f"{NS}headline").text == notice.title_en
     assert infos[0].find(f"{NS}category").text == "Infra"
-    assert infos[0].find(f"{NS}urgency").text == "Expected" and infos[0].find(f"{NS}certainty").text == "Observed"
+    assert (
+        infos[0].find(f"{NS}urgency").text == "Expected"
+        and infos[0].find(f"{NS}certainty").text == "Observed"
+    )
     # The polygon is the notice's area: a lat,lon ring around the district.
     first = infos[0].find(f"{NS}area").find(f"{NS}polygon").text.split()[0]
     lat, lon = map(float, first.split(","))
@@ -109,7 +137,13 @@ def test_a_published_notice_is_a_cap_alert_in_both_languages(vodokanal_head, vod
 def test_updates_and_cancellations_reference_the_earlier_alerts(vodokanal_head, vodokanal, client):
     notice = make_notice(vodokanal_head, service=vodokanal, nature="emergency")
     first_id = ET.fromstring(client.get(f"/notices/{notice.pk}/cap.xml").content).find(f"{NS}identifier").text
-    notice = notice_edit(notice=notice, actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk, nature="emergency", ends_at=notice.ends_at + dt.timedelta(hours=1)))
+    notice = notice_edit(
+        notice=notice,
+        actor=vodokanal_head,
+        data=notice_input(
+            service_id=vodokanal.pk, nature="emergency", ends_at=notice.ends_at + dt.timedelta(hours=1)
+        ),
+    )
     root = check_cap(client.get(f"/notices/{notice.pk}/cap.xml").content)
     assert root.find(f"{NS}msgType").text == "Update"
     assert first_id in root.find(f"{NS}references").text
@@ -123,7 +157,9 @@ def test_a_planned_notice_is_future_and_likely(vodokanal_head, vodokanal, client
     from django.utils import timezone
 
     start = timezone.now() + dt.timedelta(days=1)
-    notice = make_notice(vodokanal_head, service=vodokanal, starts_at=start, ends_at=start + dt.timedelta(hours=8))
+    notice = make_notice(
+        vodokanal_head, service=vodokanal, starts_at=start, ends_at=start + dt.timedelta(hours=8)
+    )
     info = check_cap(client.get(f"/notices/{notice.pk}/cap.xml").content).find(f"{NS}info")
     assert (info.find(f"{NS}urgency").text, info.find(f"{NS}certainty").text) == ("Future", "Likely")
     assert info.find(f"{NS}responseType").text == "Prepare"

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core import signing
 from django.contrib.auth.models import User
-from django.core import mail
+from django.core import mail, signing
 
 from citizen_requests.forms import FORM_SALT
 from citizen_requests.models import ApprovalTemplate, ApprovalTemplateStep, Request
@@ -27,13 +26,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def water_request(city):
-    return file_request(category="no_water", text="Немає холодної води з ранку в усьому будинку.", location=point_of(building_in(district())))
+    return file_request(
+        category="no_water",
+        text="Немає холодної води з ранку в усьому будинку.",
+        location=point_of(building_in(district())),
+    )
 
 
-def test_the_request_form_warns_about_an_active_matching_notice_before_filing(vodokanal_head, vodokanal, client):
+def test_the_request_form_warns_about_an_active_matching_notice_before_filing(
+    vodokanal_head, vodokanal, client
+):
     notice = make_notice(vodokanal_head, service=vodokanal)
     client.force_login(User.objects.get(username="resident"))
     point = point_of(building_in(district()))
+
     def form(**over):
         moment = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
         data = {
@@ -53,28 +59,46 @@ def test_the_request_form_warns_about_an_active_matching_notice_before_filing(vo
     filed = client.post("/requests/new/", form(notices_seen="1"))
     assert filed.status_code == 302 and Request.objects.count() == before + 1
     # Another kind of problem at the same place is not held up.
-    other = client.post("/requests/new/", form(category="pothole", text="Яма на дорозі біля під'їзду, глибока."))
+    other = client.post(
+        "/requests/new/", form(category="pothole", text="Яма на дорозі біля під'їзду, глибока.")
+    )
     assert other.status_code == 302
     # The JSON the form's script asks.
     data = client.get("/notices/place.json", {"lat": point.y, "lon": point.x, "category": "no_water"}).json()
     assert notice.title_uk in [n["title"] for n in data["notices"]]
-    assert client.get("/notices/place.json", {"lat": point.y, "lon": point.x, "category": "pothole"}).json()["notices"] == []
+    assert (
+        client.get("/notices/place.json", {"lat": point.y, "lon": point.x, "category": "pothole"}).json()[
+            "notices"
+        ]
+        == []
+    )
     assert client.get("/notices/place.json", {"lat": "x"}).status_code == 400
 
 
-def test_linked_requests_are_answered_together_when_the_notice_closes(vodokanal_head, vodokanal, water_request, city):
+def test_linked_requests_are_answered_together_when_the_notice_closes(
+    vodokanal_head, vodokanal, water_request, city
+):
     service = water_request.service
     head = staff("water-area-head", role="service_head", service=service.source_id)
     approver = staff("water-approver", role="approver", service=service.source_id, position="approver")
     template = ApprovalTemplate.objects.create(service=service, name="test")
     ApprovalTemplateStep.objects.create(template=template, order=1, approver=approver)
-    second = file_request(category="no_water", text="У нас теж немає води, третій поверх.", location=point_of(building_in(district())))
+    second = file_request(
+        category="no_water",
+        text="У нас теж немає води, третій поверх.",
+        location=point_of(building_in(district())),
+    )
     notice = make_notice(head, service=service)
     links = requests_link(notice=notice, actor=head, numbers=f"{water_request.number}, {second.number}")
     assert len(links) == 2
     with pytest.raises(NoticeRefused):
         requests_link(notice=notice, actor=head, numbers="2099-999999")
-    notice_close(notice=notice, actor=head, answer_uk="Водопостачання відновлено о 16:00.", answer_en="Water was restored at 16:00.")
+    notice_close(
+        notice=notice,
+        actor=head,
+        answer_uk="Водопостачання відновлено о 16:00.",
+        answer_en="Water was restored at 16:00.",
+    )
     registrar = User.objects.get(username="registrar")
     mail.outbox.clear()
     for request in (water_request, second):
@@ -87,12 +111,18 @@ def test_linked_requests_are_answered_together_when_the_notice_closes(vodokanal_
         request.refresh_from_db()
         assert request.status == Request.Status.RESOLVED
     applicant = User.objects.get(username="resident").email
-    answers = [m for m in mail.outbox if applicant in m.to and ("відповід" in m.subject.lower() or "answer" in m.subject.lower())]
+    answers = [
+        m
+        for m in mail.outbox
+        if applicant in m.to and ("відповід" in m.subject.lower() or "answer" in m.subject.lower())
+    ]
     assert len(answers) == 2
     assert all(link.answered_at for link in LinkedRequest.objects.filter(notice=notice))
 
 
-def test_closing_keeps_requests_the_closer_may_not_answer_on_their_course(vodokanal_head, vodokanal, water_request):
+def test_closing_keeps_requests_the_closer_may_not_answer_on_their_course(
+    vodokanal_head, vodokanal, water_request
+):
     editor = User.objects.get(username="notices")  # the notices role is no member of the service
     notice = make_notice(editor, service=vodokanal)
     requests_link(notice=notice, actor=editor, numbers=water_request.number)
@@ -100,11 +130,20 @@ def test_closing_keeps_requests_the_closer_may_not_answer_on_their_course(vodoka
     link = LinkedRequest.objects.get(notice=notice)
     water_request.refresh_from_db()
     assert link.answered_at is None and link.outcome
-    assert water_request.status in (Request.Status.ASSIGNED, Request.Status.IN_PROGRESS, Request.Status.TRIAGE)
+    assert water_request.status in (
+        Request.Status.ASSIGNED,
+        Request.Status.IN_PROGRESS,
+        Request.Status.TRIAGE,
+    )
 
 
 def test_a_confidential_request_of_another_service_cannot_be_linked(vodokanal_head, other_head, city):
-    secret = file_request(category="no_water", text="Конфіденційно: немає води у квартирі.", visibility="confidential", location=point_of(building_in(district())))
+    secret = file_request(
+        category="no_water",
+        text="Конфіденційно: немає води у квартирі.",
+        visibility="confidential",
+        location=point_of(building_in(district())),
+    )
     from citizen_requests.models import Service
 
     notice = make_notice(other_head, service=Service.objects.get(source_id="svc-teploenergo"))

@@ -18,7 +18,13 @@ pytestmark = pytest.mark.django_db
 def test_the_list_filters_by_time(vodokanal_head, vodokanal, client):
     now_notice = make_notice(vodokanal_head, service=vodokanal, title_uk="Зараз-без-води")
     start = timezone.now() + dt.timedelta(days=2)
-    planned = make_notice(vodokanal_head, service=vodokanal, title_uk="Заплановано-ремонт", starts_at=start, ends_at=start + dt.timedelta(hours=6))
+    planned = make_notice(
+        vodokanal_head,
+        service=vodokanal,
+        title_uk="Заплановано-ремонт",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=6),
+    )
     now_page = client.get("/notices/?when=now").content.decode()
     assert now_notice.title_uk in now_page and planned.title_uk not in now_page
     planned_page = client.get("/notices/?when=planned").content.decode()

@@ -31,7 +31,9 @@ def test_update_keeps_who_and_when_and_the_old_end(vodokanal_head, vodokanal):
     notice = make_notice(vodokanal_head, service=vodokanal)
     old_end = notice.ends_at
     data = notice_input(service_id=vodokanal.pk, ends_at=old_end + dt.timedelta(hours=3))
-    updated = notice_edit(notice=notice, actor=vodokanal_head, data=data, version=notice.version, comment="Бригада затримується")
+    updated = notice_edit(
+        notice=notice, actor=vodokanal_head, data=data, version=notice.version, comment="Бригада затримується"
+    )
     change = updated.changes.order_by("-id").first()
     assert change.kind == NoticeChange.Kind.UPDATED and change.actor == vodokanal_head
     assert change.fields["ends_at"] == [old_end.isoformat(), updated.ends_at.isoformat()]
@@ -44,7 +46,12 @@ def test_a_stale_version_is_refused(vodokanal_head, vodokanal):
     data = notice_input(service_id=vodokanal.pk, ends_at=notice.ends_at + dt.timedelta(hours=1))
     notice_edit(notice=notice, actor=vodokanal_head, data=data, version=notice.version)
     with pytest.raises(NoticeRefused, match="змінив хтось інший"):
-        notice_edit(notice=notice, actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk), version=notice.version)
+        notice_edit(
+            notice=notice,
+            actor=vodokanal_head,
+            data=notice_input(service_id=vodokanal.pk),
+            version=notice.version,
+        )
 
 
 def test_cancel_needs_a_reason_and_close_needs_both_languages(vodokanal_head, vodokanal):
@@ -57,7 +64,9 @@ def test_cancel_needs_a_reason_and_close_needs_both_languages(vodokanal_head, vo
     assert set(refused.value.errors) == {"answer_en"}
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PUBLISHED
-    closed = notice_close(notice=notice, actor=vodokanal_head, answer_uk="Воду подано", answer_en="Water is back")
+    closed = notice_close(
+        notice=notice, actor=vodokanal_head, answer_uk="Воду подано", answer_en="Water is back"
+    )
     assert closed.status == Notice.Status.CLOSED and closed.ends_at <= timezone.now()
     with pytest.raises(NoticeRefused, match="змінити не можна"):
         notice_edit(notice=closed, actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk))
@@ -74,10 +83,14 @@ def test_cancel_needs_a_reason_and_close_needs_both_languages(vodokanal_head, vo
         ({"area_method": "radius", "area_source": {"lat": 49.01, "lon": 33.64, "metres": 5}}, "area"),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_published(vodokanal_head, vodokanal, overrides, field):
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_published(
+    vodokanal_head, vodokanal, overrides, field
+):
     before = (Notice.objects.count(), NoticeChange.objects.count())
     with pytest.raises(NoticeRefused) as refused:
-        notice_create(actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk, **overrides), publish=True)
+        notice_create(
+            actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk, **overrides), publish=True
+        )
     assert field in refused.value.errors and refused.value.errors[field]
     assert (Notice.objects.count(), NoticeChange.objects.count()) == before
 
@@ -86,7 +99,9 @@ def test_area_outside_the_hromada_says_so(vodokanal_head, vodokanal):
     with pytest.raises(NoticeRefused) as refused:
         notice_create(
             actor=vodokanal_head,
-            data=notice_input(service_id=vodokanal.pk, area_method="polygon", area_source={"geojson": square(34.5, 49.5)}),
+            data=notice_input(
+                service_id=vodokanal.pk, area_method="polygon", area_source={"geojson": square(34.5, 49.5)}
+            ),
         )
     assert "поза межами громади" in refused.value.errors["area"]
 
@@ -99,7 +114,12 @@ def test_an_area_overshooting_the_boundary_is_refused(vodokanal_head, vodokanal)
     # A square around the western edge: about half of it lies outside.
     geojson = square(xmin, (ymin + ymax) / 2, half=0.01)
     with pytest.raises(NoticeRefused) as refused:
-        notice_create(actor=vodokanal_head, data=notice_input(service_id=vodokanal.pk, area_method="polygon", area_source={"geojson": geojson}))
+        notice_create(
+            actor=vodokanal_head,
+            data=notice_input(
+                service_id=vodokanal.pk, area_method="polygon", area_source={"geojson": geojson}
+            ),
+        )
     assert "поза межами громади" in refused.value.errors["area"]
 
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_visitor_confirms_by_a_single_use_link(city, client):
     building = building_in(district())
-    answer = client.post("/notices/subscribe/", {"address": building.address, "email": "Mariya@Example.org", "by_email": "on"})
+    answer = client.post(
+        "/notices/subscribe/", {"address": building.address, "email": "Mariya@Example.org", "by_email": "on"}
+    )
     assert answer.status_code == 200, answer.content.decode()[:2000]
     subscription = Subscription.objects.get(email="mariya@example.org")
     assert subscription.confirmed_at is None and subscription.building_id == building.pk
@@ -68,7 +70,9 @@ def test_bad_subscription_input_is_answered_and_nothing_is_kept(city, client, da
 def test_sms_needs_a_ukrainian_mobile_number(city, client):
     client.force_login(User.objects.get(username="resident"))
     building = building_in(district())
-    answer = client.post("/notices/subscribe/", {"address": building.address, "by_sms": "on", "phone": "12345"})
+    answer = client.post(
+        "/notices/subscribe/", {"address": building.address, "by_sms": "on", "phone": "12345"}
+    )
     assert answer.status_code == 400 and "+380" in answer.content.decode()
     assert Subscription.objects.count() == 0
 

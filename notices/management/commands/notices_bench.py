@@ -98,12 +98,16 @@ class Command(BaseCommand):
                 {"n": n, "side": side, "x0": x0, "y0": y0, "dx": step_lon, "dy": step_lat,
                  "sx": step_lon * 8 / 12, "sy": step_lat * 8 / 12, "street": street.pk},
             )  # fmt: skip
-        area = Polygon.from_bbox((x0 - step_lon, y0 - step_lat, x0 + (side + 1) * step_lon, y0 + (side + 1) * step_lat))
+        area = Polygon.from_bbox(
+            (x0 - step_lon, y0 - step_lat, x0 + (side + 1) * step_lon, y0 + (side + 1) * step_lat)
+        )
         area.srid = 4326
         area = area.intersection(city.boundary)
         if area.geom_type == "Polygon":
             area = MultiPolygon(area, srid=4326)
-        return District.objects.create(source_id="bench-notices", name_uk="Бенчмарк", name_en="Bench", area=area)
+        return District.objects.create(
+            source_id="bench-notices", name_uk="Бенчмарк", name_en="Bench", area=area
+        )
 
     def _subscriptions(self, district: District, count: int) -> None:
         """`count` confirmed subscriptions spread over the district's houses (every fifth by SMS too)."""
