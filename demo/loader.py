@@ -295,8 +295,7 @@ def load_demo_city(
         if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
             report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
             report.counts["route requests"] = Counts(created=route.demo_route_requests_ensure())
-        if with_accounts:  # published by the `notices` demo account
-            report.counts["notices"] = _load_notices()
+            report.counts["notices"] = _load_notices()  # published by the `notices` demo account
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report

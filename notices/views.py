@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from citizen_requests.selectors.requests import requests_visible_to
 from core.maps import VECTORGRID, map_options, map_render
 from notices import permissions
 from notices.cap import cap_alert
@@ -116,7 +117,10 @@ def notice_detail(request, pk: int):
 
         context.update(
             reach=notice_reach(notice),
-            links=notice.links.select_related("request").order_by("linked_at"),
+            # Only the linked requests this viewer may see (a confidential one stays its service's).
+            links=notice.links.filter(request__in=requests_visible_to(request.user))
+            .select_related("request")
+            .order_by("linked_at"),
             cancel_form=CancelForm(initial={"version": notice.version}),
             close_form=CloseForm(initial={"version": notice.version}),
             link_form=LinkForm(),

@@ -19,12 +19,12 @@ def guard(actor, notice: Notice | None = None) -> None:
 
 
 def change_record(
-    *, notice: Notice, kind: str, actor, fields: dict | None = None, comment: str = ""
+    *, notice: Notice, kind: str, actor, fields: dict | None = None, comment: str = "", former_area=None
 ) -> NoticeChange:
     """Write the change (who, when, what) and, for a public change, queue its messages."""
     change = NoticeChange.objects.create(
         notice=notice, kind=kind, actor=actor, fields=fields or {}, comment=comment, version=notice.version
     )
     if kind in NoticeChange.NOTIFYING:
-        deliveries_queue(change=change)
+        deliveries_queue(change=change, former_area=former_area)
     return change

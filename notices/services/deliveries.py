@@ -47,9 +47,11 @@ def quiet_until(moment: dt.datetime) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(end)), timezone.get_current_timezone())
 
 
-def deliveries_queue(*, change: NoticeChange) -> int:
+def deliveries_queue(*, change: NoticeChange, former_area=None) -> int:
     """Record the messages of `change` for every confirmed subscription inside the notice's area
-    (each once per channel) and have them sent after commit; returns how many were new."""
+    (each once per channel) — and, when an update moved the area, inside its `former_area` too,
+    so that those no longer affected hear it — and have them sent after commit; returns how many
+    were new."""
     notice = change.notice
     now = timezone.now()
     not_before = now if notice.is_emergency else (quiet_until(now) or now)
@@ -66,10 +68,18 @@ def deliveries_queue(*, change: NoticeChange) -> int:
               JOIN notices_notice n ON n.id = %(notice)s
               CROSS JOIN LATERAL (VALUES ('email', s.by_email AND (s.email <> '' OR s.user_id IS NOT NULL)),
                                          ('sms', s.by_sms AND s.phone <> '')) AS ch(channel, wanted)
-             WHERE s.confirmed_at IS NOT NULL AND ch.wanted AND ST_Intersects(n.area, s.point)
+             WHERE s.confirmed_at IS NOT NULL AND ch.wanted
+               AND (ST_Intersects(n.area, s.point)
+                    OR (%(former)s::geometry IS NOT NULL AND ST_Intersects(ST_SetSRID(%(former)s::geometry, 4326), s.point)))
             ON CONFLICT (key) DO NOTHING
             """,
-            {"change": change.pk, "notice": notice.pk, "not_before": not_before, "now": now},
+            {
+                "change": change.pk,
+                "notice": notice.pk,
+                "not_before": not_before,
+                "now": now,
+                "former": memoryview(former_area.ewkb) if former_area is not None else None,
+            },
         )
         queued = cursor.rowcount
     NoticeChange.objects.filter(pk=change.pk).update(queued=queued)

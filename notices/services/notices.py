@@ -171,6 +171,7 @@ def notice_edit(
     if notice.status == S.PUBLISHED and values["ends_at"] <= timezone.now():
         raise NoticeRefused({"ends_at": _("The new end is in the past: close the notice instead.")})
     changed = {}
+    former_area = notice.area
     for name, value in values.items():
         before = getattr(notice, name)
         same = before.equals_exact(value, 1e-9) if name == "area" else before == value
@@ -184,7 +185,14 @@ def notice_edit(
     notice.version += 1
     notice.save()
     kind = NoticeChange.Kind.UPDATED if notice.status == S.PUBLISHED else NoticeChange.Kind.EDITED
-    change_record(notice=notice, kind=kind, actor=actor, fields=changed, comment=comment.strip())
+    change_record(
+        notice=notice,
+        kind=kind,
+        actor=actor,
+        fields=changed,
+        comment=comment.strip(),
+        former_area=former_area if "area" in changed else None,
+    )
     return notice
 
 

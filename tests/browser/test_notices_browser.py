@@ -26,6 +26,20 @@ def demo_passwords(portal_url, django_db_blocker):
                 user.save(update_fields=["password"])
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo_notices(portal_url, django_db_blocker):
+    """The demo city's notices (`make run` loads them; the test city is loaded without them)."""
+    from notices.demo import demo_notices_ensure
+    from notices.models import Notice
+
+    with django_db_blocker.unblock():
+        before = set(Notice.objects.values_list("pk", flat=True))
+        demo_notices_ensure()
+    yield
+    with django_db_blocker.unblock():
+        Notice.objects.exclude(pk__in=before).delete()
+
+
 @pytest.fixture
 def cleanup(django_db_blocker):
     from notices.models import Notice
@@ -117,4 +131,36 @@ def test_a_resident_checks_an_address_and_sees_the_notice_over_it(
     page.screenshot(path=str(artifacts / "notices-check.png"), full_page=True)
     page.goto(portal_url + "/")
     assert notice.title_uk in page.inner_text(".notices-home")
+    assert not page.js_errors, page.js_errors
+
+
+def test_the_request_form_shows_the_notice_before_filing(page, portal_url, artifacts, django_db_blocker):
+    """A resident reporting "no water" inside the demo water outage sees the notice at once."""
+    from django.contrib.gis.db.models.functions import PointOnSurface
+
+    from housing_registry.models import Building
+    from notices.models import Notice
+
+    with django_db_blocker.unblock():
+        notice = Notice.objects.filter(status="published", area_source__demo_id="water-1").first()
+        building = (
+            Building.objects.annotate(p=PointOnSurface("footprint"))
+            .filter(footprint__within=notice.area)
+            .order_by("pk")
+            .first()
+        )
+    page.goto(portal_url + "/requests/new/")
+    page.wait_for_selector("#picker-map .leaflet-control-zoom")
+    page.evaluate(
+        "([lat, lon]) => { const f = document.getElementById('request-form'); f.elements.lat.value = lat; f.elements.lon.value = lon; }",
+        [f"{building.p.y:.6f}", f"{building.p.x:.6f}"],
+    )
+    page.locator("details[data-group=water] > summary").click()
+    page.locator("label.category-choice", has_text="Немає води").click()
+    box = page.locator("#place-notices")
+    box.wait_for(state="visible")
+    assert notice.title_uk in box.inner_text()
+    assert page.input_value("#notices-seen") == "1"  # the server need not ask again
+    box.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "notices-request-form.png"))
     assert not page.js_errors, page.js_errors

@@ -202,3 +202,15 @@ def test_one_click_unsubscribe_stops_the_messages(households, vodokanal_head, vo
     assert client.post(url).status_code == 404
     make_notice(vodokanal_head, service=vodokanal)
     assert len(_sent_to("sosidka@example.org")) == 1
+
+
+def test_an_update_that_moves_the_area_also_tells_those_left_outside(households, vodokanal_head, vodokanal):
+    notice = make_notice(vodokanal_head, service=vodokanal)
+    assert len(_sent_to("daleko@example.org")) == 0
+    other = building_outside(district())
+    moved = notice_input(
+        service_id=vodokanal.pk, area_method="buildings", area_source={"buildings": [other.pk]}
+    )
+    notice_edit(notice=notice, actor=vodokanal_head, data=moved)
+    assert len(_sent_to("daleko@example.org")) == 1  # now inside
+    assert len(_sent_to("sosidka@example.org")) == 2  # was inside: told of the change too

@@ -152,3 +152,20 @@ def test_a_confidential_request_of_another_service_cannot_be_linked(vodokanal_he
     with pytest.raises(NoticeRefused) as refused:
         requests_link(notice=notice, actor=other_head, numbers=secret.number)
     assert secret.number in refused.value.message
+
+
+def test_a_confidential_linked_request_is_listed_only_to_who_may_see_it(vodokanal_head, client, city):
+    secret = file_request(
+        category="no_water",
+        text="Конфіденційно: немає води у квартирі.",
+        visibility="confidential",
+        location=point_of(building_in(district())),
+    )
+    head = staff("secret-head", role="service_head", service=secret.service.source_id)
+    notice = make_notice(head, service=secret.service)
+    requests_link(notice=notice, actor=head, numbers=secret.number)
+    client.force_login(head)
+    assert secret.number in client.get(f"/notices/{notice.pk}/").content.decode()
+    client.force_login(User.objects.get(username="notices"))  # manages every notice, not this request
+    page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "Для працівників" in page and secret.number not in page
