@@ -77,6 +77,14 @@ EDIT_FEATURES = (
     "gis_layers.delete_feature",
 )
 
+# City notices (notices/permissions.py): heads publish for their service, the notices role for all.
+PUBLISH_NOTICES = (
+    "notices.publish_notice",
+    "notices.view_notice",
+    "notices.view_noticechange",
+    "notices.view_linkedrequest",
+)
+
 # The requests dashboard: figures for the city's leaders, heads of services and the front office.
 VIEW_DASHBOARD = ("citizen_requests.view_dashboard",)
 
@@ -92,8 +100,9 @@ ROLES: dict[str, Role] = {
         "Service heads",
         _("Service head"),
         True,
-        (*VIEW_SERVICES, *VIEW_REQUESTS, *ANALYSE_COVERAGE, *VIEW_DASHBOARD),
+        (*VIEW_SERVICES, *VIEW_REQUESTS, *ANALYSE_COVERAGE, *VIEW_DASHBOARD, *PUBLISH_NOTICES),
     ),
+    "notices": Role("Notices editors", _("Notices editor"), True, (*VIEW_SERVICES, *PUBLISH_NOTICES)),
     "city_leader": Role("City leaders", _("City leader"), True, (*VIEW_SERVICES, *VIEW_DASHBOARD)),
     "process_owner": Role(
         "Process owners", _("Process owner (executor)"), True, (*VIEW_SERVICES, *VIEW_REQUESTS)

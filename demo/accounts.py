@@ -29,6 +29,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("leader", "city_leader", "Олександр", "Петренко"),
     DemoAccount("dispatcher", "dispatcher", "Віктор", "Мельник"),
     DemoAccount("editor", "layer_editor", "Оксана", "Олійник"),
+    DemoAccount("notices", "notices", "Тетяна", "Марченко"),
     DemoAccount("gisadmin", "gis_admin", "Юрій", "Лисенко"),
     DemoAccount("admin", "admin", "Адміністратор", "Порталу"),
 ]

@@ -295,9 +295,18 @@ def load_demo_city(
         if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
             report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
             report.counts["route requests"] = Counts(created=route.demo_route_requests_ensure())
+            report.counts["notices"] = _load_notices()  # published by the `notices` demo account
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
+
+
+def _load_notices() -> Counts:
+    """The demo city's notices (notices/demo.py); existing ones are left as they are."""
+    from notices.demo import demo_notices_ensure
+
+    created = demo_notices_ensure()
+    return Counts(created=created)
 
 
 def _load_coverage_types() -> Counts:

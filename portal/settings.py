@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "citizen_requests",
     "gis_layers",
     "coverage",
+    "notices",
     "demo",
     "axes",
 ]
@@ -200,6 +201,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Messages whose task a broker restart lost (citizen_requests/services/notifications.py, notifications_sweep).
     "notifications-sweep": {"task": "citizen_requests.tasks.notifications_sweep_task", "schedule": 30.0},
+    # Notice messages held by the quiet hours, lost tasks, interrupted claims (notices/services/deliveries.py).
+    "notices-deliveries-sweep": {"task": "notices.tasks.deliveries_sweep_task", "schedule": 60.0},
 }
 MISTO_SWEEP_AFTER_S = env.int("MISTO_SWEEP_AFTER_S", default=60)
 
@@ -386,6 +389,8 @@ MISTO_REQUEST_CLOSE_AFTER_DAYS = env.int("MISTO_REQUEST_CLOSE_AFTER_DAYS", defau
 MISTO_REQUEST_REOPEN_DAYS = env.int("MISTO_REQUEST_REOPEN_DAYS", default=30)
 # SMS: a dotted path to a provider (citizen_requests.sms); the default only writes to the log.
 MISTO_SMS_BACKEND = env.str("MISTO_SMS_BACKEND", default="citizen_requests.sms.LoggingSmsBackend")
+# City notices (notices/): quiet hours (local hours, start, end) when only emergencies are sent.
+MISTO_NOTICE_QUIET_HOURS = tuple(env.list("MISTO_NOTICE_QUIET_HOURS", cast=int, default=[22, 8]))
 MISTO_OPEN311_JURISDICTION_ID = env.str("MISTO_OPEN311_JURISDICTION_ID", default="plavni.example")
 MISTO_OPEN311_CONTACT = env.str(
     "MISTO_OPEN311_CONTACT", default="Відділ роботи зі зверненнями громадян: zvernennia@plavni.example"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("gis_layers.site_urls")),
     path("admin/", admin.site.urls),
     path("", include("coverage.urls")),
+    path("", include("notices.urls")),
     path("", include("citizen_requests.urls")),
 ]
 

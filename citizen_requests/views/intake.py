@@ -42,6 +42,7 @@ from citizen_requests.views import session
 from city.addresses import address_at, addresses_suggest
 from city.models import Municipality
 from core.maps import map_options
+from core.place_notes import place_notes, place_notes_url
 
 
 def _boundary_geojson() -> dict | None:
@@ -90,6 +91,7 @@ def _form_context(request, form: RequestForm, **extra) -> dict:
                 "addresses": reverse("citizen_requests:addresses"),
                 "place": reverse("citizen_requests:place"),
                 "nearby": reverse("citizen_requests:nearby"),
+                "notices": place_notes_url(),
             },
             strings={
                 "locating": _("Finding where you are…"),
@@ -107,6 +109,8 @@ def _form_context(request, form: RequestForm, **extra) -> dict:
                 "metres": _("m away"),
                 "too_many_files": _("At most %(n)s files, please.") % {"n": settings.MISTO_REQUEST_MAX_FILES},
                 "no_suggestions": _("No such address in the city. Pick the place on the map."),
+                "notices_title": _("The city has already announced this here:"),
+                "notices_still": _("If your problem is something else, you can still send the request."),
             },
             authenticated=request.user.is_authenticated,
             max_files=settings.MISTO_REQUEST_MAX_FILES,
@@ -140,6 +144,13 @@ def request_new(request):
         try:
             uploads = [Upload(f.name, upload_read(f)) for f in request.FILES.getlist("files")]
             point = _place(data, uploads)
+            # An announced outage or works of the same kind here: shown once before filing.
+            notes = place_notes(point, topic=data["category"].slug)
+            if notes and request.POST.get("notices_seen") != "1":
+                form.data = form.data.copy()
+                form.data["notices_seen"] = "1"
+                extra.update(place_notes=notes, files_again=bool(uploads))
+                return render(request, "citizen_requests/new.html", _form_context(request, form, **extra))
             intake_throttle(ip=session.client_ip(request), user=user, email=data.get("email", ""))
             filed = request_submit(
                 category=data["category"],

@@ -180,6 +180,7 @@
   }
 
   function refreshNearby() {
+    refreshNotices();
     var category = selectedCategory();
     if (!category || !latInput.value) { nearbyBox.hidden = true; return; }
     var query = "?category=" + encodeURIComponent(category) + "&lat=" + latInput.value + "&lon=" + lonInput.value;
@@ -210,6 +211,34 @@
         nearbyBox.hidden = false;
       })
       .catch(function () { nearbyBox.hidden = true; });
+  }
+
+  // An outage or works the city announced here, of the chosen category's kind: shown before
+  // filing (the server shows it once too, for pages without this script).
+  function refreshNotices() {
+    var noticesBox = document.getElementById("place-notices");
+    var category = selectedCategory();
+    if (!noticesBox || !options.urls.notices || !category || !latInput.value) return;
+    var query = "?category=" + encodeURIComponent(category) + "&lat=" + latInput.value + "&lon=" + lonInput.value;
+    fetch(options.urls.notices + query, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        noticesBox.textContent = "";
+        if (!data.notices || !data.notices.length) { noticesBox.hidden = true; return; }
+        noticesBox.appendChild(el("h3", {}, strings.notices_title));
+        var list = el("ul");
+        data.notices.forEach(function (n) {
+          var li = el("li");
+          li.appendChild(el("a", { href: n.url, target: "_blank", rel: "noopener" }, n.title));
+          li.appendChild(document.createTextNode(" — " + n.when));
+          list.appendChild(li);
+        });
+        noticesBox.appendChild(list);
+        noticesBox.appendChild(el("p", {}, strings.notices_still));
+        noticesBox.hidden = false;
+        form.elements.notices_seen.value = "1";
+      })
+      .catch(function () { noticesBox.hidden = true; });
   }
 
   form.querySelectorAll('input[name="category"]').forEach(function (radio) {
