@@ -243,7 +243,7 @@ def state_text(state: OpenState, moment: dt.datetime) -> str:
             return _("open around the clock")
         return _("open now · closes at %(time)s") % {"time": _when(state.closes, today)}
     if state.opens is None:
-        return _("closed")
+        return pgettext("opening state", "closed")
     return _("closed · opens %(when)s") % {"when": _when(state.opens, today, opening=True)}
 
 
