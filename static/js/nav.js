@@ -1,6 +1,5 @@
 /* The site menu on phones: folded behind the "Menu" button (aria-expanded says which); without
-   this script the button stays hidden and the menu open. The staff "Work" menu is a <details>
-   that works on its own; this only closes it on Escape or a click elsewhere. */
+   this script the button stays hidden and the menu open. */
 (function () {
   "use strict";
   var toggle = document.querySelector(".nav-toggle");
@@ -14,15 +13,19 @@
       nav.classList.toggle("open", open);
     });
   }
-  var work = document.querySelector(".work-menu");
-  if (!work) return;
+  // The drop-down menus (staff "Work", the account) are <details>: they work on their own; this
+  // only closes an open one on Escape or a click elsewhere.
+  var menus = Array.prototype.slice.call(document.querySelectorAll(".work-menu"));
+  if (!menus.length) return;
   document.addEventListener("click", function (e) {
-    if (work.open && !work.contains(e.target)) work.open = false;
+    menus.forEach(function (menu) { if (menu.open && !menu.contains(e.target)) menu.open = false; });
   });
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && work.open) {
-      work.open = false;
-      work.querySelector("summary").focus();
-    }
+    if (e.key !== "Escape") return;
+    menus.forEach(function (menu) {
+      if (!menu.open) return;
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
   });
 })();
