@@ -92,7 +92,9 @@ def test_without_javascript_the_phone_menu_stays_open(at, portal_url):
     assert page.locator("#site-nav").get_by_role("link", name="Довідник").is_visible()
 
 
-def test_the_wide_menu_is_one_row_and_the_work_menu_opens_and_closes(at, portal_url, artifacts, demo_password):
+def test_the_wide_menu_is_one_row_and_the_work_menu_opens_and_closes(
+    at, portal_url, artifacts, demo_password
+):
     page = at(WIDE)
     log_in(page, portal_url, "head")
     page.goto(portal_url + "/")
@@ -118,7 +120,9 @@ def test_the_wide_menu_is_one_row_and_the_work_menu_opens_and_closes(at, portal_
     assert page.js_errors == []
 
 
-def test_home_report_a_problem_opens_the_form_at_the_typed_address(at, portal_url, artifacts, django_db_blocker):
+def test_home_report_a_problem_opens_the_form_at_the_typed_address(
+    at, portal_url, artifacts, django_db_blocker
+):
     page = at(WIDE)
     page.goto(portal_url + "/")
     page.screenshot(path=str(artifacts / "home-1366.png"), full_page=True)

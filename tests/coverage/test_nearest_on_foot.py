@@ -1,4 +1,4 @@
-""""Nearest" on foot (issue 20, deliver 4): the directory's nearest ranks by walking metres
+"""Nearest on foot (issue 20, deliver 4): the directory's nearest ranks by walking metres
 along the street network coverage builds (pgRouting), not by the straight line; the API and
 the page say so; the query stays a handful of statements."""
 
@@ -79,5 +79,7 @@ def test_the_api_and_the_page_say_on_foot(computed, client):
     walked = [f["properties"]["walking_m"] for f in body["features"]]
     assert all(w is not None for w in walked) and walked == sorted(walked)
     assert all(f["properties"]["walking_m"] >= f["properties"]["straight_m"] - 1 for f in body["features"])
-    html = client.get("/facilities/nearest/", {"category": "pharmacy", "address": "вулиця Миру, 9"}).content.decode()
+    html = client.get(
+        "/facilities/nearest/", {"category": "pharmacy", "address": "вулиця Миру, 9"}
+    ).content.decode()
     assert html.count("м</strong> пішки") == 5 and "Пішохідні відстані ще недоступні" not in html

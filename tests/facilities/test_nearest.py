@@ -1,4 +1,4 @@
-""""Nearest" without a walking network (issue 20, deliver 4): the straight line, said so;
+"""Nearest without a walking network (issue 20, deliver 4): the straight line, said so;
 open/closed marks and "open now only" on the page and in the API; bad input answered with a
 400 and a machine-readable body; hidden categories refused."""
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coverage.models import NetworkEdge
 from facilities.filters import resolve_categories
-from facilities.models import Category, Facility
+from facilities.models import Category
 from facilities.nearest import facilities_nearest
 from tests.citizen_requests.builders import building_point
 
@@ -27,7 +27,9 @@ def test_without_the_network_the_metres_are_straight_and_said_so(city, client):
     assert all(r.walking_m is None for r in answer.results)
     straight = [r.straight_m for r in answer.results]
     assert straight == sorted(straight)
-    html = client.get("/facilities/nearest/", {"category": "pharmacy", "address": "вул. Миру 9"}).content.decode()
+    html = client.get(
+        "/facilities/nearest/", {"category": "pharmacy", "address": "вул. Миру 9"}
+    ).content.decode()
     assert "по прямій" in html and "Пішохідні відстані ще недоступні" in html
 
 
@@ -54,11 +56,15 @@ def test_the_page_marks_open_and_closed_and_keeps_the_toggle(city, client):
 
 
 def test_the_api_answers_nearest_with_marks_and_refuses_bad_input(city, client):
-    body = client.get("/api/v1/facilities/nearest/", {"category": "pharmacy", "address": "вулиця Миру, 9"}).json()
+    body = client.get(
+        "/api/v1/facilities/nearest/", {"category": "pharmacy", "address": "вулиця Миру, 9"}
+    ).json()
     assert body["measured"] == "straight_line" and body["place"]["label"] == "вулиця Миру, 9"
     assert len(body["features"]) == 5
     props = body["features"][0]["properties"]
-    assert {"distance_m", "walking_m", "straight_m", "open_now", "closes_at", "opens_at", "open_text"} <= set(props)
+    assert {"distance_m", "walking_m", "straight_m", "open_now", "closes_at", "opens_at", "open_text"} <= set(
+        props
+    )
     for params, parameter in [
         ({"category": "pharmacy"}, "lat"),
         ({"category": "nope", "lat": "49.01", "lon": "33.63"}, "category"),
@@ -73,7 +79,9 @@ def test_the_api_answers_nearest_with_marks_and_refuses_bad_input(city, client):
 
 def test_a_hidden_category_is_refused_by_nearest(city, client):
     Category.objects.filter(slug="police").update(is_public=False)
-    response = client.get("/api/v1/facilities/nearest/", {"category": "police", "lat": "49.01", "lon": "33.63"})
+    response = client.get(
+        "/api/v1/facilities/nearest/", {"category": "police", "lat": "49.01", "lon": "33.63"}
+    )
     assert response.status_code == 400 and response.json()["error"]["parameter"] == "category"
     page = client.get("/facilities/nearest/", {"category": "police", "lat": "49.01", "lon": "33.63"})
     assert page.status_code == 400

@@ -1,4 +1,4 @@
-""""Open now" and "closes at HH:MM" (issue 20, deliver 4): the state of a facility at a moment
+"""Open now and "closes at HH:MM" (issue 20, deliver 4): the state of a facility at a moment
 and when it next changes, in the page's language."""
 
 from __future__ import annotations

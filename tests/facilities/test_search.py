@@ -69,7 +69,10 @@ def test_a_tap_on_the_road_in_front_of_a_house_names_the_house(city):
     house = building_point("вулиця Миру, 9")
     street = Street.objects.get(name_uk="вулиця Миру")
     segment = (
-        StreetSegment.objects.filter(street=street).annotate(d=Distance("geometry", house)).order_by("d").first()
+        StreetSegment.objects.filter(street=street)
+        .annotate(d=Distance("geometry", house))
+        .order_by("d")
+        .first()
     )
     on_the_road = segment.geometry.interpolate(segment.geometry.project(house))
     on_the_road.srid = 4326

@@ -46,7 +46,9 @@ def test_the_form_opens_at_the_typed_address_or_the_located_point(city, client):
 
 def test_recent_requests_show_the_published_text_only_and_no_confidential_ones(city, client):
     public = file_request(category="entrance", text=PRIVATE)
-    secret = file_request(category="entrance", text="Таємне звернення про сусідів.", visibility=Request.Visibility.CONFIDENTIAL)
+    secret = file_request(
+        category="entrance", text="Таємне звернення про сусідів.", visibility=Request.Visibility.CONFIDENTIAL
+    )
     public.refresh_from_db()
     html = client.get("/").content.decode()
     assert f"/requests/{public.number}/" in html
@@ -63,7 +65,10 @@ def test_categories_link_into_the_map_and_the_directory_with_counts(city, client
     html = client.get("/").content.decode()
     pharmacy = Category.objects.get(slug="pharmacy")
     count = pharmacy.facilities.count()
-    assert re.search(rf'<a href="/map/\?layers=pharmacy"[^>]*>{pharmacy.name_uk}</a> <span class="count">{count}</span>', html)
+    assert re.search(
+        rf'<a href="/map/\?layers=pharmacy"[^>]*>{pharmacy.name_uk}</a> <span class="count">{count}</span>',
+        html,
+    )
     assert 'href="/facilities/?category=pharmacy"' in html
     assert f'href="/map/?layers={pharmacy.parent.slug}"' in html
     # A hidden category is not offered.
@@ -75,7 +80,10 @@ def test_the_menu_names_the_directory_nearest_and_folds_behind_a_button(city, cl
     html = client.get("/facilities/nearest/").content.decode()
     assert 'href="/facilities/"' in html
     assert re.search(r'<a href="/facilities/nearest/" aria-current="page">Найближче</a>', html)
-    assert re.search(r'<button type="button" class="nav-toggle" aria-expanded="false" aria-controls="site-nav" hidden>', html)
+    assert re.search(
+        r'<button type="button" class="nav-toggle" aria-expanded="false" aria-controls="site-nav" hidden>',
+        html,
+    )
     assert 'src="/static/js/nav.js"' in html
 
 
