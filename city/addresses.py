@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry, Point
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
 
 from city.models import Street
+from city.search import FUZZY_THRESHOLD, SearchKey, search_key
 from city.selectors import box_degrees
 
 
@@ -72,6 +76,8 @@ class AddressMatch:
     house_number: str
     point: Point
     kind: str  # "building" or "street"
+    exact: bool = True  # False: the street was found as a likely typo of what was typed
+    score: int = 0  # how the street's name matched (_street_score): 0 = the very name typed
 
     def as_json(self) -> dict:
         return {
@@ -102,24 +108,63 @@ def _split(text: str) -> tuple[list[str], str]:
     return words, house
 
 
-def _street_words(name: str) -> list[str]:
-    return [w for w in _normalise(name).split() if w not in KIND_WORDS]
+def address_split(text: str) -> tuple[list[str], str]:
+    """(street name words, house number) of what a person typed: "вул. Миру, 9" → (["миру"], "9")."""
+    return _split(text)
 
 
-def _street_score(query: list[str], street: Street) -> int | None:
-    """0 = the same name, 1 = every word typed in full, 2 = words typed as beginnings; None = no."""
-    best = None
-    for name in (street.name_uk, street.name_en):
-        words = _street_words(name)
+def _street_words(key: str) -> list[str]:
+    return [w for w in _normalise(key).split() if w not in KIND_WORDS]
+
+
+def _street_score(query: list[str], name_keys: tuple[str, str]) -> int:
+    """0 = the same name, 1 = every word typed in full, 2 = words typed as beginnings, 3 = found
+    only as a likely typo (trigram similarity). Compared by search key: case, accents and
+    apostrophes do not count."""
+    best = 3
+    for key in name_keys:
+        words = _street_words(key)
         if not words:
             continue
         if query == words:
             return 0
         if all(any(w == q for w in words) for q in query):
-            best = 1 if best is None else min(best, 1)
+            best = min(best, 1)
         elif all(any(w.startswith(q) for w in words) for q in query):
-            best = 2 if best is None else min(best, 2)
+            best = min(best, 2)
     return best
+
+
+def streets_matching(words: list[str], *, limit: int = 8) -> list[Street]:
+    """Streets whose name holds every typed word (by search key), or, when none does, whose
+    name is trigram-similar to what was typed ("Соловина", "незалежносты"); best first.
+    A street found only as a typo carries `.similarity`."""
+    keys = search_key(" ".join(words)).split()
+    if not keys:
+        return []
+    name_key = SearchKey(Concat("name_uk", Value(" "), "name_en", output_field=TextField()))
+    streets = Street.objects.only("id", "name_uk", "name_en").annotate(
+        key=name_key, key_uk=SearchKey("name_uk"), key_en=SearchKey("name_en")
+    )
+    exact = Q()
+    for key in keys:
+        exact &= Q(key__contains=key)
+    found = list(streets.filter(exact))
+    if not found:
+        typed = " ".join(keys)
+        found = list(
+            streets.annotate(similarity=TrigramWordSimilarity(Value(typed), name_key))
+            .filter(similarity__gte=FUZZY_THRESHOLD)
+            .order_by("-similarity", "name_uk")[: limit * 2]
+        )
+    scored = [
+        (_street_score(keys, (s.key_uk, s.key_en)), -getattr(s, "similarity", 1.0), s.name_uk, s)
+        for s in found
+    ]
+    scored.sort(key=lambda row: row[:3])
+    for score, _similarity, _name, street in scored:
+        street.match_score = score
+    return [row[3] for row in scored[:limit]]
 
 
 def _house_key(number: str) -> tuple[int, str]:
@@ -132,13 +177,7 @@ def addresses_suggest(text: str, *, limit: int = 8) -> list[AddressMatch]:
     words, house = _split(text)
     if not words:
         return []
-    scored = []
-    for street in Street.objects.only("id", "name_uk", "name_en"):
-        score = _street_score(words, street)
-        if score is not None:
-            scored.append((score, street.name_uk, street))
-    scored.sort(key=lambda s: (s[0], s[1]))
-    streets = [s[2] for s in scored[:limit]]
+    streets = streets_matching(words, limit=limit)
     if not streets:
         return []
     by_id = {s.id: s for s in streets}
@@ -156,7 +195,16 @@ def addresses_suggest(text: str, *, limit: int = 8) -> list[AddressMatch]:
     for street_id, number, spot in rows[:limit]:
         street = by_id[street_id]
         matches.append(
-            AddressMatch(f"{street.name_uk}, {number}", street_id, street.name_uk, number, spot, "building")
+            AddressMatch(
+                f"{street.name_uk}, {number}",
+                street_id,
+                street.name_uk,
+                number,
+                spot,
+                "building",
+                exact=not hasattr(street, "similarity"),
+                score=street.match_score,
+            )
         )
     if not house:
         points = street_points([s.id for s in streets])
@@ -169,19 +217,30 @@ def addresses_suggest(text: str, *, limit: int = 8) -> list[AddressMatch]:
 
 
 def _street_match(street: Street, point: Point) -> AddressMatch:
-    return AddressMatch(street.name_uk, street.id, street.name_uk, "", point, "street")
+    return AddressMatch(
+        street.name_uk,
+        street.id,
+        street.name_uk,
+        "",
+        point,
+        "street",
+        exact=not hasattr(street, "similarity"),
+        score=getattr(street, "match_score", 0),
+    )
 
 
 def street_points(street_ids: list[int]) -> dict[int, Point]:
-    """A point in the middle of each street: on the street, nearest to its centre."""
+    """A point to show each street at: the middle of its longest segment — on the street itself
+    and away from its junctions, where the nearest house may belong to a crossing street."""
     if not street_ids:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            select street_id, ST_AsEWKT(ST_ClosestPoint(g, ST_Centroid(g)))
-            from (select street_id, ST_Union(geometry) g from city_streetsegment
-                  where street_id = any(%s) group by street_id) s
+            select distinct on (street_id) street_id, ST_AsEWKT(ST_LineInterpolatePoint(geometry, 0.5))
+              from city_streetsegment
+             where street_id = any(%s)
+             order by street_id, ST_Length(geometry::geography) desc, id
             """,
             [street_ids],
         )
@@ -202,9 +261,15 @@ def address_resolve(text: str) -> AddressMatch | None:
     return streets[0] if len(streets) == 1 else None
 
 
+# A tap on the road in front of a house is still that house: houses stand about 25 m from the
+# middle of their street, so the nearest house within this distance names the place.
+HOUSE_REACH_M = 60
+STREET_REACH_M = 150
+
+
 def address_at(point: Point) -> AddressMatch | None:
-    """What to call a place on the map: the building there (within 25 m), else the nearest
-    street within 150 m."""
+    """What to call a place on the map: the nearest building (street and house number) within
+    HOUSE_REACH_M, else the nearest street within STREET_REACH_M."""
     source = _house_source()
     with connection.cursor() as cursor:
         row = None
@@ -220,11 +285,11 @@ def address_at(point: Point) -> AddressMatch | None:
                 select b.{street}, s.name_uk, b.{number}, ST_AsEWKT(ST_PointOnSurface(b.{shape}))
                 from {qn(source.table)} b join city_street s on s.id = b.{street}
                 where b.{shape} && ST_Expand(ST_GeomFromEWKT(%s), %s)
-                  and ST_DWithin(b.{shape}::geography, ST_GeomFromEWKT(%s)::geography, 25)
+                  and ST_DWithin(b.{shape}::geography, ST_GeomFromEWKT(%s)::geography, %s)
                 order by ST_Distance(b.{shape}::geography, ST_GeomFromEWKT(%s)::geography), b.id
                 limit 1
                 """,
-                [point.ewkt, box_degrees(25, point.y), point.ewkt, point.ewkt],
+                [point.ewkt, box_degrees(HOUSE_REACH_M, point.y), point.ewkt, HOUSE_REACH_M, point.ewkt],
             )
             row = cursor.fetchone()
         if row:
@@ -235,11 +300,11 @@ def address_at(point: Point) -> AddressMatch | None:
             select g.street_id, s.name_uk
             from city_streetsegment g join city_street s on s.id = g.street_id
             where g.geometry && ST_Expand(ST_GeomFromEWKT(%s), %s)
-              and ST_DWithin(g.geometry::geography, ST_GeomFromEWKT(%s)::geography, 150)
+              and ST_DWithin(g.geometry::geography, ST_GeomFromEWKT(%s)::geography, %s)
             order by ST_Distance(g.geometry::geography, ST_GeomFromEWKT(%s)::geography), g.id
             limit 1
             """,
-            [point.ewkt, box_degrees(150, point.y), point.ewkt, point.ewkt],
+            [point.ewkt, box_degrees(STREET_REACH_M, point.y), point.ewkt, STREET_REACH_M, point.ewkt],
         )
         row = cursor.fetchone()
     if row:

@@ -9,3 +9,8 @@ class CoverageConfig(AppConfig):
     def ready(self) -> None:
         # Facility changes (added, moved, closed) recompute only the coverage they affect.
         from coverage import signals  # noqa: F401
+        from coverage.walking import walking_distances
+        from facilities.nearest import walking_router_register
+
+        # The directory's "nearest" measures on foot along this app's walking network.
+        walking_router_register(walking_distances)

@@ -46,6 +46,7 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
     }
     facilities = {
         "api": reverse("api-facilities"),
+        "searchApi": reverse("api-search"),
         "mapUrl": reverse("map"),
         "listUrl": reverse("directory"),
         "lang": get_language(),

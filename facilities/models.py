@@ -10,6 +10,7 @@ from django.db.models.functions import Concat, Lower, Replace
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from city.search import SearchKey
 from core.models import BilingualNameModel, SourcedModel
 from facilities import opening_hours
 
@@ -97,7 +98,8 @@ class Facility(BilingualNameModel, SourcedModel):
         ordering = ["name_uk"]
         indexes = [
             models.Index(fields=["category"]),
-            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="facility_search_trgm"),
+            # Search by key (city.search): no case, accents or apostrophes; typos by trigrams.
+            GinIndex(OpClass(SearchKey("search_text"), name="gin_trgm_ops"), name="facility_search_key_trgm"),
         ]
 
     @property

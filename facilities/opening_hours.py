@@ -196,3 +196,77 @@ def _month_abbreviations() -> list[str]:
         pgettext("month", "Jul"), pgettext("month", "Aug"), pgettext("month", "Sep"),
         pgettext("month", "Oct"), pgettext("month", "Nov"), pgettext("month", "Dec"),
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OpenState:
+    """Open or closed at a moment, and until when (local times, without a time zone)."""
+
+    is_open: bool
+    always: bool = False  # open around the clock: no closing time to show
+    closes: dt.datetime | None = None  # when open: the moment it next closes
+    opens: dt.datetime | None = None  # when closed: the moment it next opens (within a week)
+
+
+def state_at(periods: list[Period], moment: dt.datetime) -> OpenState:
+    """Whether the periods cover `moment` (local), and when that next changes. Spans that meet
+    (Mo 22:00-24:00 and Tu 00:00-02:00) count as one, so a night pharmacy "closes at 02:00"."""
+    now = moment.replace(tzinfo=None, second=0, microsecond=0)
+    start = dt.datetime.combine(now.date(), dt.time()) - dt.timedelta(days=1)
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    for offset in range(10):
+        day = start + dt.timedelta(days=offset)
+        for p in periods:
+            if p.weekday == day.weekday() and (not p.months or day.month in p.months):
+                spans.append((day + dt.timedelta(minutes=p.opens), day + dt.timedelta(minutes=p.closes)))
+    merged: list[list[dt.datetime]] = []
+    for opens, closes in sorted(spans):
+        if merged and opens <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], closes)
+        else:
+            merged.append([opens, closes])
+    for opens, closes in merged:
+        if opens <= now < closes:
+            if opens <= start and closes >= start + dt.timedelta(days=10):
+                return OpenState(is_open=True, always=True)
+            return OpenState(is_open=True, closes=closes)
+    later = [opens for opens, _closes in merged if opens > now and opens - now <= dt.timedelta(days=7)]
+    return OpenState(is_open=False, opens=min(later) if later else None)
+
+
+def state_text(state: OpenState, moment: dt.datetime) -> str:
+    """ "open now · closes at 20:00", "open around the clock", "closed · opens tomorrow at 08:00"
+    in the active language."""
+    today = moment.replace(tzinfo=None).date()
+    if state.is_open:
+        if state.always:
+            return _("open around the clock")
+        return _("open now · closes at %(time)s") % {"time": _when(state.closes, today)}
+    if state.opens is None:
+        return pgettext("opening state", "closed")
+    return _("closed · opens %(when)s") % {"when": _when(state.opens, today, opening=True)}
+
+
+def _when(moment: dt.datetime, today: dt.date, *, opening: bool = False) -> str:
+    time = moment.strftime("%H:%M")
+    days = (moment.date() - today).days
+    if days == 0 or (not opening and days == 1 and moment.time() == dt.time()):
+        return (_("at %(time)s") % {"time": time}) if opening else time
+    if days == 1:
+        return (
+            (_("tomorrow at %(time)s") % {"time": time})
+            if opening
+            else _("%(time)s tomorrow") % {"time": time}
+        )
+    weekday = _weekday_names_at()[moment.weekday()]
+    return _("%(day)s at %(time)s") % {"day": weekday, "time": time}
+
+
+def _weekday_names_at() -> list[str]:
+    # "opens on Monday at 08:00": the day as it reads after "opens" (Ukrainian: "у понеділок").
+    return [
+        pgettext("opens on", "on Monday"), pgettext("opens on", "on Tuesday"),
+        pgettext("opens on", "on Wednesday"), pgettext("opens on", "on Thursday"),
+        pgettext("opens on", "on Friday"), pgettext("opens on", "on Saturday"),
+        pgettext("opens on", "on Sunday"),
+    ]  # fmt: skip

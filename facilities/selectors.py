@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from city.search import SearchKey, search_key
 from city.selectors import box_degrees
 from facilities.filters import FacilityFilter, category_tree
 from facilities.models import Category, Facility, OpeningPeriod
@@ -39,8 +40,15 @@ def normalize_search(text: str) -> str:
 
 
 def search_terms(text: str) -> list[str]:
-    """The words of a search: every one of them must appear in what is found."""
-    return [w for w in re.split(r"[\s,;«»\"()]+", normalize_search(text)) if w]
+    """The words of a search as search keys (city.search: no case, accents or apostrophes):
+    every one of them must appear in the key of what is found."""
+    text = normalize_search(text)
+    return [w for w in re.split(r"[\s,;.«»\"()]+", search_key(text) if text else "") if w]
+
+
+def facility_key() -> SearchKey:
+    """The indexed search key of a facility's names, address and operator (facilities 0005)."""
+    return SearchKey(F("search_text"))
 
 
 def categories_public() -> QuerySet[Category]:
@@ -99,8 +107,11 @@ def facilities_filtered(f: FacilityFilter) -> QuerySet[Facility]:
         qs = qs.filter(category_id__in=f.category_ids)
     if f.district_id is not None:
         qs = qs.filter(district_id=f.district_id)
-    for word in search_terms(f.q):
-        qs = qs.filter(search_text__contains=word)
+    terms = search_terms(f.q)
+    if terms:
+        qs = qs.annotate(search_key=facility_key())
+        for word in terms:
+            qs = qs.filter(search_key__contains=word)
     if f.open_now:
         qs = qs.filter(open_at(f.moment or timezone.now()))
     if f.bbox is not None:
@@ -131,12 +142,3 @@ def geography_distance(point) -> RawSQL:
         (point.x, point.y),
         output_field=FloatField(),
     )
-
-
-def facilities_nearest(*, point, category_ids: list[int] | None, limit: int = 5) -> list[Facility]:
-    """The `limit` public facilities nearest to a point (optionally of some categories),
-    ordered by true distance; each has `.distance` in metres."""
-    qs = facilities_public()
-    if category_ids is not None:
-        qs = qs.filter(category_id__in=category_ids)
-    return list(qs.annotate(distance=geography_distance(point)).order_by("distance", "pk")[:limit])

@@ -8,20 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from city.addresses import address_resolve
 from city.models import District
 from core.maps import facility_map
 from facilities import opening_hours
-from facilities.filters import InvalidParameter, parse_facility_filter, resolve_categories
+from facilities.filters import InvalidParameter, parse_facility_filter
+from facilities.nearest import NEAREST_DEFAULT, facilities_nearest, nearest_query
 from facilities.selectors import (
     category_groups_with_counts,
     facilities_filtered,
-    facilities_nearest,
     facilities_public,
 )
 
 PAGE_SIZE = 25
-NEAREST_DEFAULT = "pharmacy"
 
 
 @require_GET
@@ -120,28 +118,16 @@ def _span(p: opening_hours.Period) -> str:
 
 @require_GET
 def nearest(request):
-    """The five nearest facilities of a category to a point or an address."""
-    category = request.GET.get("category", NEAREST_DEFAULT)
+    """The five facilities of a category nearest on foot to a point or an address, each with
+    whether it is open now and until when; "open now only" leaves the closed ones out."""
+    category = request.GET.get("category", NEAREST_DEFAULT) or NEAREST_DEFAULT
     address = " ".join(request.GET.get("address", "").split())
-    error, place, results = None, None, []
+    error, place, answer, open_only = None, None, None, False
     try:
-        category_ids = resolve_categories([category])
-        f = parse_facility_filter(request.GET)
-        if f.point is not None:
-            place_label, point = _("your location"), f.point
-        elif address:
-            found = address_resolve(address)
-            if found is None:
-                raise InvalidParameter(
-                    "address",
-                    _("No street or house “%(address)s” was found in the city.") % {"address": address},
-                )
-            place_label, point = found.label, found.point
-        else:
-            point = None
+        category_ids, point, label, open_only = nearest_query(request.GET)
         if point is not None:
-            place = {"label": place_label, "lat": point.y, "lon": point.x}
-            results = facilities_nearest(point=point, category_ids=category_ids, limit=5)
+            place = {"label": label, "lat": point.y, "lon": point.x}
+            answer = facilities_nearest(point=point, category_ids=category_ids, limit=5, open_only=open_only)
     except InvalidParameter as exc:
         error = exc
     return render(
@@ -151,8 +137,9 @@ def nearest(request):
             "groups": category_groups_with_counts(),
             "category": category,
             "address": address,
+            "open_only": open_only,
             "place": place,
-            "results": results,
+            "answer": answer,
             "error": error,
         },
         status=400 if error else 200,

@@ -21,6 +21,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from citizen_requests.selectors.requests import requests_recent_public
 from city.selectors import basemap_parts
 from core.db_router import replica_configured, replica_report
 from core.roles import ROLES
@@ -33,9 +34,17 @@ from gis_layers.tiles import data_version
 
 @require_GET
 def home(request):
+    """The front door: report a problem from an address or "locate me", the newest public
+    requests, and the facility categories as links into the map and the directory."""
     groups = category_groups_with_counts()
     total = sum(leaf.facility_count for g in groups for leaf in g.leaves)
-    return render(request, "portal/home.html", {"groups": groups, "facility_total": total})
+    for group in groups:
+        group.facility_count = sum(leaf.facility_count for leaf in group.leaves)
+    return render(
+        request,
+        "portal/home.html",
+        {"groups": groups, "facility_total": total, "recent": requests_recent_public(limit=5)},
+    )
 
 
 def map_state(params) -> MapState:
@@ -81,6 +90,7 @@ def map_page(request):
         "zoomIn": _("Showing %s of them: zoom in to see all."),
         "noneSelected": _("No category is selected."),
         "noResults": _("Nothing found."),
+        "searchFailed": _("The search is not available right now. Try again in a moment."),
         "locating": _("Finding where you are…"),
         "locateFailed": _("Your location is not available (the browser did not share it)."),
     }

@@ -148,6 +148,9 @@ app_psql -d "$DB_NAME" -c 'create extension if not exists postgis' >/dev/null \
   || die "cannot enable PostGIS in $DB_NAME (is postgresql-$PG_VERSION-postgis-3 installed?)"
 app_psql -d "$DB_NAME" -c 'create extension if not exists pgrouting' >/dev/null \
   || die "cannot enable pgRouting in $DB_NAME (is postgresql-$PG_VERSION-pgrouting installed?)"
+# Search as people type it (city migration 0002): accents and typos (both ship with PostgreSQL).
+app_psql -d "$DB_NAME" -c 'create extension if not exists unaccent; create extension if not exists pg_trgm' >/dev/null \
+  || die "cannot enable unaccent and pg_trgm in $DB_NAME (postgresql-contrib)"
 say "database $DB_NAME on $DB_HOST:$DB_PORT ready (PostGIS $(app_psql -d "$DB_NAME" -tAc 'select postgis_lib_version()'))"
 
 # --- 4. Python environment ----------------------------------------------------------------

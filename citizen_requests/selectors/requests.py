@@ -259,6 +259,12 @@ def requests_for_list(queryset: QuerySet[Request]) -> QuerySet[Request]:
     )  # fmt: skip
 
 
+def requests_recent_public(*, limit: int = 5) -> list[Request]:
+    """The newest requests anyone may see (the home page): chosen as for a visitor, whoever
+    asks, and read through the published text and address only (requests_for_list)."""
+    return list(requests_for_list(requests_visible_to(AnonymousUser())).order_by("-id")[:limit])
+
+
 def requests_nearby_open_public(*, category: Category, point: Point, limit: int = 5) -> list[Request]:
     """Open public requests of the same category within the category's radius (metres, on the
     spheroid), nearest first, with `.distance_m` and `.subscriber_count`: the duplicate hints."""

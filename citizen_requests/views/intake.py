@@ -39,7 +39,7 @@ from citizen_requests.services.intake import (
     request_submit,
 )
 from citizen_requests.views import session
-from city.addresses import address_at, addresses_suggest
+from city.addresses import address_at, address_resolve, addresses_suggest
 from city.models import Municipality
 from core.maps import map_options
 from core.place_notes import place_notes, place_notes_url
@@ -125,11 +125,37 @@ def _attributes_posted(post, category) -> dict[str, list[str]]:
     return {key[len(prefix) :]: post.getlist(key) for key in post if key.startswith(prefix)}
 
 
+def _place_preset(params) -> dict:
+    """The place a link into the form starts from (the home page's "Report a problem": an
+    address typed there, or "locate me"): ?lat=&lon= inside the city, or ?address= that the
+    gazetteer resolves. Anything else is ignored: the form simply starts without a place."""
+    point = _point_from_query_params(params)
+    if point is not None and point_in_city(point):
+        return {"lat": round(point.y, 6), "lon": round(point.x, 6)}
+    typed = " ".join(params.get("address", "").split())[:200]
+    if typed:
+        found = address_resolve(typed)
+        if found is not None:
+            return {"lat": round(found.point.y, 6), "lon": round(found.point.x, 6), "address": found.label}
+        return {"address": typed}
+    return {}
+
+
+def _point_from_query_params(params) -> Point | None:
+    try:
+        lat, lon = float(params["lat"]), float(params["lon"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Point(lon, lat, srid=4326)
+
+
 def request_new(request):
     """The filing form; one POST files the request (see services.intake.request_submit)."""
     user = request.user if request.user.is_authenticated else None
     if request.method != "POST":
-        initial = {}
+        initial = _place_preset(request.GET)
         if request.GET.get("category"):
             initial["category"] = request.GET["category"]
         return render(
@@ -249,13 +275,7 @@ def request_access_link(request, key: str):
 
 
 def _point_from_query(request) -> Point | None:
-    try:
-        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
-    except (KeyError, ValueError):
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return Point(lon, lat, srid=4326)
+    return _point_from_query_params(request.GET)
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""/api/v1/facilities/ and /api/v1/categories/."""
+"""/api/v1/facilities/ (and nearest/), /api/v1/categories/ and /api/v1/search/."""
 
 from __future__ import annotations
 
@@ -23,11 +23,16 @@ from facilities.api.serializers import (
     FacilityListFeatureSerializer,
 )
 from facilities.filters import InvalidParameter, parse_facility_filter
+from facilities.nearest import facilities_nearest, nearest_query
+from facilities.search import DEFAULT_LIMIT, places_search
+from facilities.search import MAX_QUERY_LENGTH as MAX_SEARCH_LENGTH
 from facilities.selectors import category_groups_with_counts, facilities_public
 from facilities.sql import facilities_geojson_page, facility_feature
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
+MAX_SEARCH_LIMIT = 50
+MAX_NEAREST_LIMIT = 20
 
 FILTER_PARAMETERS = [
     OpenApiParameter("bbox", OpenApiTypes.STR, description="min_lon,min_lat,max_lon,max_lat (WGS 84), e.g. 33.60,48.99,33.68,49.03"),
@@ -143,3 +148,117 @@ class CategoryListView(ListAPIView):
 
     def get_queryset(self):
         return category_groups_with_counts()
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, required=True, description="What a person typed: a facility's name, a street, an address (“вул. Миру, 9”). Case, accents and apostrophes do not matter; typos are forgiven. Under 2 characters: no results."),
+    OpenApiParameter("limit", OpenApiTypes.INT, description=f"At most this many results (1–{MAX_SEARCH_LIMIT}, default {DEFAULT_LIMIT})."),
+    OpenApiParameter("lang", OpenApiTypes.STR, enum=["uk", "en"], description="Language of facility names and categories (default uk)."),
+]  # fmt: skip
+
+
+class PlaceSearchView(APIView):
+    """One search over public facilities, streets and building addresses, best first: the
+    building at the typed house number, the street of the typed name, facilities by name, …"""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        q = " ".join(request.query_params.get("q", "").split())
+        raw_limit = request.query_params.get("limit", "")
+        if len(q) > MAX_SEARCH_LENGTH:
+            error = InvalidParameter(
+                "q", _("The search text is too long (at most %(n)d characters).") % {"n": MAX_SEARCH_LENGTH}
+            )
+            return Response(error.as_dict(), status=400)
+        if raw_limit and (not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_SEARCH_LIMIT):
+            error = InvalidParameter(
+                "limit", _("limit must be a whole number from 1 to %(max)d.") % {"max": MAX_SEARCH_LIMIT}
+            )
+            return Response(error.as_dict(), status=400)
+        places = places_search(
+            q,
+            limit=int(raw_limit) if raw_limit else DEFAULT_LIMIT,
+            english=(get_language() or "uk").startswith("en"),
+        )
+        response = Response({"query": q, "results": [p.as_json() for p in places]})
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+NEAREST_PARAMETERS = [
+    OpenApiParameter("category", OpenApiTypes.STR, description="A category or group slug (default pharmacy)."),
+    OpenApiParameter("lat", OpenApiTypes.NUMBER, description="Latitude of the place (or give address)."),
+    OpenApiParameter("lon", OpenApiTypes.NUMBER, description="Longitude of the place."),
+    OpenApiParameter("address", OpenApiTypes.STR, description="An address in the city instead of lat/lon, e.g. “вулиця Миру, 9”."),
+    OpenApiParameter("open_now", OpenApiTypes.BOOL, description="Only facilities open right now (Europe/Kyiv)."),
+    OpenApiParameter("limit", OpenApiTypes.INT, description=f"How many (1–{MAX_NEAREST_LIMIT}, default 5)."),
+    OpenApiParameter("lang", OpenApiTypes.STR, enum=["uk", "en"], description="Language of names and texts (default uk)."),
+]  # fmt: skip
+
+
+class NearestView(APIView):
+    """The facilities of a category nearest on foot to a place, with whether each is open now
+    and when it closes or opens. `measured` says "walking" or, before the street network is
+    built, "straight_line"."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=NEAREST_PARAMETERS, responses={(200, "application/geo+json"): OpenApiTypes.OBJECT}
+    )
+    def get(self, request):
+        params = request.query_params
+        try:
+            category_ids, point, label, open_only = nearest_query(params)
+            if point is None:
+                raise InvalidParameter("lat", _("Give lat and lon, or an address."))
+            raw_limit = params.get("limit", "")
+            if raw_limit and (not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_NEAREST_LIMIT):
+                raise InvalidParameter(
+                    "limit", _("limit must be a whole number from 1 to %(max)d.") % {"max": MAX_NEAREST_LIMIT}
+                )
+        except InvalidParameter as exc:
+            return Response(exc.as_dict(), status=400)
+        answer = facilities_nearest(
+            point=point, category_ids=category_ids, limit=int(raw_limit or 5), open_only=open_only
+        )
+        english = (get_language() or "uk").startswith("en")
+        body = {
+            "type": "FeatureCollection",
+            "place": {"label": label, "lat": round(point.y, 6), "lon": round(point.x, 6)},
+            "measured": "walking" if answer.on_foot else "straight_line",
+            "at": answer.moment.isoformat(timespec="minutes"),
+            "features": [_nearest_feature(r, english=english) for r in answer.results],
+        }
+        response = Response(body, content_type="application/geo+json")
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+def _nearest_feature(row, *, english: bool) -> dict:
+    f = row.facility
+    state = row.state
+    return {
+        "type": "Feature",
+        "id": f.pk,
+        "geometry": {"type": "Point", "coordinates": [round(f.location.x, 6), round(f.location.y, 6)]},
+        "properties": {
+            "name": (f.name_en or f.name_uk) if english else f.name_uk,
+            "category": f.category.slug,
+            "address": f.address,
+            "distance_m": round(row.distance_m),
+            "walking_m": round(row.walking_m) if row.walking_m is not None else None,
+            "straight_m": round(row.straight_m),
+            "opening_hours": f.opening_hours,
+            "opening_hours_text": f.opening_hours_text,
+            "open_now": state.is_open if state else None,
+            "closes_at": state.closes.strftime("%H:%M") if state and state.closes else None,
+            "opens_at": state.opens.isoformat(timespec="minutes") if state and state.opens else None,
+            "open_text": row.state_text,
+            "url": f"/facilities/{f.pk}/",
+        },
+    }

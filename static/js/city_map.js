@@ -214,34 +214,73 @@
     if (all) all.addEventListener("click", function () { selected = new Set(allSlugs); document.querySelectorAll("input[data-category]").forEach(function (b) { b.checked = true; }); syncGroups(); load(); });
     if (none) none.addEventListener("click", function () { selected.clear(); document.querySelectorAll("input[data-category]").forEach(function (b) { b.checked = false; }); syncGroups(); load(); });
 
-    /* Search by name or address. */
-    var form = $("map-search"), results = $("map-search-results");
+    /* One search box: facilities, streets and building addresses (/api/v1/search/), as the
+       person types and on Enter. A facility opens its marker's popup; an address or a street
+       gets a pin at exactly the point of the suggestion chosen, labelled with its name. */
+    var form = $("map-search"), results = $("map-search-results"), box = $("map-search-q");
+    var searchPin = null;
+    var searchController = null;
+    var lastQuery = null;
+
+    function showPlace(place) {
+      if (searchPin) map.removeLayer(searchPin);
+      map.closePopup();
+      searchPin = L.marker([place.lat, place.lon], { title: place.label, alt: place.label, keyboard: false })
+        .bindTooltip(place.label, { permanent: true, direction: "top", offset: [0, -36], className: "search-pin-label" })
+        .addTo(map);
+      document.documentElement.dataset.searchPin = place.lat.toFixed(6) + "," + place.lon.toFixed(6);
+      map.setView([place.lat, place.lon], place.kind === "street" ? 17 : 18, { animate: false });
+    }
+
+    function choose(place) {
+      if (place.kind === "facility") {
+        if (searchPin) { map.removeLayer(searchPin); searchPin = null; }
+        focus({ id: place.id, geometry: { coordinates: [place.lon, place.lat] }, properties: { category: place.category } });
+      } else {
+        showPlace(place);
+      }
+    }
+
+    function search(q, moveFocus) {
+      if (q === lastQuery && !moveFocus) return;
+      lastQuery = q;
+      if (searchController) searchController.abort();
+      if (q.length < 2) { results.textContent = ""; return; }
+      searchController = new AbortController();
+      var params = new URLSearchParams({ q: q, limit: "10" });
+      if (options.lang) params.set("lang", options.lang);
+      fetch(options.searchApi + "?" + params.toString(), { credentials: "same-origin", signal: searchController.signal })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (data) {
+          results.textContent = "";
+          if (!data.results.length) {
+            results.appendChild(el("li", { "class": "empty" }, strings.noResults));
+            return;
+          }
+          data.results.forEach(function (place) {
+            var item = el("li", { "class": "search-" + place.kind });
+            var button = el("button", { type: "button", "class": "link-button" }, place.label);
+            item.appendChild(button);
+            item.appendChild(el("span", { "class": "count" }, place.detail));
+            button.addEventListener("click", function () { choose(place); });
+            results.appendChild(item);
+          });
+          if (moveFocus) results.querySelector("button").focus();
+        })
+        .catch(function (err) {
+          if (err.name === "AbortError") return;
+          lastQuery = null;
+          results.textContent = "";
+          results.appendChild(el("li", { "class": "empty error" }, strings.searchFailed));
+        });
+    }
+
     if (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        var q = $("map-search-q").value.trim();
-        results.innerHTML = "";
-        if (!q) return;
-        var params = new URLSearchParams({ q: q, page_size: "10" });
-        if (options.lang) params.set("lang", options.lang);
-        fetch(options.api + "?" + params.toString(), { credentials: "same-origin" })
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            if (!data.features || !data.features.length) {
-              results.appendChild(el("li", { "class": "empty" }, strings.noResults));
-              return;
-            }
-            data.features.forEach(function (f) {
-              var item = el("li");
-              var button = el("button", { type: "button", "class": "link-button" }, f.properties.name);
-              item.appendChild(button);
-              item.appendChild(el("span", { "class": "count" }, f.properties.address));
-              button.addEventListener("click", function () { focus(f); });
-              results.appendChild(item);
-            });
-            results.querySelector("button").focus();
-          });
+        search(box.value.trim(), true);
       });
+      box.addEventListener("input", debounce(function () { search(box.value.trim(), false); }, 250));
     }
 
     function focus(feature) {

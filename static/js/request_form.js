@@ -35,11 +35,14 @@
     latInput.value = lat.toFixed(6);
     lonInput.value = lon.toFixed(6);
     picker.set(lat, lon, how.pan);
-    checkPlace(lat, lon, how.keepAddress);
+    form.dataset.pin = lat.toFixed(6) + "," + lon.toFixed(6);
+    checkPlace(lat, lon, how.keepAddress, how.label);
     refreshNearby();
   }
 
-  function checkPlace(lat, lon, keepAddress) {
+  // `label`: the suggestion the person chose names the place, not the nearest house to its point
+  // (a street's point may stand nearer to a house of the crossing street).
+  function checkPlace(lat, lon, keepAddress, label) {
     fetch(options.urls.place + "?lat=" + lat + "&lon=" + lon, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
@@ -49,7 +52,7 @@
           return;
         }
         delete form.dataset.outside;
-        setStatus([data.address, data.district].filter(Boolean).join(", "));
+        setStatus([label || data.address, data.district].filter(Boolean).join(", "));
         if (!keepAddress && data.address) address.value = data.address;
       })
       .catch(function () { setStatus(""); });
@@ -93,7 +96,7 @@
     if (!s) return;
     address.value = s.label;
     closeSuggestions();
-    setPlace(s.lat, s.lon, { pan: true, keepAddress: true });
+    setPlace(s.lat, s.lon, { pan: true, keepAddress: true, label: s.label });
   }
 
   function highlight(i) {
