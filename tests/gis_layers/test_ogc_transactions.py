@@ -281,7 +281,9 @@ def test_geometry_in_utm_and_in_latitude_longitude_order_with_content_crs(gisadm
     )
     assert utm.status_code == 201, utm.content
     # Within a centimetre of where it was put (1e-7 degrees is about 1 cm here).
-    assert Feature.objects.get(pk=utm.json()["id"]).geometry.coords == pytest.approx((33.6401, 49.0112), abs=1e-7)
+    assert Feature.objects.get(pk=utm.json()["id"]).geometry.coords == pytest.approx(
+        (33.6401, 49.0112), abs=1e-7
+    )
     lat_lon = gisadmin.post(
         ITEMS,
         {**shelter(), "geometry": {"type": "Point", "coordinates": [49.0112, 33.6401]}},
