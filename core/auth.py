@@ -1,5 +1,6 @@
 """Login throttling (django-axes) at every door where a password is accepted, and personal API
-tokens (core/api_tokens.py) at the API doors: DRF for /api/v1/, a middleware for /ogcapi/.
+tokens (core/api_tokens.py) at the API doors: DRF for /api/v1/, a middleware for /ogcapi/ and
+the GIS layers' vector tiles.
 
 The login form and HTTP Basic (the API) both authenticate through django.contrib.auth with
 the request, so django-axes counts their failures per user name and per client address, and
@@ -131,12 +132,14 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-# The doors that take a token outside DRF (DRF's /api/v1/ uses ApiTokenAuthentication).
-TOKEN_DOORS = ("/ogcapi/",)
+# The doors that take a token outside DRF (DRF's /api/v1/ uses ApiTokenAuthentication): the
+# OGC API, and the vector tiles of GIS layers (QGIS sends its authentication there too; the
+# public ones are answered before Django by gis_layers.fast_tiles, the same for everybody).
+TOKEN_DOORS = ("/ogcapi/", "/tiles/layers/")
 
 
 class ApiTokenMiddleware:
-    """On /ogcapi/, a request with an Authorization header is the token's user, or is refused
+    """On /ogcapi/ and GIS layer tiles, a request with an Authorization header is the token's user, or is refused
     (401, or 429 while locked out) in the door's format — never silently anonymous. A token
     request needs no CSRF token: browsers never attach it on their own, and writes take JSON
     bodies, which another site cannot send without a CORS preflight the portal never allows."""

@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.auth.ApiTokenMiddleware",  # /ogcapi/: personal API tokens (core/api_tokens.py)
+    "core.auth.ApiTokenMiddleware",  # /ogcapi/, /tiles/layers/: personal API tokens (core/api_tokens.py)
     "core.bad_input.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

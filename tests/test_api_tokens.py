@@ -231,3 +231,22 @@ def test_staff_without_the_permission_see_no_tokens_in_the_admin(city, client, d
     make(dispatcher)
     client.force_login(User.objects.get(username="gisadmin"))
     assert client.get("/admin/core/apitoken/").status_code == 403
+
+
+def test_a_staff_token_opens_the_staff_only_layers_vector_tiles(city, dispatcher, resident):
+    import math
+
+    from gis_layers.models import Feature
+
+    lon, lat = Feature.objects.filter(layer__slug="snow-routes").first().geometry.centroid.coords
+    z = 14
+    x = int((lon + 180) / 360 * 2**z)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
+    path = f"/tiles/layers/snow-routes/{z}/{x}/{y}.mvt"
+    tile = Client().get(path, HTTP_AUTHORIZATION=basic("qgis", make(dispatcher)))
+    assert tile.status_code == 200 and tile["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert len(tile.content) > 0 and "private" in tile["Cache-Control"]
+    assert Client().get(path).status_code == 404
+    assert Client().get(path, HTTP_AUTHORIZATION=bearer(make(resident))).status_code == 404
+    revoked = Client().get(path, HTTP_AUTHORIZATION=bearer("misto_" + "q" * 40))
+    assert revoked.status_code == 401 and revoked.json()["error"]["code"] == "invalid_token"
