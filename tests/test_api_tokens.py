@@ -250,3 +250,10 @@ def test_a_staff_token_opens_the_staff_only_layers_vector_tiles(city, dispatcher
     assert Client().get(path, HTTP_AUTHORIZATION=bearer(make(resident))).status_code == 404
     revoked = Client().get(path, HTTP_AUTHORIZATION=bearer("misto_" + "q" * 40))
     assert revoked.status_code == 401 and revoked.json()["error"]["code"] == "invalid_token"
+
+
+def test_the_api_schema_names_the_token_scheme(city, client):
+    schema = json.loads(client.get("/api/v1/schema/?format=json").content)
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["apiToken"]["scheme"] == "bearer"
+    assert {"apiToken": []} in schema["paths"]["/api/v1/layers/"]["get"]["security"]
