@@ -1,5 +1,6 @@
 """Pieces of data shape shared by the portal's apps."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +52,33 @@ class UsedToken(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:12]
+
+
+class ApiToken(models.Model):
+    """A personal API token: what QGIS, GDAL or a script sends instead of the person's password
+    (HTTP Basic with the token as the password, or `Authorization: Bearer <token>`), to
+    /ogcapi/ and /api/v1/ only. Only a SHA-256 digest is kept; the token itself is shown once,
+    when it is made. Revoking keeps the row (who had which token, and when it was last used)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the token, to tell tokens apart (never enough to use one).
+    prefix = models.CharField(_("begins with"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True)  # sha256 of the whole token, hex
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

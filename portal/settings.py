@@ -25,6 +25,8 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# /ogcapi/ refuses a write without a token or CSRF token in its own format (core/auth.py).
+CSRF_FAILURE_VIEW = "core.auth.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.auth.ApiTokenMiddleware",  # /ogcapi/, /tiles/layers/: personal API tokens (core/api_tokens.py)
     "core.bad_input.BadInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -233,6 +236,7 @@ REST_FRAMEWORK = {
     # DRF's defaults, with HTTP Basic counted by the login throttle (core/auth.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "core.auth.ApiTokenAuthentication",  # personal API tokens: Bearer, or Basic with the token
         "core.auth.ThrottledBasicAuthentication",
     ],
 }

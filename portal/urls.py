@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", views.account, name="account"),
+    path("accounts/", include("core.urls")),  # API tokens
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("portal.api")),
     path("tiles/", include("gis_layers.urls")),

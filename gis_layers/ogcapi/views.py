@@ -25,6 +25,8 @@ from django.views.decorators.gzip import gzip_page
 
 from gis_layers.ogcapi.collections import Collection, InvalidFilter, collection_for, collections_for
 from gis_layers.ogcapi.openapi import CONFORMANCE, DEFAULT_LIMIT, MAX_LIMIT, api_definition
+from gis_layers.ogcapi.openapi_part4 import CONFORMANCE as PART4_CONFORMANCE
+from gis_layers.ogcapi.openapi_part4 import transactions_document
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -148,7 +150,10 @@ class ConformanceView(OgcView):
         _only(request, {"f"})
         return _respond(
             request,
-            {"conformsTo": CONFORMANCE, "links": _self_and_alternate(request, "ogc-conformance")},
+            {
+                "conformsTo": CONFORMANCE + PART4_CONFORMANCE,
+                "links": _self_and_alternate(request, "ogc-conformance"),
+            },
             "conformance.html",
         )
 
@@ -156,9 +161,11 @@ class ConformanceView(OgcView):
 class ApiView(OgcView):
     def get(self, request):
         _only(request, {"f"})
+        collections = collections_for(request.user)
         definition = api_definition(
-            request.build_absolute_uri(reverse("ogc-landing")).rstrip("/"), collections_for(request.user)
+            request.build_absolute_uri(reverse("ogc-landing")).rstrip("/"), collections
         )
+        transactions_document(definition, collections)  # Part 4: the writes of the GIS layers
         if _format(request) == "html":
             return render(
                 request,
