@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely.geometry
+import shapely.validation
 from django.utils.translation import gettext as _
 from lark import Lark, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
@@ -289,6 +290,12 @@ class Translator:
             shape = shapely.geometry.shape(geojson)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             raise FilterError(_("filter: a geometry is not valid GeoJSON or WKT.")) from None
+        if not shape.is_valid:
+            # GEOS would fail the whole statement on, say, a polygon whose edges cross.
+            raise FilterError(
+                _("filter: a geometry is not valid (%(reason)s).")
+                % {"reason": shapely.validation.explain_validity(shape)}
+            )
         try:
             shape = geometry_to_crs84(shape, self.filter_crs)
         except CrsError:
@@ -320,6 +327,8 @@ class Translator:
                 ring = [[x1, y1], [x2, y1], [x2, y2], [x1, y2], [x1, y1]]
                 return self.geometry({"type": "Polygon", "coordinates": [ring]})
             raise FilterError(_("filter: the function %(name)s is not supported.") % {"name": node.name})
+        if isinstance(node, ast.Arithmetic):
+            raise FilterError(_("filter: arithmetic (+ - * /) is not supported."))
         if isinstance(node, ast.Node):
             raise FilterError(_("filter: %(what)s is not supported here.") % {"what": type(node).__name__})
         if isinstance(node, list | values.Interval) or node is None:

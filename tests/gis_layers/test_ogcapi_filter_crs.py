@@ -266,6 +266,7 @@ def test_fixed_collections_filter_on_their_columns(city, client):
         ("filter=" + quote("checked = DATE('2024-02-30')"), ""),  # no such day
         ("filter=" + quote("S_INTERSECTS(geometry, POINT(500 600))"), "filter-crs"),
         ("filter=" + quote("accessible > true"), ""),
+        ("filter=" + quote("S_INTERSECTS(geometry, POLYGON((33 48, 34 49, 34 48, 33 49, 33 48)))"), "Self-intersection"),
         ("filter-lang=cql2-json&filter=" + quote('{"op": "=", "args": [1]}'), ""),
         ("filter-lang=cql2-json&filter=" + quote("[1, 2"), "JSON"),
         ("filter-lang=cql2-json&filter=" + quote('{"op": "=", "args": [{"property": "nope"}, 1]}'), "nope"),
