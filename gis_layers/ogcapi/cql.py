@@ -413,7 +413,14 @@ class Translator:
             return f"({_l.sql} {'NOT ' if node.not_ else ''}BETWEEN {low.sql} AND {high.sql})"
         if isinstance(node, ast.Like):
             lhs = self.value(node.lhs, d)
-            pattern = self.value(node.pattern, d)
+            pattern_node = node.pattern
+            if isinstance(pattern_node, dict):
+                # CQL2 JSON: pygeofilter leaves the pattern as given, e.g. {"op": "casei", "args": ["а%"]}.
+                try:
+                    pattern_node = parse_cql2_json(pattern_node)
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                    raise FilterError(_("filter: LIKE compares text with a text pattern.")) from None
+            pattern = self.value(pattern_node, d)
             if lhs.kind != "string" or pattern.kind != "string":
                 raise FilterError(_("filter: LIKE compares text with a text pattern."))
             # CQL2's wildcards are SQL's: % any characters, _ one character, \ escapes.

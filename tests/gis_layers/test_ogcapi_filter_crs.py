@@ -230,6 +230,8 @@ def test_cql2_json_gives_what_cql2_text_gives(city, client):
         (f"T_AFTER(checked, DATE('{dates[1]}'))", {"op": "t_after", "args": [{"property": "checked"}, {"date": dates[1]}]}),
         ("S_INTERSECTS(geometry, BBOX(33.5, 48.9, 33.64, 49.1))",
          {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [33.5, 48.9, 33.64, 49.1]}]}),
+        ("CASEI(name) LIKE CASEI('УКР%')",
+         {"op": "like", "args": [{"op": "casei", "args": [{"property": "name"}]}, {"op": "casei", "args": ["УКР%"]}]}),
         ("capacity > 100 AND NOT accessible = true",
          {"op": "and", "args": [{"op": ">", "args": [{"property": "capacity"}, 100]},
                                 {"op": "not", "args": [{"op": "=", "args": [{"property": "accessible"}, True]}]}]}),
