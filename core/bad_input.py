@@ -128,6 +128,19 @@ def door_error(request, status: int, code: str, message: str, *, parameter="", o
     return render(request, "core/bad_input.html", {"message": message}, status=status)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a refused form post keeps Django's page; a machine door (/ogcapi/ …)
+    answers in its own error format, as its other refusals do."""
+    if request.path.startswith(("/ogcapi/", "/open311/", "/api/", "/tiles/")):
+        message = _(
+            "The request was refused: the CSRF token is missing or wrong (a session needs it to write)."
+        )
+        return door_error(request, 403, "csrf_failed", message, ogc_code="Forbidden")
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
 def page_not_found(request, exception=None):
     """handler404: an address no route knows, answered in the format of its door (an API client
     reading /api/v1/layers/<bad slug>/ gets the JSON error, not an HTML page)."""

@@ -25,6 +25,8 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# API doors refuse a missing CSRF token in their own error format (core/bad_input.py).
+CSRF_FAILURE_VIEW = "core.bad_input.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

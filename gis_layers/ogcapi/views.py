@@ -113,6 +113,20 @@ class OgcView(View):
         except OgcError as exc:
             return _error(exc)
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # Django's answer is an empty body; an OGC client gets the exception it can read.
+        allowed = ", ".join(m.upper() for m in self._allowed_methods())
+        response = _error(
+            OgcError(
+                405,
+                "MethodNotAllowed",
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+            )
+        )
+        response["Allow"] = allowed
+        return response
+
 
 class LandingView(OgcView):
     def get(self, request):

@@ -305,6 +305,20 @@ def test_property_filters_of_every_field_type_answer_not_500(city, client):
     assert refused(client, "capacity=many") and refused(client, "checked=yesterday")
 
 
+def test_other_methods_and_missing_csrf_get_ogc_exceptions(city, client):
+    from django.test import Client
+
+    response, body = get(client, "/ogcapi/conformance", REQUEST_METHOD="DELETE")
+    assert response.status_code == 405 and body["code"] == "MethodNotAllowed"
+    assert "GET" in response["Allow"] and "GET" in body["description"]
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/ogcapi/collections/shelters/items", "{}", content_type="application/geo+json")
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "Forbidden"
+    # Pages keep Django's own CSRF page.
+    assert strict.post("/accounts/login/", {}).status_code == 403
+
+
 # -- sortby -----------------------------------------------------------------------------------
 
 
