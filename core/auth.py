@@ -16,11 +16,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.csrf import csrf_failure as django_csrf_failure
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, BasicAuthentication
 
+from core import bad_input
 from core.api_tokens import TokenAuthFailed, token_authenticate, token_presented
 from core.bad_input import door_error
 
@@ -182,7 +182,8 @@ class ApiTokenMiddleware:
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a write to /ogcapi/ without a token or CSRF token is refused in the
-    OGC exception format (401 for visitors: they need a token); pages keep Django's 403 page."""
+    OGC exception format (401 for visitors: they need a token); other doors as core.bad_input
+    says (their own error format; pages keep Django's 403 page)."""
     if request.path.startswith(TOKEN_DOORS):
         if not request.user.is_authenticated:
             message = gettext(
@@ -194,4 +195,4 @@ def csrf_failure(request, reason=""):
             return response
         message = gettext("The CSRF token is missing or wrong; reload the page, or use an API token.")
         return door_error(request, 403, "csrf_failed", message, ogc_code="Forbidden")
-    return django_csrf_failure(request, reason)
+    return bad_input.csrf_failure(request, reason)

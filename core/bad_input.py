@@ -27,6 +27,8 @@ FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 JSON_MEDIA = re.compile(r"^application/([\w.+-]+\+)?json$")
 # No query parameter of the portal needs more (searches, bboxes, slug lists are far shorter).
 MAX_QUERY_VALUE = 1000
+# ... except a CQL2 filter of the OGC API (Part 3), which may carry a polygon drawn in QGIS.
+LONG_QUERY_VALUES = {"filter": 8000}
 
 
 class BadInput(Exception):
@@ -66,11 +68,11 @@ def check_request(request) -> None:
         _check_text(name[:40], name)
         for value in values:
             _check_text(name[:40], value)
-            if len(value) > MAX_QUERY_VALUE or len(name) > MAX_QUERY_VALUE:
+            most = LONG_QUERY_VALUES.get(name, MAX_QUERY_VALUE)
+            if len(value) > most or len(name) > MAX_QUERY_VALUE:
                 raise BadInput(
                     name[:40],
-                    _("%(name)s is longer than %(n)d characters.")
-                    % {"name": name[:40], "n": MAX_QUERY_VALUE},
+                    _("%(name)s is longer than %(n)d characters.") % {"name": name[:40], "n": most},
                 )
     if request.method not in ("POST", "PUT", "PATCH"):
         return
@@ -124,6 +126,19 @@ def door_error(request, status: int, code: str, message: str, *, parameter="", o
         error = {"code": code, **({"parameter": parameter} if parameter else {}), "message": message}
         return JsonResponse({"error": error}, status=status)
     return render(request, "core/bad_input.html", {"message": message}, status=status)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a refused form post keeps Django's page; a machine door (/ogcapi/ …)
+    answers in its own error format, as its other refusals do."""
+    if request.path.startswith(("/ogcapi/", "/open311/", "/api/", "/tiles/")):
+        message = _(
+            "The request was refused: the CSRF token is missing or wrong (a session needs it to write)."
+        )
+        return door_error(request, 403, "csrf_failed", message, ogc_code="Forbidden")
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
 
 
 def page_not_found(request, exception=None):

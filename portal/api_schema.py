@@ -38,6 +38,23 @@ WRITE_REFUSALS = {"409": "The object was changed meanwhile; error.current is its
 LOGIN_REDIRECT_PREFIXES = ("/registry/",)
 
 
+def nullable_as_type(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the document is OpenAPI 3.1, where `nullable` is no
+    keyword; a few schemas (DRF's pagination: next, previous) still carry it, so validators read
+    them as "a string" and reject the null the API sends. Say it the 3.1 way: type [t, "null"]."""
+    stack = [result]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("nullable") is True and isinstance(node.get("type"), str):
+                node["type"] = [node["type"], "null"]
+                del node["nullable"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return result
+
+
 def add_refusals(result, generator, request, public):
     """drf-spectacular postprocessing hook: the shared error responses on every operation."""
     components = result.setdefault("components", {}).setdefault("schemas", {})

@@ -254,6 +254,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api_schema.add_refusals",
+        "portal.api_schema.nullable_as_type",
     ],
     "WEBHOOKS": ["citizen_requests.api.workflow.request_transition_webhook"],
 }

@@ -8,6 +8,7 @@ page of GeoJSON features in PostgreSQL (json_build_object), so the view only wra
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ from core.db_router import read_connection
 from gis_layers import registry
 from gis_layers.geojson import feature_sql, features_sql, fetch_one
 from gis_layers.models import Layer
+from gis_layers.ogcapi.cql import Property
+from gis_layers.ogcapi.crs import CRS84, Crs, geometry_sql
 from gis_layers.permissions import is_staff
 from gis_layers.schema import FIELD_NAME, FieldSpec, value_clean
 from gis_layers.selectors import layers_visible_to
@@ -43,6 +46,35 @@ class Queryable:
     column: str = ""  # fixed collections: the SQL expression compared as text
     format: str = ""
     enum: list = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """How a filter compares it: string, number, boolean or date."""
+        if self.format == "date":
+            return "date"
+        return "number" if self.type in ("integer", "number") else self.type
+
+    def sql(self, alias: str) -> Property:
+        """The queryable as a typed SQL expression for filters and sorting. A layer's field is read
+        from the feature's JSONB; a value of another JSON type than the field's (a schema changed
+        after the data) reads as null instead of failing the whole statement."""
+        if self.spec is None:
+            return Property(self.column, self.kind)
+        value = f"{alias}.properties->'{self.spec.name}'"  # the name matched FIELD_NAME: safe in SQL
+        text = f"({alias}.properties->>'{self.spec.name}')"
+        if self.kind == "number":
+            return Property(
+                f"(CASE WHEN jsonb_typeof({value}) = 'number' THEN {text}::numeric END)", "number"
+            )
+        if self.kind == "boolean":
+            return Property(
+                f"(CASE WHEN jsonb_typeof({value}) = 'boolean' THEN {text}::boolean END)", "boolean"
+            )
+        if self.kind == "date":
+            return Property(
+                f"(CASE WHEN {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN {text}::date END)", "date"
+            )
+        return Property(text, "string")
 
 
 class InvalidFilter(ValueError):
@@ -72,10 +104,25 @@ class Collection:
     version_source: str = ""  # the DataVersion source whose triggers track this collection
     layer: Layer | None = None
 
-    def where(self, bbox, filters: dict[str, str]) -> tuple[str, dict]:
+    def properties(self) -> dict[str, Property]:
+        """The queryables as SQL, by name (for filters and sortby)."""
+        return {
+            q.name: q.sql(self.alias) for q in self.queryables if FIELD_NAME.match(q.name) or q.spec is None
+        }
+
+    @property
+    def geometry_sql(self) -> str:
+        return f"{self.alias}.{self.geometry_column}"
+
+    def where(self, bbox, filters: dict[str, str], cql: tuple[str, dict] | None = None) -> tuple[str, dict]:
+        """The WHERE condition: the collection's own, the bbox (CRS84), Part 1 property filters
+        and a translated CQL2 filter (gis_layers.ogcapi.cql), all with named parameters."""
         a = self.alias
         parts = [self.base_where]
         params = dict(self.base_params)
+        if cql is not None:
+            parts.append(f"({cql[0]})")
+            params.update(cql[1])
         if bbox is not None:
             parts.append(
                 f"{a}.{self.geometry_column} && ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326) "
@@ -93,8 +140,6 @@ class Collection:
                         _("%(name)s: the value %(reason)s.")
                         % {"name": name, "reason": reason or _("is empty")},
                     )
-                import json
-
                 parts.append(f"{a}.properties @> %(f{i})s::jsonb")
                 params[f"f{i}"] = json.dumps({name: value}, ensure_ascii=False)
             elif q.type == "integer":
@@ -108,14 +153,26 @@ class Collection:
                 params[f"f{i}"] = str(raw)
         return " AND ".join(parts), params
 
-    def items(self, *, bbox, filters, limit: int, offset: int) -> tuple[int, int, str]:
+    def items(
+        self,
+        *,
+        bbox,
+        filters,
+        limit: int,
+        offset: int,
+        cql: tuple[str, dict] | None = None,
+        sort: list[tuple[str, bool]] | None = None,
+        crs: Crs = CRS84,
+    ) -> tuple[int, int, str]:
         """(numberMatched, numberReturned, JSON text of the page's features).
 
         The page is one statement. numberMatched is counted once per data version (the
         triggers bump it on every change) and filter, then kept in the cache: a client paging
         through 100,000 features does not count them again for each page."""
-        page_sql, params = self.items_sql(bbox=bbox, filters=filters, limit=limit, offset=offset)
-        where, where_params = self.where(bbox, filters)
+        page_sql, params = self.items_sql(
+            bbox=bbox, filters=filters, limit=limit, offset=offset, cql=cql, sort=sort, crs=crs
+        )
+        where, where_params = self.where(bbox, filters, cql)
         fingerprint = repr((self.id, data_version(self.version_source), where, sorted(where_params.items())))
         key = "ogc-count:" + hashlib.sha1(fingerprint.encode()).hexdigest()
         matched = cache.get(key)
@@ -128,22 +185,44 @@ class Collection:
             returned, features = cursor.fetchone()
         return matched, returned, features
 
-    def items_sql(self, *, bbox, filters, limit: int, offset: int) -> tuple[str, dict]:
-        """(SQL, parameters) of one page: (numberReturned, JSON text of its features)."""
-        where, params = self.where(bbox, filters)
+    def items_sql(
+        self,
+        *,
+        bbox,
+        filters,
+        limit: int,
+        offset: int,
+        cql: tuple[str, dict] | None = None,
+        sort: list[tuple[str, bool]] | None = None,
+        crs: Crs = CRS84,
+    ) -> tuple[str, dict]:
+        """(SQL, parameters) of one page: (numberReturned, JSON text of its features), sorted by
+        `sort` ((queryable, descending) pairs; empty values last) and then by id, geometries in
+        `crs`."""
+        where, params = self.where(bbox, filters, cql)
         params.update(limit=limit, offset=offset)
         a = self.alias
-        page = f"""SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
-      FROM {self.table} {a} WHERE {where} ORDER BY {a}.id LIMIT %(limit)s OFFSET %(offset)s"""
-        return features_sql((page, params), geometry="geom", properties=self.properties_sql, with_count=True)
+        properties = self.properties()
+        order = [
+            f"{properties[name].sql} {'DESC' if desc else 'ASC'} NULLS LAST" for name, desc in sort or []
+        ]
+        page = f"""SELECT {a}.id, {geometry_sql(self.geometry_sql, crs)} AS geom, {self.page_columns}
+      FROM {self.table} {a} WHERE {where} ORDER BY {", ".join([*order, f"{a}.id"])} LIMIT %(limit)s OFFSET %(offset)s"""
+        return features_sql(
+            (page, params),
+            geometry="geom",
+            properties=self.properties_sql,
+            precision=crs.precision,
+            with_count=True,
+        )
 
-    def item(self, pk: int) -> str | None:
+    def item(self, pk: int, crs: Crs = CRS84) -> str | None:
         a = self.alias
         params = dict(self.base_params, pk=pk)
-        feature = feature_sql(geometry="geom", properties=self.properties_sql, precision=7)
+        feature = feature_sql(geometry="geom", properties=self.properties_sql, precision=crs.precision)
         sql = f"""
 SELECT {feature}::text
-FROM (SELECT {a}.id, {a}.{self.geometry_column} AS geom, {self.page_columns}
+FROM (SELECT {a}.id, {geometry_sql(self.geometry_sql, crs)} AS geom, {self.page_columns}
       FROM {self.table} {a} WHERE {self.base_where} AND {a}.id = %(pk)s) p"""
         row = fetch_one(sql, params)
         return row[0] if row else None

@@ -1,17 +1,18 @@
-# Over 400 lines: every OGC API – Features endpoint with its shared parameter parsing; split by part when Parts 2–4 arrive.
-"""/ogcapi/: OGC API – Features – Part 1: Core, with the GeoJSON, HTML and OpenAPI 3.0 classes.
+# Over 400 lines: every OGC API – Features read endpoint; the parameters of Parts 2 and 3 live in parameters.py.
+"""/ogcapi/: OGC API – Features – Part 1: Core, with the GeoJSON, HTML and OpenAPI 3.0 classes,
+Part 2 (CRS by reference) and Part 3 (Filtering with CQL2 text and JSON, queryables).
 
 Landing page, /conformance, /api, /collections, /collections/{id}, /collections/{id}/items
-(bbox, limit, offset, datetime, property filters; next/prev links; numberMatched/numberReturned),
-/collections/{id}/items/{featureId}, and /collections/{id}/queryables. JSON by default (GDAL,
-QGIS), HTML for browsers (Accept: text/html) or with ?f=html. Unknown or invalid parameters are
-400 with an OGC exception; staff-only layers exist only for staff.
+(bbox, bbox-crs, crs, limit, offset, datetime, property filters, filter, filter-lang,
+filter-crs, sortby; next/prev links; numberMatched/numberReturned),
+/collections/{id}/items/{featureId} (crs), and /collections/{id}/queryables. JSON by default
+(GDAL, QGIS), HTML for browsers (Accept: text/html) or with ?f=html. Unknown or invalid
+parameters are 400 with an OGC exception; staff-only layers exist only for staff.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
@@ -23,7 +24,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.gzip import gzip_page
 
+from gis_layers.ogcapi import parameters
 from gis_layers.ogcapi.collections import Collection, InvalidFilter, collection_for, collections_for
+from gis_layers.ogcapi.crs import CRS84, URIS
+from gis_layers.ogcapi.errors import OgcError
 from gis_layers.ogcapi.openapi import CONFORMANCE, DEFAULT_LIMIT, MAX_LIMIT, api_definition
 from gis_layers.ogcapi.openapi_part4 import CONFORMANCE as PART4_CONFORMANCE
 from gis_layers.ogcapi.openapi_part4 import transactions_document
@@ -32,14 +36,12 @@ JSON = "application/json"
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 HTML = "text/html"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-ITEM_PARAMS = {"f", "limit", "offset", "bbox", "datetime"}
-
-
-class OgcError(Exception):
-    def __init__(self, status: int, code: str, description: str):
-        super().__init__(description)
-        self.status, self.code, self.description = status, code, description
+ITEM_PARAMS = {"f", "limit", "offset", "bbox", "datetime"} | parameters.NAMES
+GEOMETRY_FORMATS = {
+    "point": "geometry-point-or-multipoint",
+    "line": "geometry-linestring-or-multilinestring",
+    "polygon": "geometry-polygon-or-multipolygon",
+}
 
 
 def _error(exc: OgcError) -> JsonResponse:
@@ -113,6 +115,20 @@ class OgcView(View):
         except OgcError as exc:
             return _error(exc)
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # Django's answer is an empty body; an OGC client gets the exception it can read.
+        allowed = ", ".join(m.upper() for m in self._allowed_methods())
+        response = _error(
+            OgcError(
+                405,
+                "MethodNotAllowed",
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+            )
+        )
+        response["Allow"] = allowed
+        return response
+
 
 class LandingView(OgcView):
     def get(self, request):
@@ -182,8 +198,8 @@ def _collection_json(request, c: Collection) -> dict:
         "title": c.title,
         "description": c.description,
         "itemType": "feature",
-        "crs": [CRS84],
-        "storageCrs": CRS84,
+        "crs": URIS,
+        "storageCrs": CRS84.uri,
         "links": [
             _link(_url(request, "ogc-collection", c.id, query={"f": "json"}), "self", JSON, c.title),
             _link(_url(request, "ogc-collection", c.id, query={"f": "html"}), "alternate", HTML, c.title),
@@ -208,7 +224,7 @@ def _collection_json(request, c: Collection) -> dict:
         ],
     }
     if extent:
-        data["extent"] = {"spatial": {"bbox": [extent], "crs": CRS84}}
+        data["extent"] = {"spatial": {"bbox": [extent], "crs": CRS84.uri}}
     if c.license:
         data["license"] = c.license
         data["links"].append(
@@ -273,13 +289,21 @@ class QueryablesView(OgcView):
             "type": "object",
             "title": c.title,
             "properties": {
-                q.name: {
-                    "title": q.title,
-                    "type": q.type,
-                    **({"format": q.format} if q.format else {}),
-                    **({"enum": q.enum} if q.enum else {}),
-                }
-                for q in c.queryables
+                **{
+                    q.name: {
+                        "title": q.title,
+                        "type": q.type,
+                        **({"format": q.format} if q.format else {}),
+                        **({"enum": q.enum} if q.enum else {}),
+                    }
+                    for q in c.queryables
+                },
+                # Part 3: the spatial queryable of S_INTERSECTS(geometry, …) and the other functions.
+                "geometry": {
+                    "title": _("Geometry"),
+                    "format": GEOMETRY_FORMATS.get(c.geometry, "geometry-any"),
+                    "x-ogc-role": "primary-geometry",
+                },
             },
             "additionalProperties": False,
         }
@@ -304,31 +328,6 @@ def _int(request, name: str, default: int, lo: int, hi: int, *, cap: bool = Fals
             _("%(name)s must be a whole number from %(lo)d to %(hi)d.") % {"name": name, "lo": lo, "hi": hi},
         )
     return int(raw)
-
-
-def _bbox(request) -> tuple[float, float, float, float] | None:
-    raw = request.GET.get("bbox", "")
-    if not raw:
-        return None
-    try:
-        values = [float(v) for v in raw.split(",")]
-    except ValueError:
-        values = []
-    if len(values) == 6:
-        values = [values[0], values[1], values[3], values[4]]
-    if (
-        len(values) != 4
-        or not all(math.isfinite(v) for v in values)
-        or values[0] > values[2]
-        or values[1] > values[3]
-        or not (-180 <= values[0] <= 180 and -90 <= values[1] <= 90)
-    ):
-        raise OgcError(
-            400,
-            "InvalidParameterValue",
-            _("bbox is min_lon,min_lat,max_lon,max_lat in WGS 84 (4 or 6 numbers)."),
-        )
-    return tuple(values)
 
 
 def _datetime(request) -> None:
@@ -357,11 +356,16 @@ class ItemsView(OgcView):
         fmt = _format(request)
         limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, cap=True)
         offset = _int(request, "offset", 0, 0, 10**9)
-        bbox = _bbox(request)
+        bbox = parameters.bbox(request)
         _datetime(request)
+        crs = parameters.crs(request)
+        cql = parameters.cql(request, c)
+        sort = parameters.sortby(request, c)
         filters = {k: v for k, v in request.GET.items() if k in queryable and k not in ITEM_PARAMS}
         try:
-            matched, returned, features = c.items(bbox=bbox, filters=filters, limit=limit, offset=offset)
+            matched, returned, features = c.items(
+                bbox=bbox, filters=filters, limit=limit, offset=offset, cql=cql, sort=sort, crs=crs
+            )
         except InvalidFilter as exc:
             raise OgcError(400, "InvalidParameterValue", exc.message) from None
         kept = {k: v for k, v in request.GET.items() if k not in ("f", "offset")}
@@ -408,15 +412,16 @@ class ItemsView(OgcView):
             )
             response = HttpResponse(body, content_type=GEOJSON)
         response["Cache-Control"] = "public, max-age=60" if c.public else "private, max-age=60"
-        response["Content-Crs"] = f"<{CRS84}>"
+        response["Content-Crs"] = crs.header
         return response
 
 
 class ItemView(OgcView):
     def get(self, request, collection_id: str, feature_id: str):
-        _only(request, {"f"})
+        _only(request, {"f", "crs"})
         c = _collection(request, collection_id)
-        text = c.item(int(feature_id)) if feature_id.isdigit() and len(feature_id) < 19 else None
+        crs = parameters.crs(request)
+        text = c.item(int(feature_id), crs) if feature_id.isdigit() and len(feature_id) < 19 else None
         if text is None:
             raise OgcError(
                 404,
@@ -433,5 +438,5 @@ class ItemView(OgcView):
         else:
             response = HttpResponse(json.dumps(feature, ensure_ascii=False), content_type=GEOJSON)
         response["Cache-Control"] = "public, max-age=60" if c.public else "private, max-age=60"
-        response["Content-Crs"] = f"<{CRS84}>"
+        response["Content-Crs"] = crs.header
         return response
