@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from gis_layers.exceptions import InvalidLayer
@@ -12,19 +13,25 @@ from gis_layers.joins import joined_names
 from gis_layers.models import Layer, LayerJoin
 from gis_layers.permissions import can_manage_layers, ensure
 
+log = logging.getLogger(__name__)
 JOIN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 REPEATS_SHOWN = 5
 
 
 def _key_index(table: Layer, field: str) -> None:
     """A partial index on the table's key, so each feature finds its rows by index (a 7,000-row
-    table joined to 100 features of a page is 100 index probes, not 700,000 comparisons)."""
+    table joined to 100 features of a page is 100 index probes, not 700,000 comparisons).
+    Built CONCURRENTLY after the join commits, so edits never wait for it; the join works without
+    it (only slower), so a failure is logged for the administrators rather than shown."""
     name = f"gis_layers_feature_key_{int(table.pk)}_{field}"[:63]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON gis_layers_feature ((properties->>'{field}')) "
-            f"WHERE layer_id = {int(table.pk)} AND deleted_at IS NULL"
-        )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON gis_layers_feature "
+                f"((properties->>'{field}')) WHERE layer_id = {int(table.pk)} AND deleted_at IS NULL"
+            )
+    except DatabaseError:
+        log.exception("join key index %s could not be built", name)
 
 
 def _repeated_keys(table: Layer, field: str) -> list[str]:
@@ -111,7 +118,7 @@ def join_create(
                 {"cardinality": _("the key is not unique in the table")},
             )
     join.save()
-    _key_index(table, table_field)
+    transaction.on_commit(lambda: _key_index(table, table_field))
     return join
 
 

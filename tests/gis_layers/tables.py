@@ -34,7 +34,7 @@ FLAT_FIELDS = [
 ]
 HOUSE_FIELDS = [
     FieldSpec("number", "Номер", "Number", "string", required=True),
-    FieldSpec("street_code", "Код вулиці", "Street code", "string"),
+    FieldSpec("street_ref", "Код вулиці", "Street code", "string"),
 ]
 
 
