@@ -320,9 +320,56 @@
       table.appendChild(row);
     });
     box.appendChild(table);
+    var joined = el("div", { "class": "popup-joined" });
+    box.appendChild(joined);
     box.appendChild(el("a", { href: layer.url, "class": "popup-more" }, strings.about));
-    box.dataset.loaded = "1";
+    if (layer.joined && props.misto_id !== undefined) {
+      // The rows of the attribute tables joined to the layer (those this person may see) come
+      // from the feature API: tiles carry the feature's own values only.
+      box.dataset.loaded = "0";
+      joined.appendChild(el("p", { "class": "muted" }, strings.loading));
+      fetch(layer.api.replace("{id}", String(props.misto_id)), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (data) { joinedFill(joined, data.joined || [], strings); box.dataset.loaded = "1"; })
+        .catch(function () { joined.innerHTML = ""; joined.appendChild(el("p", { "class": "error" }, strings.joinedFailed)); box.dataset.loaded = "1"; });
+    } else {
+      box.dataset.loaded = "1";
+    }
     return box;
+  }
+
+  function joinedFill(box, joins, strings) {
+    box.innerHTML = "";
+    joins.forEach(function (join) {
+      var section = el("section", { "class": "popup-join", "data-join": join.name });
+      section.appendChild(el("h3", { "class": "popup-join-title" }, join.title));
+      if (!join.rows.length) {
+        section.appendChild(el("p", { "class": "muted" }, strings.noRows));
+      } else if (join.relation === "one") {
+        var table = el("table");
+        join.fields.forEach(function (field) {
+          var shown = showValue(field, join.rows[0][field.name], strings);
+          if (shown === null) return;
+          var row = el("tr");
+          row.appendChild(el("th", { scope: "row" }, field.title));
+          row.appendChild(el("td", {}, shown));
+          table.appendChild(row);
+        });
+        section.appendChild(table);
+      } else {
+        var list = el("table", { "class": "popup-rows" });
+        var head = el("tr");
+        join.fields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
+        list.appendChild(head);
+        join.rows.forEach(function (r) {
+          var tr = el("tr");
+          join.fields.forEach(function (field) { tr.appendChild(el("td", {}, showValue(field, r[field.name], strings) || "—")); });
+          list.appendChild(tr);
+        });
+        section.appendChild(list);
+      }
+      box.appendChild(section);
+    });
   }
 
   Misto.initGisLayers = function (map, options) {
@@ -354,7 +401,8 @@
         // Staff-only layers are served to the logged-in session only.
         fetchOptions: { credentials: "same-origin" },
         vectorTileLayerStyles: styles,
-        getFeatureId: function (f) { return f.id; }
+        // The id also goes into the properties, where the click handler finds it for the popup.
+        getFeatureId: function (f) { if (f.properties) f.properties.misto_id = f.id; return f.id; }
       });
       grid.on("click", function (e) {
         L.popup().setLatLng(e.latlng).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
