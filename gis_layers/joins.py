@@ -139,6 +139,7 @@ def feature_joined(user, feature: Feature) -> list[dict]:
                 "table_title": join.table.title,
                 "relation": join.cardinality,
                 "key": join.layer_field,
+                "table_key": join.table_field,
                 "fields": [f.as_dict() | {"title": f.title} for f in fields],
                 "rows": [{f.name: r.properties.get(f.name) for f in fields} for r in rows],
             }

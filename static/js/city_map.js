@@ -357,13 +357,15 @@
         });
         section.appendChild(table);
       } else {
+        // Every row repeats the feature's own key: that column is left out.
+        var shownFields = join.fields.filter(function (field) { return field.name !== join.table_key; });
         var list = el("table", { "class": "popup-rows" });
         var head = el("tr");
-        join.fields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
+        shownFields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
         list.appendChild(head);
         join.rows.forEach(function (r) {
           var tr = el("tr");
-          join.fields.forEach(function (field) { tr.appendChild(el("td", {}, showValue(field, r[field.name], strings) || "—")); });
+          shownFields.forEach(function (field) { tr.appendChild(el("td", {}, showValue(field, r[field.name], strings) || "—")); });
           list.appendChild(tr);
         });
         section.appendChild(list);
@@ -404,13 +406,23 @@
         // The id also goes into the properties, where the click handler finds it for the popup.
         getFeatureId: function (f) { if (f.properties) f.properties.misto_id = f.id; return f.id; }
       });
+      // A point of VectorGrid is a CircleMarker without a latlng; Leaflet takes any layer with
+      // getLatLng for a marker and reads its latlng on every mouse event, which threw, so the
+      // popup of a point layer never opened. Without it, events carry the mouse position.
+      var createLayer = grid._createLayer;
+      grid._createLayer = function (feat) {
+        var made = createLayer.apply(this, arguments);
+        if (made && feat.type === 1) made.getLatLng = null;
+        return made;
+      };
+      function where(e) { return e.latlng || map.mouseEventToLatLng(e.originalEvent); }
       grid.on("click", function (e) {
-        L.popup().setLatLng(e.latlng).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
+        L.popup({ maxWidth: 340, autoPanPaddingTopLeft: L.point(10, 40) }).setLatLng(where(e)).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
       });
       grid.on("mouseover", function (e) {
         var label = layer.style.label_field;
         var text = (label && e.layer.properties && e.layer.properties[label]) || layer.title;
-        grid.bindTooltip(String(text), { sticky: true }).openTooltip(e.latlng);
+        grid.bindTooltip(String(text), { sticky: true }).openTooltip(where(e));
       });
       grid.on("mouseout", function () { grid.closeTooltip(); grid.unbindTooltip(); });
       grid.on("load", function () { document.documentElement.dataset["gis" + layer.slug.replace(/[^a-z0-9]/g, "")] = "loaded"; });

@@ -191,13 +191,16 @@
           if (!join.rows.length) {
             section.appendChild(el("p", { "class": "muted" }, strings.noRows));
           } else {
+            var shownFields = join.relation === "many"
+              ? join.fields.filter(function (field) { return field.name !== join.table_key; })
+              : join.fields;
             var table = el("table");
             var head = el("tr");
-            join.fields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
+            shownFields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
             table.appendChild(head);
             join.rows.forEach(function (r) {
               var tr = el("tr");
-              join.fields.forEach(function (field) {
+              shownFields.forEach(function (field) {
                 var v = r[field.name];
                 tr.appendChild(el("td", {}, v === null || v === undefined ? "—" : field.type === "boolean" ? (v ? strings.yes : strings.no) : String(v)));
               });
