@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gis_layers.models import Feature, ImportJob
+from gis_layers.models import Feature, ImportJob, Layer, LayerJoin
 from tests.gis_layers import tables
 from tests.gis_layers.test_import import apply, preview
 
@@ -276,3 +276,93 @@ def test_only_gis_admins_join(gisadmin, editor):
     houses, streets = tables.houses_layer(gisadmin), tables.streets_table(gisadmin)
     with pytest.raises(PermissionDenied):
         join_create(actor=editor, layer=houses, table=streets, layer_field="street_ref", table_field="code")
+
+
+# -- pages and the admin --------------------------------------------------------------------------
+
+
+def test_a_gis_admin_creates_a_table_and_joins_it_from_the_settings_page(city, client):
+    from tests.gis_layers.test_pages import STYLE, field_rows, login
+
+    login(client, "gisadmin")
+    data = {
+        "slug": "org-types", "title_uk": "Типи організацій", "geometry_type": "none", "visibility": "public",
+        "order": "60", **field_rows([{"name": "code", "title_uk": "Код", "type": "string", "required": "on"},
+                                    {"name": "title", "title_uk": "Назва", "type": "string"}, {"name": "", "title_uk": ""}]),
+        **STYLE, "style-label_field": "title",
+    }  # fmt: skip
+    response = client.post("/staff/layers/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    table = Layer.objects.get(slug="org-types")
+    assert table.is_table
+    # Joined from the table's own page to a layer with geometry.
+    page = client.get("/staff/layers/org-types/settings/").content.decode()
+    assert 'id="joins"' in page and "shelters" in page
+    bad = client.post(
+        "/staff/layers/org-types/joins/",
+        {"other": "shelters", "layer_field": "nope", "table_field": "code"},
+        follow=True,
+    )
+    assert "«nope» не є полем шару shelters." in bad.content.decode() and not LayerJoin.objects.exists()
+    client.post(
+        "/staff/layers/org-types/joins/",
+        {
+            "other": "shelters",
+            "layer_field": "kind",
+            "table_field": "code",
+            "cardinality": "one",
+            "name": "org",
+        },
+    )
+    join = LayerJoin.objects.get()
+    assert (join.layer.slug, join.table.slug, join.name) == ("shelters", "org-types", "org")
+    assert "org-types" in client.get("/layers/shelters/").content.decode()
+    # A table is not on the map and has no map editor.
+    assert 'data-gis-layer="org-types"' not in client.get("/map/").content.decode()
+    assert client.get("/staff/layers/org-types/edit/")["Location"].endswith(
+        "/staff/layers/org-types/features/"
+    )
+    client.post("/staff/layers/shelters/joins/", {"delete": join.pk})
+    assert not LayerJoin.objects.exists()
+
+
+def test_an_editor_without_a_grant_does_not_see_a_staff_only_tables_rows_in_the_admin(gisadmin, editor):
+    from gis_layers.services import feature_create
+    from tests.admin_forms import admin_client, change_url, changelist_url
+
+    flats = tables.flats_table(gisadmin, visibility="staff")
+    row = feature_create(
+        layer=flats, actor=gisadmin, geometry=None, properties={"house": "Таємний-1", "flat": 5}
+    )
+    client = admin_client("editor")
+    assert "Таємний-1" not in client.get(changelist_url(Feature)).content.decode()
+    assert "Квартири" not in client.get(changelist_url(Layer)).content.decode()
+    assert "Таємний-1" not in client.get(change_url(row), follow=True).content.decode()
+
+
+def test_an_empty_text_stays_distinct_from_no_value_in_the_ogc_api_and_downloads(gisadmin, client, tmp_path):
+    import json
+
+    import pyogrio
+
+    houses = tables.houses_layer(gisadmin)
+    path = tmp_path / "houses.geojson"
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [tables.X, tables.Y]},
+         "properties": {"number": " 1А ", "street_ref": ""}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [tables.X + 0.001, tables.Y]},
+         "properties": {"number": "2", "street_ref": None}},
+    ]  # fmt: skip
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    assert apply(preview(houses, gisadmin, path), gisadmin).status == Status.DONE
+    items = client.get("/ogcapi/collections/houses/items").json()["features"]
+    assert [f["properties"] for f in items] == [
+        {"number": " 1А ", "street_ref": ""},
+        {"number": "2", "street_ref": None},
+    ]
+    geojson = json.loads(_download(client, "/layers/houses/download.geojson"))
+    assert [f["properties"]["street_ref"] for f in geojson["features"]] == ["", None]
+    gpkg = tmp_path / "houses.gpkg"
+    gpkg.write_bytes(_download(client, "/layers/houses/download.gpkg"))
+    refs = pyogrio.read_dataframe(gpkg)["street_ref"].tolist()
+    assert refs[0] == "" and pd.isna(refs[1])
