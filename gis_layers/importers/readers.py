@@ -29,6 +29,7 @@ import pyproj
 from django.utils.translation import gettext as _
 
 from gis_layers.exceptions import ImportRefused
+from gis_layers.importers.columns import LAT_NAMES, LON_NAMES, WKT_NAMES, points_from_columns
 from gis_layers.importers.limits import crs_area_check, crs_area_problem, vertex_limits_check
 from gis_layers.importers.safety import FORMAT_NAMES, Unpacked
 from gis_layers.importers.sublayers import sublayer_default, sublayers_list
@@ -40,9 +41,6 @@ ENCODINGS = {
     "cp866": "DOS 866 (cp866)",
     "koi8-u": "KOI8-U",
 }
-LON_NAMES = ["lon", "lng", "long", "longitude", "x", "довгота"]
-LAT_NAMES = ["lat", "latitude", "y", "широта"]
-WKT_NAMES = ["wkt", "geometry", "geom", "the_geom", "wkt_geom", "геометрія"]
 DRIVERS = {"shapefile": "ESRI Shapefile", "gpkg": "GPKG", "geojson": "GeoJSON", "kml": None, "csv": "CSV"}
 SUBLAYERED = ("gpkg", "kml", "xlsx", "ods")
 # Every cell as the text the sheet shows ("007" stays "007"; the layer's schema types it), the
@@ -242,7 +240,7 @@ def read_dataset(
     if table:
         return _table_result(source, frame, read_layer, layers, sublayers, chosen_encoding, encoding_source)
     if source.format in ("xlsx", "ods"):
-        frame = _points_from_columns(frame, source)
+        frame = points_from_columns(frame)
     if source.format == "dbf":
         raise ImportRefused(_("A .dbf file holds attributes only; it can go into an attribute table."))
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
@@ -344,43 +342,6 @@ def _table_result(source, frame, read_layer, layers, sublayers, encoding, encodi
         format_name=FORMAT_NAMES.get(source.format, source.format),
         notes=notes,
     )
-
-
-def _column(frame: pd.DataFrame, names: list[str]) -> str | None:
-    by_lower = {str(c).strip().lower(): c for c in frame.columns}
-    return next((by_lower[n] for n in names if n in by_lower), None)
-
-
-def _points_from_columns(frame: pd.DataFrame, source: Unpacked) -> gpd.GeoDataFrame:
-    """A sheet's rows as features: points from lon/lat columns (decimal comma allowed) or shapes
-    from a WKT column; a row whose cells are not coordinates gets no geometry (a row error)."""
-    lon, lat = _column(frame, LON_NAMES), _column(frame, LAT_NAMES)
-    wkt = _column(frame, WKT_NAMES)
-    if lon is not None and lat is not None:
-
-        def number(series):
-            return pd.to_numeric(
-                series.astype("string").str.strip().str.replace(",", ".", regex=False), errors="coerce"
-            )
-
-        xs, ys = number(frame[lon]), number(frame[lat])
-        geometry = gpd.points_from_xy(xs, ys)
-        geometry = [g if ok else None for g, ok in zip(geometry, (xs.notna() & ys.notna()), strict=True)]
-        data = frame.drop(columns=[lon, lat])
-    elif wkt is not None:
-        geometry = gpd.GeoSeries.from_wkt(
-            frame[wkt].where(frame[wkt].astype("string").str.strip() != ""), on_invalid="ignore"
-        )
-        data = frame.drop(columns=[wkt])
-    else:
-        raise ImportRefused(
-            _(
-                "The sheet has no coordinates: it needs lon and lat columns (also lng/longitude/x and latitude/y) "
-                "or a WKT column (wkt/geometry) — or import it into an attribute table. Columns found: %(names)s."
-            )
-            % {"names": ", ".join(str(c) for c in list(frame.columns)[:20])}
-        )
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(list(geometry), index=frame.index), crs=None)
 
 
 # What GDAL's KML drivers add to every placemark besides the data.
