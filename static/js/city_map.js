@@ -304,7 +304,7 @@
     return String(value) + (field.unit ? " " + field.unit : "");
   }
 
-  function gisPopup(layer, props, strings) {
+  function gisPopup(layer, props, strings, resized) {
     var box = el("div", { "class": "popup gis-popup" });
     var label = layer.style.label_field;
     box.appendChild(el("strong", { "class": "popup-title" }, (label && props[label]) || layer.title));
@@ -330,7 +330,8 @@
       joined.appendChild(el("p", { "class": "muted" }, strings.loading));
       fetch(layer.api.replace("{id}", String(props.misto_id)), { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
-        .then(function (data) { joinedFill(joined, data.joined || [], strings); box.dataset.loaded = "1"; })
+        // The popup measured itself before the rows came: it is measured again (update).
+        .then(function (data) { joinedFill(joined, data.joined || [], strings); box.dataset.loaded = "1"; if (resized) resized(); })
         .catch(function () { joined.innerHTML = ""; joined.appendChild(el("p", { "class": "error" }, strings.joinedFailed)); box.dataset.loaded = "1"; });
     } else {
       box.dataset.loaded = "1";
@@ -417,7 +418,8 @@
       };
       function where(e) { return e.latlng || map.mouseEventToLatLng(e.originalEvent); }
       grid.on("click", function (e) {
-        L.popup({ maxWidth: 340, autoPanPaddingTopLeft: L.point(10, 40) }).setLatLng(where(e)).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
+        var popup = L.popup({ maxWidth: 340, autoPanPaddingTopLeft: L.point(10, 40) }).setLatLng(where(e));
+        popup.setContent(gisPopup(layer, e.layer.properties || {}, strings, function () { popup.update(); })).openOn(map);
       });
       grid.on("mouseover", function (e) {
         var label = layer.style.label_field;
