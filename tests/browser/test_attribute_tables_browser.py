@@ -161,3 +161,19 @@ def test_settings_list_the_joins_and_a_table_import_previews_rows(
     assert page.locator(".preview-map").count() == 0
     page.screenshot(path=str(artifacts / f"attr-import-preview-{width}.png"), full_page=True)
     page.get_by_role("button", name="Відкинути цей імпорт").click()
+
+
+def test_the_editor_shows_the_joined_rows_read_only(page, portal_url, artifacts, joined_houses):
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS["wide"], strict=True)))
+    log_in(page, portal_url, "gisadmin")
+    page.goto(portal_url + "/staff/layers/bt-houses/edit/")
+    page.wait_for_function("document.documentElement.dataset.editorLoaded !== undefined")
+    page.locator(".leaflet-marker-icon").first.click()
+    joined = page.locator("#editor-joined")
+    joined.locator("[data-join='flats']").wait_for()
+    assert "просп. Героїв" in joined.inner_text()
+    assert joined.locator("input, select, textarea").count() == 0  # shown, never edited here
+    for width, size in WIDTHS.items():  # the same selection, seen on a wide and a narrow screen
+        page.set_viewport_size(dict(zip(("width", "height"), size, strict=True)))
+        joined.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"attr-editor-joined-{width}.png"))
