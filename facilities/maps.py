@@ -66,6 +66,9 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
             "no": _("no"),
             "about": _("About this layer"),
             "failed": _("Some tiles of “%s” could not be loaded."),
+            "loading": _("Loading…"),
+            "noRows": _("No rows for this feature."),
+            "joinedFailed": _("The joined tables could not be loaded."),
         },
     }
     layers += [{"call": "initFacilities", "options": facilities}, {"call": "initGisLayers", "options": gis}]

@@ -148,9 +148,11 @@ class ImportUploadForm(forms.Form):
 
 
 def sublayer_label(sublayer: dict) -> str:
-    """“Зупинки — Point, 12 features”: enough to pick the right table or folder of a file."""
+    """“Зупинки — Point, 12 features”: enough to pick the right table, folder or sheet of a file."""
     if "count" not in sublayer:
         return sublayer["name"]
+    if not sublayer["geometry"]:
+        return _("%(name)s — no geometry, %(n)d rows") % {"name": sublayer["name"], "n": sublayer["count"]}
     return _("%(name)s — %(geometry)s, %(n)d features") % {
         "name": sublayer["name"],
         "geometry": sublayer["geometry"] or _("no geometry"),
@@ -165,7 +167,7 @@ class ImportOptionsForm(forms.Form):
     crs = forms.CharField(
         label=_("Coordinate system, if the file does not say"), required=False, max_length=60
     )
-    source_layer = forms.ChoiceField(label=_("Layer of the file"), required=False)
+    source_layer = forms.ChoiceField(label=_("Layer, folder or sheet of the file"), required=False)
 
     def __init__(self, *args, job: ImportJob, **kwargs):
         super().__init__(*args, **kwargs)

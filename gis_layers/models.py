@@ -1,6 +1,7 @@
 """GIS layers of city IT: any number of layers with their own attribute schema and style,
-their features (kept in history, deleted softly), import jobs, and DataVersion, the change
-counter that caches of tiles and pages key on."""
+their features (kept in history, deleted softly), attribute tables (layers without geometry)
+and the joins that attach their rows to a spatial layer's features by a key, import jobs, and
+DataVersion, the change counter that caches of tiles and pages key on."""
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -72,6 +73,7 @@ class Layer(Tracked):
         POINT = "point", _("points")
         LINE = "line", _("lines")
         POLYGON = "polygon", _("polygons")
+        NONE = "none", _("no geometry (attribute table)")
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("public")
@@ -136,6 +138,12 @@ class Layer(Tracked):
         return self.visibility == self.Visibility.PUBLIC
 
     @property
+    def is_table(self) -> bool:
+        """An attribute table: rows without geometry (streets list, apartments …), joined to
+        spatial layers by a key; it has no tiles and no place on the map."""
+        return self.geometry_type == self.GeometryType.NONE
+
+    @property
     def tile_source(self) -> str:
         return f"layer:{self.pk}"
 
@@ -144,6 +152,7 @@ GEOMETRY_FAMILIES = {
     Layer.GeometryType.POINT: ("Point", "MultiPoint"),
     Layer.GeometryType.LINE: ("LineString", "MultiLineString"),
     Layer.GeometryType.POLYGON: ("Polygon", "MultiPolygon"),
+    Layer.GeometryType.NONE: (),
 }
 
 
@@ -157,7 +166,8 @@ class Feature(Tracked):
     layer = models.ForeignKey(
         Layer, verbose_name=_("layer"), on_delete=models.PROTECT, related_name="features"
     )
-    geometry = models.GeometryField(_("geometry"), srid=4326, spatial_index=False)
+    # NULL exactly for the rows of an attribute table (Layer.is_table).
+    geometry = models.GeometryField(_("geometry"), srid=4326, spatial_index=False, null=True, blank=True)
     properties = models.JSONField(_("properties"), default=dict, blank=True)
     source_id = models.CharField(
         _("source id"),
@@ -202,7 +212,11 @@ class Feature(Tracked):
     def clean(self):
         super().clean()
         errors = {}
-        if self.geometry is not None and self.layer_id:
+        if self.layer_id and self.layer.is_table and self.geometry is not None:
+            errors["geometry"] = _("A row of an attribute table has no geometry.")
+        elif self.layer_id and not self.layer.is_table and self.geometry is None:
+            errors["geometry"] = _("A feature needs a geometry.")
+        elif self.geometry is not None and self.layer_id:
             allowed = GEOMETRY_FAMILIES[self.layer.geometry_type]
             if self.geometry.geom_type not in allowed:
                 errors["geometry"] = _("This layer holds %(kind)s; a %(type)s does not fit.") % {
@@ -221,6 +235,63 @@ class Feature(Tracked):
                 self.properties = clean
         if errors:
             raise ValidationError(errors)
+
+
+class LayerJoin(models.Model):
+    """The rows of an attribute table attached to the features of a spatial layer: a feature
+    whose `layer_field` equals a row's `table_field` (compared as text) gets that row's values —
+    one row (one-to-one: flat properties `<name>_<field>`) or all of them (one-to-many: a list
+    under `<name>`). Shown in popups, the editor, exports and the OGC API to those who may see
+    the table; set up by GIS admins from either layer's page."""
+
+    class Cardinality(models.TextChoices):
+        ONE = "one", _("one-to-one (one row per feature)")
+        MANY = "many", _("one-to-many (several rows per feature)")
+
+    layer = models.ForeignKey(
+        Layer, verbose_name=_("spatial layer"), on_delete=models.CASCADE, related_name="joins"
+    )
+    table = models.ForeignKey(
+        Layer, verbose_name=_("attribute table"), on_delete=models.CASCADE, related_name="joined_to"
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=30,
+        help_text=_("Small Latin letters, digits and _: the prefix of the joined values, e.g. street."),
+    )
+    layer_field = models.CharField(_("key field of the layer"), max_length=40)
+    table_field = models.CharField(_("key field of the table"), max_length=40)
+    cardinality = models.CharField(
+        _("relation"), max_length=4, choices=Cardinality.choices, default=Cardinality.ONE
+    )
+    title_uk = models.CharField(_("title (Ukrainian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("join of an attribute table")
+        verbose_name_plural = _("joins of attribute tables")
+        ordering = ["layer_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "name"], name="layerjoin_layer_name_unique"),
+            models.CheckConstraint(condition=~models.Q(layer=models.F("table")), name="layerjoin_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer.slug}.{self.layer_field} → {self.table.slug}.{self.table_field}"
+
+    @property
+    def title(self) -> str:
+        if (get_language() or "uk").startswith("en") and self.title_en:
+            return self.title_en
+        return self.title_uk
+
+    @property
+    def is_many(self) -> bool:
+        return self.cardinality == self.Cardinality.MANY
 
 
 class ImportJob(models.Model):
@@ -284,4 +355,4 @@ class ImportJob(models.Model):
         )
 
 
-__all__ = ["DataVersion", "Layer", "Feature", "ImportJob", "SchemaError"]
+__all__ = ["DataVersion", "Layer", "Feature", "LayerJoin", "ImportJob", "SchemaError"]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/layers/new/", staff.layer_new, name="staff-layer-new"),
     path("staff/layers/<slug:slug>/settings/", staff.layer_settings, name="staff-layer-settings"),
     path("staff/layers/<slug:slug>/features/", staff.layer_features, name="staff-layer-features"),
+    path("staff/layers/<slug:slug>/joins/", staff.layer_joins, name="staff-layer-joins"),
     path(
         "staff/layers/<slug:slug>/features/<int:pk>/history/",
         staff.feature_history,

@@ -84,7 +84,7 @@ GIS_LOOKUP = """
 SELECT l.id, l.visibility = 'public', coalesce(v.version, 0)
 FROM gis_layers_layer l
 LEFT JOIN gis_layers_dataversion v ON v.source = 'layer:' || l.id
-WHERE l.slug = %s AND l.deleted_at IS NULL"""
+WHERE l.slug = %s AND l.deleted_at IS NULL AND l.geometry_type <> 'none'"""  # tables have no tiles
 
 
 def gis_tiles(slug: str) -> GisTiles | None:

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gis_layers.exceptions import InvalidInput, LayerError, StaleFeature
+from gis_layers.joins import feature_joined
 from gis_layers.permissions import can_edit_features, can_see_history, ensure
 from gis_layers.selectors import (
     feature_for,
@@ -145,7 +146,10 @@ class FeatureDetailView(APIView):
     @extend_schema(parameters=[SLUG], responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str, pk: int):
         layer = layer_for(request.user, slug)
-        return Response(feature_geojson(feature_for(layer, pk)))
+        feature = feature_for(layer, pk)
+        # The rows of the attribute tables joined to the layer that the caller may see
+        # (read-only: the popup and the editor show them).
+        return Response(feature_geojson(feature) | {"joined": feature_joined(request.user, feature)})
 
     @extend_schema(parameters=[SLUG], request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def put(self, request, slug: str, pk: int):

@@ -6,7 +6,8 @@ and title, changed by the person). Every value goes through the layer schema's o
 kept exactly as in the file: not trimmed, and an empty text stays "" (not NULL), as the layer's
 JSON Schema allows for a text field without minLength. Geometries: missing
 ones are errors, invalid ones are repaired with make_valid where the result is still of the
-layer's kind (and reported), others are errors. Row numbers count the file's records from 1.
+layer's kind (and reported), others are errors; an attribute table's rows have none. Row
+numbers count the file's records from 1.
 """
 
 from __future__ import annotations
@@ -119,43 +120,46 @@ def prepare_rows(
     # Geometries, vectorised: missing, of another kind, invalid (repaired when possible).
     rows = np.asarray(frame.index)
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    allowed = FAMILY_TYPE_IDS[layer.geometry_type]
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    type_ids = np.where(missing, -1, shapely.get_type_id(geoms))
-    for row, type_id in zip(rows, type_ids, strict=True):
-        if type_id == -1:
-            error(row, "geometry", _("has no geometry"))
-    kinds: dict[str, int] = {}
-    for type_id, count in zip(*np.unique(type_ids[type_ids >= 0], return_counts=True), strict=True):
-        kinds[TYPE_NAMES.get(int(type_id), str(type_id))] = int(count)
-    result.geometry_types = kinds
-    collections = np.flatnonzero(type_ids == 7)
-    for i in collections:
-        whole = _family_parts(geoms[i], allowed)
-        if whole is not None and len(shapely.get_parts(geoms[i])) == len(shapely.get_parts(whole)):
-            geoms[i] = whole
-            type_ids[i] = shapely.get_type_id(whole)
-    wrong = (type_ids >= 0) & ~np.isin(type_ids, list(allowed))
-    for i in np.flatnonzero(wrong):
-        error(
-            rows[i],
-            "geometry",
-            _("is a %(type)s; this layer holds %(kind)s")
-            % {"type": TYPE_NAMES.get(int(type_ids[i]), "?"), "kind": layer.get_geometry_type_display()},
-        )
-    checkable = (type_ids >= 0) & ~wrong
-    invalid = np.zeros(len(geoms), dtype=bool)
-    invalid[checkable] = ~shapely.is_valid(geoms[checkable])
-    for i in np.flatnonzero(invalid):
-        reason = shapely.is_valid_reason(geoms[i])
-        fixed = _family_parts(shapely.make_valid(geoms[i]), allowed)
-        if fixed is None or not shapely.is_valid(fixed):
+    if not layer.is_table:  # the rows of an attribute table have no geometry to check
+        allowed = FAMILY_TYPE_IDS[layer.geometry_type]
+        missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+        type_ids = np.where(missing, -1, shapely.get_type_id(geoms))
+        for row, type_id in zip(rows, type_ids, strict=True):
+            if type_id == -1:
+                error(row, "geometry", _("has no geometry"))
+        kinds: dict[str, int] = {}
+        for type_id, count in zip(*np.unique(type_ids[type_ids >= 0], return_counts=True), strict=True):
+            kinds[TYPE_NAMES.get(int(type_id), str(type_id))] = int(count)
+        result.geometry_types = kinds
+        collections = np.flatnonzero(type_ids == 7)
+        for i in collections:
+            whole = _family_parts(geoms[i], allowed)
+            if whole is not None and len(shapely.get_parts(geoms[i])) == len(shapely.get_parts(whole)):
+                geoms[i] = whole
+                type_ids[i] = shapely.get_type_id(whole)
+        wrong = (type_ids >= 0) & ~np.isin(type_ids, list(allowed))
+        for i in np.flatnonzero(wrong):
             error(
-                rows[i], "geometry", _("is invalid (%(reason)s) and cannot be repaired") % {"reason": reason}
+                rows[i],
+                "geometry",
+                _("is a %(type)s; this layer holds %(kind)s")
+                % {"type": TYPE_NAMES.get(int(type_ids[i]), "?"), "kind": layer.get_geometry_type_display()},
             )
-        else:
-            geoms[i] = fixed
-            result.repaired.append((int(rows[i]), reason))
+        checkable = (type_ids >= 0) & ~wrong
+        invalid = np.zeros(len(geoms), dtype=bool)
+        invalid[checkable] = ~shapely.is_valid(geoms[checkable])
+        for i in np.flatnonzero(invalid):
+            reason = shapely.is_valid_reason(geoms[i])
+            fixed = _family_parts(shapely.make_valid(geoms[i]), allowed)
+            if fixed is None or not shapely.is_valid(fixed):
+                error(
+                    rows[i],
+                    "geometry",
+                    _("is invalid (%(reason)s) and cannot be repaired") % {"reason": reason},
+                )
+            else:
+                geoms[i] = fixed
+                result.repaired.append((int(rows[i]), reason))
     if progress:
         progress(0.3)
 
@@ -201,7 +205,7 @@ def prepare_rows(
     result.rows = out
     result.errors = errors
     result.bad_rows = bad
-    if city is not None and len(out):
+    if city is not None and len(out) and not layer.is_table:
         shapely.prepare(city)
         outside = ~shapely.intersects(city, np.asarray(out.geometry.values, dtype=object))
         result.outside_city = [int(r) for r in out.index[outside]]

@@ -6,8 +6,11 @@ says that it guessed. CSV files are UTF-8 unless the person chooses otherwise; t
 comes from lon/lat columns or a WKT column. Coordinates are reprojected to EPSG:4326 from the
 file's CRS, or from the one the person states when the file has none.
 
-A GeoPackage or KML/KMZ is read one sublayer (table, folder) at a time: the person's choice, else
-the first that fits the target layer (gis_layers.importers.sublayers). Text is kept exactly as in
+A GeoPackage, KML/KMZ or spreadsheet (XLSX, ODS) is read one sublayer (table, folder, sheet) at a
+time: the person's choice, else the first that fits the target layer (gis_layers.importers.sublayers).
+A spreadsheet's sheet becomes points through lon/lat or WKT columns, like a CSV. An attribute
+table (a layer without geometry) reads only the attributes: CSV, XLSX, ODS, a lone DBF, or a
+GeoPackage's attribute table (any geometry in the file is left out, and the preview says so). Text is kept exactly as in
 the file (no trimming; an empty text stays "" and is not NULL). Columns named like what the
 engine reserves (id, fid, geometry...) are renamed (id -> source_id) and the preview says so.
 """
@@ -26,6 +29,7 @@ import pyproj
 from django.utils.translation import gettext as _
 
 from gis_layers.exceptions import ImportRefused
+from gis_layers.importers.columns import LAT_NAMES, LON_NAMES, WKT_NAMES, points_from_columns
 from gis_layers.importers.limits import crs_area_check, crs_area_problem, vertex_limits_check
 from gis_layers.importers.safety import FORMAT_NAMES, Unpacked
 from gis_layers.importers.sublayers import sublayer_default, sublayers_list
@@ -37,10 +41,20 @@ ENCODINGS = {
     "cp866": "DOS 866 (cp866)",
     "koi8-u": "KOI8-U",
 }
-LON_NAMES = ["lon", "lng", "long", "longitude", "x", "довгота"]
-LAT_NAMES = ["lat", "latitude", "y", "широта"]
-WKT_NAMES = ["wkt", "geometry", "geom", "the_geom", "wkt_geom", "геометрія"]
 DRIVERS = {"shapefile": "ESRI Shapefile", "gpkg": "GPKG", "geojson": "GeoJSON", "kml": None, "csv": "CSV"}
+SUBLAYERED = ("gpkg", "kml", "xlsx", "ods")
+# Every cell as the text the sheet shows ("007" stays "007"; the layer's schema types it), the
+# first row as the column names. GDAL's XLSX and ODS drivers take these as configuration options
+# (process-wide; the portal reads spreadsheets only here).
+SPREADSHEET_OPTIONS: dict = {}
+pyogrio.set_gdal_config_options(
+    {
+        "OGR_XLSX_HEADERS": "FORCE",
+        "OGR_XLSX_FIELD_TYPES": "STRING",
+        "OGR_ODS_HEADERS": "FORCE",
+        "OGR_ODS_FIELD_TYPES": "STRING",
+    }
+)
 
 
 @dataclass
@@ -123,7 +137,7 @@ def _csv_text_encoding(path: Path) -> str:
         return "cp1251"
 
 
-def _csv_options(path: Path, encoding: str) -> dict:
+def _csv_options(path: Path, encoding: str, *, geometry: bool = True) -> dict:
     header = path.read_bytes()[:8192].decode(encoding, "replace").lstrip("\ufeff").splitlines()
     first = header[0] if header else ""
     separator = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
@@ -133,6 +147,8 @@ def _csv_options(path: Path, encoding: str) -> dict:
         options["SEPARATOR"] = "SEMICOLON"
     elif separator == "\t":
         options["SEPARATOR"] = "TAB"
+    if not geometry:
+        return options
     lon = next((n for n in LON_NAMES if n in names), None)
     lat = next((n for n in LAT_NAMES if n in names), None)
     wkt = next((n for n in WKT_NAMES if n in names), None)
@@ -153,7 +169,13 @@ def _csv_options(path: Path, encoding: str) -> dict:
 
 
 def read_dataset(
-    source: Unpacked, *, encoding: str = "", crs: str = "", layer: str = "", geometry_type: str = ""
+    source: Unpacked,
+    *,
+    encoding: str = "",
+    crs: str = "",
+    layer: str = "",
+    geometry_type: str = "",
+    field_names: list[str] = (),
 ) -> ReadResult:
     """Read the whole dataset (of a GeoPackage or KML: the sublayer `layer`, else the first that
     fits `geometry_type`); ImportRefused if GDAL cannot, or the CRS is unknown."""
@@ -164,7 +186,8 @@ def read_dataset(
     chosen_encoding, encoding_source = None, ""
     path = source.path
     read_layer: str | None = None
-    if source.format == "shapefile":
+    table = geometry_type == "none"
+    if source.format in ("shapefile", "dbf"):
         layers = source.choices
         if encoding:
             chosen_encoding, encoding_source = encoding, "user"
@@ -172,22 +195,29 @@ def read_dataset(
             chosen_encoding, encoding_source = source.encoding, source.encoding_source
         else:
             chosen_encoding, encoding_source = _guess(path), "guess"
+        if source.format == "dbf" or table:
+            layers = source.choices
     elif source.format == "csv":
         if encoding:
             chosen_encoding, encoding_source = encoding, "user"
         else:
             chosen_encoding = _csv_text_encoding(path)
             encoding_source = "guess" if chosen_encoding != "utf-8" else "utf-8"
-        open_options = _csv_options(path, chosen_encoding)
+        open_options = _csv_options(path, chosen_encoding, geometry=not table)
     else:
         chosen_encoding, encoding_source = None, "utf-8"
-    if source.format in ("gpkg", "kml"):
+    if source.format in ("xlsx", "ods"):
+        open_options = dict(SPREADSHEET_OPTIONS)
+    if source.format in SUBLAYERED:
         try:
-            sublayers = sublayers_list(path)
+            sublayers = sublayers_list(path, open_options)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             raise _unreadable(source, exc) from None
         layers = [s.name for s in sublayers]
-        read_layer = layer if layer in layers else (sublayer_default(sublayers, geometry_type) or None)
+        read_layer = (
+            layer if layer in layers else (sublayer_default(sublayers, geometry_type, field_names) or None)
+        )
+    read_geometry = not table and source.format not in ("xlsx", "ods", "dbf")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "could not parse column as JSON"
@@ -197,6 +227,7 @@ def read_dataset(
                 encoding=chosen_encoding,
                 force_2d=True,
                 on_invalid="ignore",
+                read_geometry=read_geometry,
                 **open_options,
             )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
@@ -206,6 +237,12 @@ def read_dataset(
             _("The text of the file is not in %(encoding)s; choose another encoding.")
             % {"encoding": ENCODINGS.get(chosen_encoding, chosen_encoding)}
         ) from None
+    if table:
+        return _table_result(source, frame, read_layer, layers, sublayers, chosen_encoding, encoding_source)
+    if source.format in ("xlsx", "ods"):
+        frame = points_from_columns(frame)
+    if source.format == "dbf":
+        raise ImportRefused(_("A .dbf file holds attributes only; it can go into an attribute table."))
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise ImportRefused(_("The file has no geometry column; nothing can be put on a map."))
     if source.format == "kml":
@@ -225,7 +262,7 @@ def read_dataset(
             )
         if stated is not None:
             source_crs, stated_used = stated, True
-        elif source.format in ("csv", "geojson", "kml"):
+        elif source.format in ("csv", "geojson", "kml", "xlsx", "ods"):
             source_crs = pyproj.CRS.from_epsg(4326)
             notes.append(_("No coordinate system in the file: longitude/latitude (EPSG:4326) assumed."))
         else:
@@ -276,6 +313,37 @@ def read_dataset(
     )
 
 
+def _table_result(source, frame, read_layer, layers, sublayers, encoding, encoding_source) -> ReadResult:
+    """The rows of an attribute table: attributes only, geometry None, row numbers from 1."""
+    notes = []
+    frame = pd.DataFrame(frame)
+    had_geometry = source.format in ("geojson", "shapefile") or any(
+        s.geometry for s in sublayers if s.name == read_layer
+    )
+    if had_geometry:
+        notes.append(_("The table keeps the attributes only; the geometries of the file are left out."))
+    if source.format == "kml":
+        frame = frame.drop(columns=[c for c in KML_NOISE if c in frame.columns])
+    frame, renamed = _reserved_renamed(frame)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    columns = [str(c) for c in frame.columns]
+    geo = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame), index=frame.index, crs=4326))
+    return ReadResult(
+        frame=geo,
+        columns=columns,
+        source_crs="",
+        crs_stated_by_user=False,
+        encoding=encoding,
+        encoding_source=encoding_source,
+        layers=layers,
+        layer=read_layer or (source.path.stem if source.format in ("shapefile", "dbf") else ""),
+        sublayers=[s.as_dict() for s in sublayers],
+        renamed=renamed,
+        format_name=FORMAT_NAMES.get(source.format, source.format),
+        notes=notes,
+    )
+
+
 # What GDAL's KML drivers add to every placemark besides the data.
 KML_NOISE = (
     "timestamp",
@@ -290,13 +358,14 @@ KML_NOISE = (
 )
 
 
-def _reserved_renamed(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+def _reserved_renamed(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Columns named like what the engine reserves (a GeoJSON's `id`) read under a free name:
     `source_<name>`, else `<name>_1`, `<name>_2`... — so a layer field can take them by name."""
     taken = {str(c).lower() for c in frame.columns}
     renamed = {}
+    geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for column in frame.columns:
-        if column == frame.geometry.name or str(column).lower() not in RESERVED_NAMES:
+        if column == geometry_name or str(column).lower() not in RESERVED_NAMES:
             continue
         base = str(column).lower()
         candidates = [f"source_{base}", *(f"{base}_{n}" for n in range(1, 100))]

@@ -35,6 +35,9 @@ EXTENSIONS = {
     ".kml": "kml",
     ".kmz": "kmz",
     ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".ods": "ods",
+    ".dbf": "dbf",
 }
 FORMAT_NAMES = {
     "shapefile": "ESRI Shapefile",
@@ -42,7 +45,13 @@ FORMAT_NAMES = {
     "geojson": "GeoJSON",
     "kml": "KML",
     "csv": "CSV",
+    "xlsx": "Excel (XLSX)",
+    "ods": "OpenDocument (ODS)",
+    "dbf": "dBASE (DBF)",
 }
+# Spreadsheets are zip packages GDAL opens itself: the same archive policy applies to them.
+SPREADSHEET_MARKERS = {"xlsx": "xl/workbook.xml", "ods": "content.xml"}
+DBF_VERSIONS = {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB}
 # Inside an archive: the datasets we read, and the files that travel with a shapefile.
 DATASET_EXTENSIONS = {".shp": "shapefile", ".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson",
                       ".kml": "kml", ".csv": "csv"}  # fmt: skip
@@ -91,7 +100,7 @@ def check_size(size: int) -> None:
 def check_name(name: str) -> str:
     """The upload's kind from its extension, or ImportRefused naming what we read."""
     suffix = Path(name).suffix.lower()
-    if suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+    if suffix in (".shp", ".shx", ".prj", ".cpg"):
         raise ImportRefused(
             _(
                 "A shapefile is several files: put the .shp, .shx, .dbf and .prj (and .cpg) into one .zip and upload that."
@@ -146,6 +155,18 @@ def check_content(path: Path, kind: str, shown_name: str) -> None:
     elif kind == "shapefile":
         if head[:4] != struct.pack(">i", 9994):
             raise ImportRefused(not_what % {"name": shown_name, "kind": ".shp"})
+    elif kind in SPREADSHEET_MARKERS:
+        shown_kind = FORMAT_NAMES[kind]
+        if not head.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(path):
+            raise ImportRefused(not_what % {"name": shown_name, "kind": shown_kind})
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive)
+            if SPREADSHEET_MARKERS[kind] not in archive.namelist():
+                raise ImportRefused(not_what % {"name": shown_name, "kind": shown_kind})
+    elif kind == "dbf":
+        if not head or head[0] not in DBF_VERSIONS:
+            raise ImportRefused(not_what % {"name": shown_name, "kind": "dBASE"})
+        _dbf_check(path)
 
 
 def _check_archive(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
@@ -197,16 +218,21 @@ def _dbf_encoding(path: Path) -> str | None:
     return DBF_LDID.get(head[29])
 
 
-def unpack(upload: Path, original_name: str, workdir: Path, *, source_layer: str = "") -> Unpacked:
-    """Check the upload and return the dataset to read, or ImportRefused."""
+def unpack(
+    upload: Path, original_name: str, workdir: Path, *, source_layer: str = "", table: bool = False
+) -> Unpacked:
+    """Check the upload and return the dataset to read, or ImportRefused. `table`: the target is
+    an attribute table, so a lone .dbf (in a zip with its .cpg, or alone) is a dataset too."""
     check_size(upload.stat().st_size)
     kind = check_name(original_name)
     check_content(upload, kind, original_name)
     workdir.mkdir(parents=True, exist_ok=True)
-    if kind in ("gpkg", "geojson", "kml", "csv"):
+    if kind in ("gpkg", "geojson", "kml", "csv", "xlsx", "ods", "dbf"):
         target = workdir / f"data{Path(original_name).suffix.lower()}"
         if upload.resolve() != target.resolve():
             shutil.copyfile(upload, target)
+        if kind == "dbf":
+            return _dbf_dataset(target, workdir, table)
         return Unpacked(format=kind, path=target, workdir=workdir)
     with zipfile.ZipFile(upload) as archive:
         members = _check_archive(archive)
@@ -219,10 +245,30 @@ def unpack(upload: Path, original_name: str, workdir: Path, *, source_layer: str
         doc = next((p for p in kmls if p.name.lower() == "doc.kml"), kmls[0])
         check_content(doc, "kml", doc.name)
         return Unpacked(format="kml", path=doc, workdir=workdir)
-    return _dataset_in_folder(unpacked, workdir, source_layer)
+    return _dataset_in_folder(unpacked, workdir, source_layer, table)
 
 
-def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpacked:
+def _dbf_dataset(path: Path, workdir: Path, table: bool) -> Unpacked:
+    """A dBASE table without its shapefile: attributes only, for an attribute table."""
+    if not table:
+        raise ImportRefused(
+            _(
+                "A .dbf file holds attributes only. For a map layer upload the whole shapefile "
+                "(.shp, .shx, .dbf, .prj) in one .zip; a .dbf alone goes into an attribute table."
+            )
+        )
+    cpg = next((p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"), None)
+    encoding = _read_cpg(cpg) if cpg else None
+    encoding_source = "cpg" if encoding else ""
+    if encoding is None:
+        encoding = _dbf_encoding(path)
+        encoding_source = "dbf" if encoding else ""
+    return Unpacked(
+        format="dbf", path=path, workdir=workdir, encoding=encoding, encoding_source=encoding_source
+    )
+
+
+def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str, table: bool = False) -> Unpacked:
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     datasets = [p for p in files if p.suffix.lower() in DATASET_EXTENSIONS]
     unknown = [
@@ -243,6 +289,11 @@ def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpack
             uploads.pdf_check(document.name, document.read_bytes())
         except UploadRefused as exc:
             raise ImportRefused(exc.message) from None
+    dbfs = [p for p in files if p.suffix.lower() == ".dbf"]
+    if not datasets and table and dbfs:
+        chosen_dbf = next((p for p in dbfs if p.stem == source_layer), dbfs[0])
+        check_content(chosen_dbf, "dbf", chosen_dbf.name)
+        return _dbf_dataset(chosen_dbf, workdir, table)
     if not datasets:
         sidecars = [p.name for p in files if p.suffix.lower() in (".dbf", ".shx", ".prj")]
         if sidecars:
@@ -274,21 +325,7 @@ def _dataset_in_folder(folder: Path, workdir: Path, source_layer: str) -> Unpack
             % {"name": chosen.name, "missing": ", ".join(chosen.stem + m for m in missing)}
         )
     dbf_head = _head(siblings[".dbf"], 1)
-    if not dbf_head or dbf_head[0] not in (
-        0x02,
-        0x03,
-        0x04,
-        0x05,
-        0x30,
-        0x31,
-        0x43,
-        0x63,
-        0x83,
-        0x8B,
-        0xCB,
-        0xF5,
-        0xFB,
-    ):
+    if not dbf_head or dbf_head[0] not in DBF_VERSIONS:
         raise ImportRefused(
             _("%(name)s is not a dBASE table; the shapefile is damaged.") % {"name": siblings[".dbf"].name}
         )

@@ -10,9 +10,11 @@ connections close after each use (nothing lingers in a test database or a worker
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import geopandas as gpd
+import pandas as pd
 from django.db import connection
 from geoalchemy2 import Geometry
 from sqlalchemy import BigInteger, Column, MetaData, Table, Text, create_engine, text
@@ -59,7 +61,8 @@ def _table(job_id: int) -> Table:
         Column("row_no", BigInteger, primary_key=True),
         Column("source_id", Text),  # empty arrives as NULL (COPY csv)
         Column("properties", JSONB, nullable=False),
-        Column("geometry", Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False),
+        # NULL for the rows of an attribute table (the prepare step refuses it for map layers).
+        Column("geometry", Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=True),
     )
 
 
@@ -72,12 +75,36 @@ def staging_write(
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
         table.drop(conn, checkfirst=True)
         table.create(conn)
-    frame = rows[["row_no", "source_id", "properties", "geometry"]]
+    spatial = bool(rows.geometry.notna().any())
+    frame = (
+        rows[["row_no", "source_id", "properties", "geometry"]]
+        if spatial
+        else rows[["row_no", "source_id", "properties"]]
+    )
     total = max(len(frame), 1)
     for start in range(0, len(frame), CHUNK):
-        frame.iloc[start : start + CHUNK].to_postgis(
-            table.name, engine(), schema=SCHEMA, if_exists="append", index=False, dtype={"properties": JSONB}
-        )
+        chunk = frame.iloc[start : start + CHUNK]
+        if spatial:
+            chunk.to_postgis(
+                table.name,
+                engine(),
+                schema=SCHEMA,
+                if_exists="append",
+                index=False,
+                dtype={"properties": JSONB},
+            )
+        else:  # the rows of an attribute table (or rows none of which has a geometry): no geometry column to send
+            plain = pd.DataFrame(chunk).assign(properties=chunk["properties"].map(json.loads))
+            plain.to_sql(
+                table.name,
+                engine(),
+                schema=SCHEMA,
+                if_exists="append",
+                index=False,
+                dtype={"properties": JSONB},
+                method="multi",
+                chunksize=1000,
+            )
         if progress:
             progress(min(start + CHUNK, total) / total)
     with engine().begin() as conn:

@@ -2,13 +2,13 @@
 drivers read each folder as a layer) — with each one's geometry type and feature count, and the
 one to preview first: the first whose geometry fits the target layer, not simply the first.
 
-XLSX/ODS sheets are not among them: the importer reads only files with geometry (or CSV with
-coordinate columns), never spreadsheets.
+The sheets of an XLSX/ODS workbook are sublayers too (without geometry: their points come from
+coordinate columns), and so are a GeoPackage's attribute tables, which an attribute table takes.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +28,10 @@ class Sublayer:
     name: str
     geometry: str  # "Point", "MultiPolygon", "Point, LineString" (mixed), "" (no geometry)
     count: int
+    columns: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "columns"}
 
     def families(self) -> set[str]:
         """The kinds of layer (point, line, polygon) its geometries belong to."""
@@ -51,12 +52,13 @@ def _types_read(path: Path, name: str) -> str:
     return ", ".join(TYPE_NAMES.get(t, str(t)) for t in ids)
 
 
-def sublayers_list(path: Path) -> list[Sublayer]:
-    """Every layer of a GeoPackage or KML file, in the file's order (DataSourceError if unreadable)."""
+def sublayers_list(path: Path, open_options: dict | None = None) -> list[Sublayer]:
+    """Every layer of a GeoPackage, KML file or workbook, in the file's order (DataSourceError if
+    unreadable). `open_options`: GDAL's, as the dataset will be read (a sheet's header row)."""
     result = []
     for name, geometry_type in pyogrio.list_layers(path):
         name = str(name)
-        info = pyogrio.read_info(path, layer=name, force_feature_count=True)
+        info = pyogrio.read_info(path, layer=name, force_feature_count=True, **(open_options or {}))
         count = max(int(info["features"]), 0)
         if geometry_type is None:
             geometry = ""
@@ -64,14 +66,36 @@ def sublayers_list(path: Path) -> list[Sublayer]:
             geometry = _types_read(path, name) if count <= READ_TYPES_UP_TO else "Geometry"
         else:
             geometry = str(geometry_type).replace("3D ", "").replace(" Z", "").replace(" M", "")
-        result.append(Sublayer(name=name, geometry=geometry, count=count))
+        columns = [str(c) for c in info.get("fields", [])]
+        result.append(Sublayer(name=name, geometry=geometry, count=count, columns=columns))
     return result
 
 
-def sublayer_default(sublayers: list[Sublayer], layer_geometry: str) -> str:
+def _matches(sublayer: Sublayer, field_names: list[str]) -> int:
+    wanted = {_norm(n) for n in field_names}
+    return sum(1 for c in sublayer.columns if _norm(c) in wanted)
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+
+def sublayer_default(sublayers: list[Sublayer], layer_geometry: str, field_names: list[str] = ()) -> str:
     """The sublayer to preview when the person has not chosen: the first holding only geometries
-    of the target layer's kind, else the first holding some, else the first with features."""
+    of the target layer's kind, else the first holding some, else the first with features. For an
+    attribute table (`layer_geometry` "none"): a table without geometry that has rows. Among
+    equals, the one with most columns named like the layer's fields (a workbook's notes sheet
+    before its data sheet is passed over)."""
+    if layer_geometry == "none":
+        rows = [s for s in sublayers if s.count]
+        plain = [s for s in rows if not s.geometry] or rows
+        if not plain:
+            return sublayers[0].name if sublayers else ""
+        return max(plain, key=lambda s: (_matches(s, field_names), -plain.index(s))).name
     with_features = [s for s in sublayers if s.count and s.geometry]
+    if not with_features:  # a workbook's sheets: points come from their columns
+        sheets = [s for s in sublayers if s.count]
+        with_features = sorted(sheets, key=lambda s: (-_matches(s, field_names), sheets.index(s)))
     for fits in (
         lambda s: s.families() == {layer_geometry},
         lambda s: layer_geometry in s.families(),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.db_router import read_connection
 from gis_layers import registry
 from gis_layers.geojson import feature_sql, features_sql, fetch_one
+from gis_layers.joins import join_sql, joins_for, json_pairs
 from gis_layers.models import Layer
 from gis_layers.ogcapi.cql import Property
 from gis_layers.ogcapi.crs import CRS84, Crs, geometry_sql
@@ -103,6 +104,8 @@ class Collection:
     public: bool = True
     version_source: str = ""  # the DataVersion source whose triggers track this collection
     layer: Layer | None = None
+    joins: str = ""  # LEFT JOIN LATERAL clauses over the page rows `p` (attribute tables)
+    item_type: str = "feature"  # "record": an attribute table, items without geometry
 
     def properties(self) -> dict[str, Property]:
         """The queryables as SQL, by name (for filters and sortby)."""
@@ -214,6 +217,7 @@ class Collection:
             properties=self.properties_sql,
             precision=crs.precision,
             with_count=True,
+            joins=self.joins,
         )
 
     def item(self, pk: int, crs: Crs = CRS84) -> str | None:
@@ -223,7 +227,7 @@ class Collection:
         sql = f"""
 SELECT {feature}::text
 FROM (SELECT {a}.id, {geometry_sql(self.geometry_sql, crs)} AS geom, {self.page_columns}
-      FROM {self.table} {a} WHERE {self.base_where} AND {a}.id = %(pk)s) p"""
+      FROM {self.table} {a} WHERE {self.base_where} AND {a}.id = %(pk)s) p {self.joins}"""
         row = fetch_one(sql, params)
         return row[0] if row else None
 
@@ -239,17 +243,25 @@ FROM (SELECT {a}.id, {geometry_sql(self.geometry_sql, crs)} AS geom, {self.page_
         return [round(v, 7) for v in row] if row and row[0] is not None else None
 
 
-def _ordered_properties(fields: list[FieldSpec]) -> str:
+def _ordered_properties(fields: list[FieldSpec], joined: dict[str, str] | None = None) -> str:
     """The properties in the schema's order, every field present (null when empty): clients that
     take a layer's fields from its first features (GDAL, QGIS) see all of them. PostgreSQL takes at
-    most 100 arguments per json_build_object; beyond 50 fields the stored object goes as it is."""
+    most 100 arguments per json_build_object; beyond 50 fields the stored object goes as it is.
+    `joined`: the joined values after the fields (gis_layers.joins)."""
+    if joined:
+        own = {f.name: f"p.properties->'{f.name}'" for f in fields if FIELD_NAME.match(f.name)}
+        return json_pairs({**own, **joined})
     if not fields or len(fields) > 50 or not all(FIELD_NAME.match(f.name) for f in fields):
         return "p.properties"
     pairs = ", ".join(f"'{f.name}', p.properties->'{f.name}'" for f in fields)
     return f"json_build_object({pairs})"
 
 
-def layer_collection(layer: Layer) -> Collection:
+def layer_collection(layer: Layer, *, staff: bool = False) -> Collection:
+    """A layer's collection; with the values of the attribute tables joined to it that the
+    caller may see (`staff`: staff-only tables too)."""
+    joins = joins_for(layer, staff=staff)
+    clauses, joined = join_sql(joins)
     queryables = [
         Queryable(
             name=f.name,
@@ -272,13 +284,16 @@ def layer_collection(layer: Layer) -> Collection:
         base_where="f.layer_id = %(layer)s AND f.deleted_at IS NULL",
         base_params={"layer": layer.pk},
         geometry_column="geometry",
-        properties_sql=_ordered_properties(layer.fields),
+        properties_sql=_ordered_properties(layer.fields, joined),
         page_columns="f.properties",
         license=layer.licence,
         source=layer.source,
-        public=layer.is_public,
+        # A page with a staff-only table's values is never cached publicly.
+        public=layer.is_public and all(j.table.is_public for j in joins),
         layer=layer,
         version_source=layer.tile_source,
+        joins=clauses,
+        item_type="record" if layer.is_table else "feature",
     )
 
 
@@ -287,7 +302,8 @@ FIXED = registry.collections()
 
 
 def collections_for(user) -> list[Collection]:
-    return [layer_collection(layer) for layer in layers_visible_to(user)] + [
+    staff = is_staff(user)
+    return [layer_collection(layer, staff=staff) for layer in layers_visible_to(user)] + [
         make() for make in FIXED.values()
     ]
 
@@ -310,7 +326,7 @@ def collection_for(user, collection_id: str) -> Collection | None:
     if cached is not None and cached[0] == version:
         return cached[1]
     layer = layers_visible_to(user).filter(slug=collection_id).first()
-    collection = layer_collection(layer) if layer else None
+    collection = layer_collection(layer, staff=staff) if layer else None
     if len(_layer_collections) > 1000:
         _layer_collections.clear()
     _layer_collections[(collection_id, staff)] = (version, collection)

@@ -197,7 +197,7 @@ def _collection_json(request, c: Collection) -> dict:
         "id": c.id,
         "title": c.title,
         "description": c.description,
-        "itemType": "feature",
+        "itemType": c.item_type,
         "crs": URIS,
         "storageCrs": CRS84.uri,
         "links": [
@@ -233,7 +233,7 @@ def _collection_json(request, c: Collection) -> dict:
             )
         )
     if c.layer is not None:
-        for fmt in ("geojson", "gpkg", "shp", "kml", "csv"):
+        for fmt in formats_for(c.layer):
             data["links"].append(
                 _link(
                     request.build_absolute_uri(reverse("layer-download", args=[c.id, fmt])),
@@ -249,6 +249,12 @@ def _media(fmt: str) -> str:
     from gis_layers.exporters import FORMATS
 
     return FORMATS[fmt].content_type
+
+
+def formats_for(layer):
+    from gis_layers.exporters import formats_for as layer_formats
+
+    return [f.key for f in layer_formats(layer)]
 
 
 def _collection(request, collection_id: str) -> Collection:
@@ -357,6 +363,13 @@ class ItemsView(OgcView):
         limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, cap=True)
         offset = _int(request, "offset", 0, 0, 10**9)
         bbox = parameters.bbox(request)
+        if bbox is not None and c.item_type == "record":
+            raise OgcError(
+                400,
+                "InvalidParameterValue",
+                _("“%(id)s” is an attribute table: its records have no geometry, so bbox does not apply.")
+                % {"id": c.id},
+            )
         _datetime(request)
         crs = parameters.crs(request)
         cql = parameters.cql(request, c)

@@ -7,6 +7,7 @@ from gis_layers.services.features import (
     feature_update,
     geometry_clean,
 )
+from gis_layers.services.joins import join_create, join_delete
 from gis_layers.services.layers import layer_create, layer_delete, layer_restore, layer_update
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "feature_restore",
     "feature_update",
     "geometry_clean",
+    "join_create",
+    "join_delete",
     "layer_create",
     "layer_delete",
     "layer_restore",

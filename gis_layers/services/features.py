@@ -15,8 +15,16 @@ from gis_layers.permissions import can_edit_features, ensure
 from gis_layers.schema import properties_clean
 
 
-def geometry_clean(layer: Layer, geometry) -> GEOSGeometry:
-    """The geometry in EPSG:4326, of the layer's kind and valid — or InvalidFeature."""
+def geometry_clean(layer: Layer, geometry) -> GEOSGeometry | None:
+    """The geometry in EPSG:4326, of the layer's kind and valid — or InvalidFeature. The rows of
+    an attribute table have none (None in, None out; a geometry is refused)."""
+    if layer.is_table:
+        if geometry not in (None, "", {}):
+            raise InvalidFeature(
+                _("This layer is an attribute table: its rows have no geometry."),
+                {"geometry": _("must be empty")},
+            )
+        return None
     if geometry is None:
         raise InvalidFeature(_("A feature needs a geometry."), {"geometry": _("is required")})
     if not isinstance(geometry, GEOSGeometry):

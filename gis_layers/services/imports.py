@@ -149,8 +149,10 @@ def import_job_preview(*, job_id: int) -> ImportJob:
                 job.original_name,
                 workdir,
                 source_layer=job.options.get("source_layer", ""),
+                table=job.layer.is_table,
             )
-            vertex_precheck(unpacked.path, unpacked.format)  # a million-vertex polygon stops here
+            if not job.layer.is_table:
+                vertex_precheck(unpacked.path, unpacked.format)  # a million-vertex polygon stops here
         except ImportRefused as exc:
             raise FileRefused(exc.message) from None
         _progress(job, 0.1, _("reading the file"))
@@ -160,6 +162,7 @@ def import_job_preview(*, job_id: int) -> ImportJob:
             crs=job.options.get("crs", ""),
             layer=job.options.get("source_layer", ""),
             geometry_type=job.layer.geometry_type,
+            field_names=[f.name for f in job.layer.fields],
         )
         job.format = unpacked.format
         _stage(job, read)
@@ -184,7 +187,9 @@ def import_job_preview(*, job_id: int) -> ImportJob:
 def _stage(job: ImportJob, read: ReadResult, source_ids=None) -> None:
     """Check the rows read against the layer, stage the ones that fit, describe the result."""
     if len(read.frame) == 0:
-        raise ImportRefused(_("The file holds no features."))
+        raise ImportRefused(
+            _("The file holds no rows.") if job.layer.is_table else _("The file holds no features.")
+        )
     layer = job.layer
     suggested = suggest_mapping(layer.fields, read.columns)
     chosen = job.options.get("mapping", {})
@@ -238,7 +243,10 @@ def _stage(job: ImportJob, read: ReadResult, source_ids=None) -> None:
         "repaired_count": len(prepared.repaired),
         "outside_city": len(prepared.outside_city),
         "outside_rows": prepared.outside_city[:20],
-        "bbox": [float(v) for v in prepared.rows.total_bounds] if len(prepared.rows) else None,
+        "bbox": [float(v) for v in prepared.rows.total_bounds]
+        if len(prepared.rows) and not layer.is_table
+        else None,
+        "table": layer.is_table,
         "sample": prepared.sample,
     }
     job.report = {

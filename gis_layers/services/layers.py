@@ -133,6 +133,14 @@ def layer_update(
     new_fields = fields if fields is not None else layer.fields
     schema, clean_style = _schema_and_style(new_fields, style if style is not None else layer.style)
     if geometry_type and geometry_type != layer.geometry_type:
+        to_table = geometry_type == Layer.GeometryType.NONE
+        if to_table != layer.is_table and (
+            layer.features.live().exists() or layer.joins.exists() or layer.joined_to.exists()
+        ):
+            raise InvalidLayer(
+                _("A layer with features or joins cannot change between a map layer and an attribute table."),
+                {"geometry_type": _("features or joins exist")},
+            )
         families = GEOMETRY_FAMILIES.get(geometry_type, ())
         misfits = layer.features.live().exclude(geometry__isnull=True)
         misfits = [f for f in misfits.only("id", "geometry")[:100000] if f.geometry.geom_type not in families]

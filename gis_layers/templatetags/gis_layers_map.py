@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from gis_layers.joins import joins_visible_to
 from gis_layers.selectors import layers_visible_to
 
 register = template.Library()
@@ -23,7 +24,7 @@ def gis_map_layers(context) -> list[dict]:
     request = context["request"]
     on = selected_layers(request.GET)
     layers = []
-    for layer in layers_visible_to(request.user):
+    for layer in layers_visible_to(request.user).exclude(geometry_type="none"):  # tables: not on the map
         layers.append(
             {
                 "slug": layer.slug,
@@ -39,6 +40,9 @@ def gis_map_layers(context) -> list[dict]:
                 ),
                 "url": reverse("layer", args=[layer.slug]),
                 "selected": layer.slug in on,
+                # Attribute tables joined to it that this person may see: the popup asks for them.
+                "joined": bool(joins_visible_to(request.user, layer)),
+                "api": reverse("api-layer-feature", args=[layer.slug, 0]).replace("/0/", "/{id}/"),
             }
         )
     return layers

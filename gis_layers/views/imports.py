@@ -116,7 +116,7 @@ def import_job(request, slug: str, pk: int):
             status = 400
     errors = job.report.get("errors", []) if job.report else []
     preview_map = None
-    if job.status == ImportJob.Status.PREVIEW and job.preview.get("sample"):
+    if job.status == ImportJob.Status.PREVIEW and job.preview.get("sample") and not job.layer.is_table:
         from core.maps import preview_map as make_preview_map
 
         preview_map = make_preview_map(

@@ -8,8 +8,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gis_layers.exporters import CRS84, FORMATS, export_cached
-from gis_layers.permissions import can_edit_features, can_export, can_import, can_manage_layers, ensure
+from gis_layers.exporters import CRS84, FORMATS, export_cached, formats_for
+from gis_layers.joins import joins_visible_to
+from gis_layers.permissions import (
+    can_edit_features,
+    can_export,
+    can_import,
+    can_manage_layers,
+    can_view_layer,
+    ensure,
+)
 from gis_layers.schema import FIELD_TYPES
 from gis_layers.selectors import layer_for, layers_with_counts
 
@@ -26,7 +34,11 @@ def layer_detail(request, slug: str):
         "layer": layer,
         "fields": [(f, FIELD_TYPES[f.type]) for f in layer.fields],
         "count": layer.features.live().count(),
-        "formats": FORMATS.values(),
+        "formats": formats_for(layer),
+        "joins": joins_visible_to(request.user, layer),
+        "joined_to": [
+            j for j in layer.joined_to.select_related("layer") if can_view_layer(request.user, j.layer)
+        ],
         "crs_text": _("EPSG:4326 (WGS 84, longitude/latitude in degrees)"),
         "can_edit": can_edit_features(request.user, layer),
         "can_import": can_import(request.user, layer),
@@ -39,10 +51,11 @@ def layer_detail(request, slug: str):
 def layer_download(request, slug: str, fmt: str):
     layer = layer_for(request.user, slug)
     ensure(can_export(request.user, layer))
-    if fmt not in FORMATS:
+    if fmt not in {f.key for f in formats_for(layer)}:
         raise Http404(_("There is no download format “%(f)s”.") % {"f": fmt})
     spec = FORMATS[fmt]
-    path = export_cached(layer, fmt)
+    joins = joins_visible_to(request.user, layer)
+    path = export_cached(layer, fmt, joins)
     response = FileResponse(
         open(path, "rb"),
         as_attachment=True,
@@ -50,5 +63,6 @@ def layer_download(request, slug: str, fmt: str):
         content_type=spec.content_type,
     )
     response["Content-Crs"] = f"<{CRS84}>"
-    response["Cache-Control"] = "public, max-age=60" if layer.is_public else "private, no-store"
+    public = layer.is_public and all(j.table.is_public for j in joins)
+    response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
     return response

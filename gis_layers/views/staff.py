@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gis_layers.exceptions import LayerError
+from gis_layers.exceptions import InvalidLayer, LayerError
 from gis_layers.forms import FieldForm, FieldFormSet, LayerForm, StyleForm
-from gis_layers.models import ImportJob, Layer
+from gis_layers.models import ImportJob, Layer, LayerJoin
 from gis_layers.permissions import (
     can_create_layer,
     can_edit_features,
@@ -28,7 +29,15 @@ from gis_layers.permissions import (
     is_staff,
 )
 from gis_layers.selectors import feature_for, feature_versions, layer_for, layer_summary, layers_with_counts
-from gis_layers.services import feature_restore, layer_create, layer_delete, layer_restore, layer_update
+from gis_layers.services import (
+    feature_restore,
+    join_create,
+    join_delete,
+    layer_create,
+    layer_delete,
+    layer_restore,
+    layer_update,
+)
 from gis_layers.services.layers import SETTINGS as LAYER_SETTINGS
 
 
@@ -147,9 +156,28 @@ def _layer_form_page(request, layer: Layer | None):
     return render(
         request,
         "gis_layers/layer_form.html",
-        {"layer": layer, "form": form, "fieldset": fieldset, "style": style, "problems": problems},
+        {
+            "layer": layer,
+            "form": form,
+            "fieldset": fieldset,
+            "style": style,
+            "problems": problems,
+            **(_joins_context(layer) if layer else {}),
+        },
         status=400 if problems else 200,
     )
+
+
+def _joins_context(layer: Layer) -> dict:
+    """The joins of a layer (as the spatial layer or as the table) and what it may be joined to."""
+    joins = LayerJoin.objects.filter(Q(layer=layer) | Q(table=layer)).select_related("layer", "table")
+    others = Layer.objects.live().exclude(pk=layer.pk)
+    others = others.exclude(geometry_type="none") if layer.is_table else others.filter(geometry_type="none")
+    return {
+        "joins": joins,
+        "join_candidates": others.order_by("title_uk"),
+        "cardinalities": LayerJoin.Cardinality.choices,
+    }
 
 
 @staff_required
@@ -236,6 +264,8 @@ def editor(request, slug: str):
     layer = layer_for(request.user, slug)
     if not can_edit_features(request.user, layer):
         raise PermissionDenied(_("You are not an editor of this layer; a GIS admin can grant it."))
+    if layer.is_table:  # no map to draw on: its rows are listed (and imported) instead
+        return redirect("staff-layer-features", slug=layer.slug)
     from core.maps import editor_map
 
     summary = layer_summary(layer)
@@ -265,6 +295,8 @@ def editor(request, slug: str):
                 "Someone else saved this feature meanwhile. Its current state is shown now; make your change again."
             ),
             "failed": _("Saving failed (no connection?). Nothing was changed; try again."),
+            "joined": _("Joined tables (read-only)"),
+            "noRows": _("No rows for this feature."),
         },
     }
     rendered = editor_map(layer=layer, config=config, label=_("Map editor: %(t)s") % {"t": layer.title})
@@ -278,3 +310,43 @@ def editor(request, slug: str):
             "config_json": json.dumps(config, ensure_ascii=False),
         },
     )
+
+
+@staff_required
+def layer_joins(request, slug: str):
+    """Join an attribute table to a layer, or undo a join — from either layer's settings page."""
+    ensure(can_manage_layers(request.user))
+    layer = layer_for(request.user, slug)
+    if request.method != "POST":
+        return redirect(reverse("staff-layer-settings", args=[layer.slug]) + "#joins")
+    if request.POST.get("delete"):
+        join = (
+            LayerJoin.objects.filter(pk=request.POST["delete"])
+            .filter(Q(layer=layer) | Q(table=layer))
+            .first()
+        )
+        if join is not None:
+            join_delete(actor=request.user, join=join)
+            messages.success(request, _("The join was removed; the rows of both layers stay as they were."))
+        return redirect(reverse("staff-layer-settings", args=[layer.slug]) + "#joins")
+    other = Layer.objects.live().filter(slug=request.POST.get("other", "")).first()
+    spatial, table = (other, layer) if layer.is_table else (layer, other)
+    try:
+        if other is None:
+            raise InvalidLayer(_("Choose the layer to join."), {"other": _("is required")})
+        join_create(
+            actor=request.user,
+            layer=spatial,
+            table=table,
+            layer_field=request.POST.get("layer_field", ""),
+            table_field=request.POST.get("table_field", ""),
+            cardinality=request.POST.get("cardinality", LayerJoin.Cardinality.ONE),
+            name=request.POST.get("name", "").strip(),
+        )
+    except InvalidLayer as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Joined: “%(t)s” now shows with “%(l)s”.") % {"t": table.title, "l": spatial.title}
+        )
+    return redirect(reverse("staff-layer-settings", args=[layer.slug]) + "#joins")

@@ -343,7 +343,7 @@
     return String(value) + (field.unit ? " " + field.unit : "");
   }
 
-  function gisPopup(layer, props, strings) {
+  function gisPopup(layer, props, strings, resized) {
     var box = el("div", { "class": "popup gis-popup" });
     var label = layer.style.label_field;
     box.appendChild(el("strong", { "class": "popup-title" }, (label && props[label]) || layer.title));
@@ -359,9 +359,59 @@
       table.appendChild(row);
     });
     box.appendChild(table);
+    var joined = el("div", { "class": "popup-joined" });
+    box.appendChild(joined);
     box.appendChild(el("a", { href: layer.url, "class": "popup-more" }, strings.about));
-    box.dataset.loaded = "1";
+    if (layer.joined && props.misto_id !== undefined) {
+      // The rows of the attribute tables joined to the layer (those this person may see) come
+      // from the feature API: tiles carry the feature's own values only.
+      box.dataset.loaded = "0";
+      joined.appendChild(el("p", { "class": "muted" }, strings.loading));
+      fetch(layer.api.replace("{id}", String(props.misto_id)), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        // The popup measured itself before the rows came: it is measured again (update).
+        .then(function (data) { joinedFill(joined, data.joined || [], strings); box.dataset.loaded = "1"; if (resized) resized(); })
+        .catch(function () { joined.innerHTML = ""; joined.appendChild(el("p", { "class": "error" }, strings.joinedFailed)); box.dataset.loaded = "1"; });
+    } else {
+      box.dataset.loaded = "1";
+    }
     return box;
+  }
+
+  function joinedFill(box, joins, strings) {
+    box.innerHTML = "";
+    joins.forEach(function (join) {
+      var section = el("section", { "class": "popup-join", "data-join": join.name });
+      section.appendChild(el("h3", { "class": "popup-join-title" }, join.title));
+      if (!join.rows.length) {
+        section.appendChild(el("p", { "class": "muted" }, strings.noRows));
+      } else if (join.relation === "one") {
+        var table = el("table");
+        join.fields.forEach(function (field) {
+          var shown = showValue(field, join.rows[0][field.name], strings);
+          if (shown === null) return;
+          var row = el("tr");
+          row.appendChild(el("th", { scope: "row" }, field.title));
+          row.appendChild(el("td", {}, shown));
+          table.appendChild(row);
+        });
+        section.appendChild(table);
+      } else {
+        // Every row repeats the feature's own key: that column is left out.
+        var shownFields = join.fields.filter(function (field) { return field.name !== join.table_key; });
+        var list = el("table", { "class": "popup-rows" });
+        var head = el("tr");
+        shownFields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
+        list.appendChild(head);
+        join.rows.forEach(function (r) {
+          var tr = el("tr");
+          shownFields.forEach(function (field) { tr.appendChild(el("td", {}, showValue(field, r[field.name], strings) || "—")); });
+          list.appendChild(tr);
+        });
+        section.appendChild(list);
+      }
+      box.appendChild(section);
+    });
   }
 
   Misto.initGisLayers = function (map, options) {
@@ -393,15 +443,27 @@
         // Staff-only layers are served to the logged-in session only.
         fetchOptions: { credentials: "same-origin" },
         vectorTileLayerStyles: styles,
-        getFeatureId: function (f) { return f.id; }
+        // The id also goes into the properties, where the click handler finds it for the popup.
+        getFeatureId: function (f) { if (f.properties) f.properties.misto_id = f.id; return f.id; }
       });
+      // A point of VectorGrid is a CircleMarker without a latlng; Leaflet takes any layer with
+      // getLatLng for a marker and reads its latlng on every mouse event, which threw, so the
+      // popup of a point layer never opened. Without it, events carry the mouse position.
+      var createLayer = grid._createLayer;
+      grid._createLayer = function (feat) {
+        var made = createLayer.apply(this, arguments);
+        if (made && feat.type === 1) made.getLatLng = null;
+        return made;
+      };
+      function where(e) { return e.latlng || map.mouseEventToLatLng(e.originalEvent); }
       grid.on("click", function (e) {
-        L.popup().setLatLng(e.latlng).setContent(gisPopup(layer, e.layer.properties || {}, strings)).openOn(map);
+        var popup = L.popup({ maxWidth: 340, autoPanPaddingTopLeft: L.point(10, 40) }).setLatLng(where(e));
+        popup.setContent(gisPopup(layer, e.layer.properties || {}, strings, function () { popup.update(); })).openOn(map);
       });
       grid.on("mouseover", function (e) {
         var label = layer.style.label_field;
         var text = (label && e.layer.properties && e.layer.properties[label]) || layer.title;
-        grid.bindTooltip(String(text), { sticky: true }).openTooltip(e.latlng);
+        grid.bindTooltip(String(text), { sticky: true }).openTooltip(where(e));
       });
       grid.on("mouseout", function () { grid.closeTooltip(); grid.unbindTooltip(); });
       grid.on("load", function () { document.documentElement.dataset["gis" + layer.slug.replace(/[^a-z0-9]/g, "")] = "loaded"; });

@@ -173,6 +173,45 @@
       showErrors(null);
       fillForm(f.properties, strings.feature.replace("%s", "#" + id));
       say(strings.selected.replace("%s", "#" + id));
+      showJoined(id);
+    }
+
+    // The rows of the attribute tables joined to the layer: shown, never edited here.
+    function showJoined(id) {
+      var box = $("editor-joined");
+      box.innerHTML = "";
+      box.hidden = true;
+      api("GET", config.api + id + "/").then(function (answer) {
+        var joins = (answer.data && answer.data.joined) || [];
+        if (answer.status !== 200 || !joins.length || !selected || selected.id !== id) return;
+        box.appendChild(el("h3", {}, strings.joined));
+        joins.forEach(function (join) {
+          var section = el("section", { "data-join": join.name });
+          section.appendChild(el("h4", {}, join.title));
+          if (!join.rows.length) {
+            section.appendChild(el("p", { "class": "muted" }, strings.noRows));
+          } else {
+            var shownFields = join.relation === "many"
+              ? join.fields.filter(function (field) { return field.name !== join.table_key; })
+              : join.fields;
+            var table = el("table");
+            var head = el("tr");
+            shownFields.forEach(function (field) { head.appendChild(el("th", { scope: "col" }, field.title)); });
+            table.appendChild(head);
+            join.rows.forEach(function (r) {
+              var tr = el("tr");
+              shownFields.forEach(function (field) {
+                var v = r[field.name];
+                tr.appendChild(el("td", {}, v === null || v === undefined ? "—" : field.type === "boolean" ? (v ? strings.yes : strings.no) : String(v)));
+              });
+              table.appendChild(tr);
+            });
+            section.appendChild(table);
+          }
+          box.appendChild(section);
+        });
+        box.hidden = false;
+      });
     }
 
     function clearSelection() {
