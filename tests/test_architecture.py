@@ -16,6 +16,7 @@ APPS = [
     "citizen_requests",
     "housing_registry",
     "coverage",
+    "notices",
     "demo",
     "portal",
 ]
