@@ -1,3 +1,4 @@
+# Over 400 lines: every setting of the portal in one place, each with the reason it has its value.
 """Misto settings: everything that differs between machines comes from the environment.
 
 Local defaults let `make run` work on a fresh machine; production sets at least SECRET_KEY,

@@ -123,6 +123,12 @@ def _api_v1_calls(number: str):
         (None, g, "/api/v1/coverage/service-types/{slug}/buildings/", f"/api/v1/coverage/service-types/{service_type.slug}/buildings/", None, 403),
         (None, g, "/api/v1/facilities/", "/api/v1/facilities/?limit=5", None, 200),
         (None, g, "/api/v1/facilities/", "/api/v1/facilities/?bbox=1,2,3", None, 400),
+        (None, g, "/api/v1/facilities/nearest/", "/api/v1/facilities/nearest/?category=pharmacy&lat=49.005&lon=33.64", None, 200),
+        (None, g, "/api/v1/facilities/nearest/", "/api/v1/facilities/nearest/?category=pharmacy", None, 400),
+        (None, g, "/api/v1/search/", "/api/v1/search/?q=%D0%9C%D0%B8%D1%80%D1%83", None, 200),
+        (None, g, "/api/v1/search/", "/api/v1/search/?q=x&limit=0", None, 400),
+        (None, g, "/api/v1/notices/", "/api/v1/notices/?when=now", None, 200),
+        (None, g, "/api/v1/notices/", "/api/v1/notices/?when=someday", None, 400),
         (None, g, "/api/v1/facilities/{id}/", f"/api/v1/facilities/{facility.pk}/", None, 200),
         (None, g, "/api/v1/facilities/{id}/", "/api/v1/facilities/999999/", None, 404),
         (None, g, "/api/v1/layers/", "/api/v1/layers/", None, 200),
@@ -285,6 +291,10 @@ def _first_id(collection_id: str) -> int:
         )
     if collection_id == "buildings":
         return Building.objects.order_by("id").values_list("id", flat=True).first()
+    if collection_id == "notices":
+        from notices.models import Notice
+
+        return Notice.objects.filter(status="published").order_by("id").values_list("id", flat=True).first()
     return (
         Feature.objects.filter(layer__slug=collection_id, deleted_at=None)
         .order_by("id")
@@ -293,8 +303,19 @@ def _first_id(collection_id: str) -> int:
     )
 
 
+@pytest.fixture
+def a_notice(city):
+    """A published notice, so that the notices collection has an item to read."""
+    from citizen_requests.models import Service
+    from tests.notices.builders import make_notice
+    from tests.notices.conftest import staff
+
+    head = staff("vodokanal-head", role="service_head", service="svc-vodokanal")
+    return make_notice(head, service=Service.objects.get(source_id="svc-vodokanal"))
+
+
 @pytest.mark.parametrize("who", [None, "gisadmin"])
-def test_ogcapi_answers_match_its_document(city, client, who):
+def test_ogcapi_answers_match_its_document(city, a_notice, client, who):
     if who:
         client.force_login(User.objects.get(username=who))
     document = json.loads(client.get("/ogcapi/api").content)

@@ -1,5 +1,5 @@
 """The shapes of the requests API's GeoJSON for its OpenAPI document (djangorestframework-gis).
-PostgreSQL builds the documents themselves: selectors.requests.map_geojson / request_feature."""
+PostgreSQL builds the documents themselves: selectors.geojson.map_geojson / request_feature."""
 
 from __future__ import annotations
 

@@ -14,10 +14,9 @@ from rest_framework.exceptions import ValidationError
 
 from citizen_requests import permissions
 from citizen_requests.api.serializers import RequestDetailSerializer, RequestMapSerializer
+from citizen_requests.selectors.geojson import map_geojson, request_feature
 from citizen_requests.selectors.requests import (
     RequestFilters,
-    map_geojson,
-    request_feature,
     request_get_visible,
     requests_filtered,
     requests_visible_to,

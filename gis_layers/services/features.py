@@ -133,7 +133,14 @@ def feature_update(
     if geometry is not None:
         current.geometry = geometry_clean(current.layer, geometry)
     if properties is not None:
-        current.properties = properties_for(current.layer, properties)
+        clean = properties_for(current.layer, properties)
+        # A text sent back as it is stored stays exactly as stored (imported with its spaces, or
+        # empty): only what the person changed is cleaned, so editing one field never rewrites
+        # the others.
+        for name, stored in (current.properties or {}).items():
+            if isinstance(stored, str) and properties.get(name) == stored:
+                clean[name] = stored
+        current.properties = clean
     current.version += 1
     current.updated_by = actor
     return _save(current, actor, "changed")
