@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "housing_registry",
     "citizen_requests",
     "gis_layers",
+    "basemap",
     "coverage",
     "demo",
     "axes",
@@ -256,6 +257,17 @@ SPECTACULAR_SETTINGS = {
 # Production may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
 MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+# The city's own basemap (basemap/), drawn when MISTO_BASEMAP_URL is empty: the licences of its
+# data, shown on every map; the fonts of its labels (Debian: fonts-dejavu-core) and the folder
+# their glyphs are rendered into (manage.py basemap_glyphs, run by scripts/setup.sh).
+MISTO_BASEMAP_OWN_ATTRIBUTION = env.str(
+    "MISTO_BASEMAP_OWN_ATTRIBUTION",
+    default="&copy; OpenStreetMap contributors (ODbL); streets, buildings and districts &copy; city council",
+)
+MISTO_BASEMAP_FONT_DIR = Path(env.str("MISTO_BASEMAP_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
+MISTO_BASEMAP_GLYPH_DIR = Path(
+    env.str("MISTO_BASEMAP_GLYPH_DIR", default=str(Path(tempfile.gettempdir()) / "misto-glyphs"))
+)
 # Vector tiles: how long a worker trusts the data version it read (seconds), and how long a
 # tile stays in the cache (a data change makes new cache keys anyway).
 MISTO_TILE_VERSION_TTL = env.float("MISTO_TILE_VERSION_TTL", default=1.0)
