@@ -27,7 +27,7 @@ CUTOFF = 0.25
 SUPERSAMPLE = 4  # the outline is rendered this much larger, then measured
 
 # Font stacks the style names -> font files in MISTO_BASEMAP_FONT_DIR (Debian: fonts-dejavu-core).
-FONTS = {"DejaVu Sans": "DejaVuSans.ttf", "DejaVu Sans Bold": "DejaVuSans-Bold.ttf"}
+FONTS = {"DejaVu Sans": "DejaVuSans.ttf"}
 RANGE_SIZE = 256
 MAX_CODE = 65535
 

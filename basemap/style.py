@@ -5,7 +5,7 @@ house numbers from MapLibre 16 are on Leaflet's (and the permalink's) zoom 17.""
 
 from __future__ import annotations
 
-from django.conf import settings
+from core.maps import basemap_attribution
 
 FONT = ["DejaVu Sans"]
 TILE_MAXZOOM = 16  # deeper views draw the zoom-16 tiles larger (they hold every layer)
@@ -50,7 +50,7 @@ def basemap_style(*, language: str, tiles: str, glyphs: str) -> dict:
                 "tiles": [tiles],
                 "minzoom": 0,
                 "maxzoom": TILE_MAXZOOM,
-                "attribution": settings.MISTO_BASEMAP_OWN_ATTRIBUTION,
+                "attribution": basemap_attribution(),
             }
         },
         "layers": [

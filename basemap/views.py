@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
@@ -39,7 +40,8 @@ def style(request, language: str):
         )
     tiles = request.build_absolute_uri("/tiles/basemap/") + "{z}/{x}/{y}.mvt"
     fonts = request.build_absolute_uri(reverse("basemap-fonts-root")) + "{fontstack}/{range}.pbf"
-    body = basemap_style(language=language, tiles=tiles, glyphs=fonts)
+    with translation.override(language):
+        body = basemap_style(language=language, tiles=tiles, glyphs=fonts)
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response.language_independent = True  # the language is in the address
     return response

@@ -29,6 +29,13 @@ MAPLIBRE_CSS = "vendor/maplibre-gl/maplibre-gl.css"
 MAPLIBRE_LEAFLET_JS = "vendor/@maplibre/maplibre-gl-leaflet/leaflet-maplibre-gl.js"
 
 
+def basemap_attribution() -> str:
+    """The licences of the city's own basemap, in the page's language (HTML, as Leaflet shows it)."""
+    return settings.MISTO_BASEMAP_OWN_ATTRIBUTION or _(
+        "&copy; OpenStreetMap contributors (ODbL) &middot; streets, buildings and districts &copy; the city council"
+    )
+
+
 def basemap_config() -> dict:
     """The basemap of every map: the tile server MISTO_BASEMAP_URL names, or else the city's own
     vector basemap (its MapLibre style in the page's language and the scripts that draw it), with
@@ -37,7 +44,7 @@ def basemap_config() -> dict:
     own = not settings.MISTO_BASEMAP_URL
     config = {
         "tiles": settings.MISTO_BASEMAP_URL,
-        "attribution": settings.MISTO_BASEMAP_OWN_ATTRIBUTION if own else settings.MISTO_BASEMAP_ATTRIBUTION,
+        "attribution": basemap_attribution() if own else settings.MISTO_BASEMAP_ATTRIBUTION,
         "geojson": reverse("map-basemap"),
         "buildings": "/tiles/buildings/{z}/{x}/{y}.mvt",
     }

@@ -258,12 +258,10 @@ SPECTACULAR_SETTINGS = {
 MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
 MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
 # The city's own basemap (basemap/), drawn when MISTO_BASEMAP_URL is empty: the licences of its
-# data, shown on every map; the fonts of its labels (Debian: fonts-dejavu-core) and the folder
+# data shown on every map (empty: the translated default of core.maps.basemap_attribution, which
+# names OpenStreetMap's ODbL); the fonts of its labels (Debian: fonts-dejavu-core) and the folder
 # their glyphs are rendered into (manage.py basemap_glyphs, run by scripts/setup.sh).
-MISTO_BASEMAP_OWN_ATTRIBUTION = env.str(
-    "MISTO_BASEMAP_OWN_ATTRIBUTION",
-    default="&copy; OpenStreetMap contributors (ODbL); streets, buildings and districts &copy; city council",
-)
+MISTO_BASEMAP_OWN_ATTRIBUTION = env.str("MISTO_BASEMAP_OWN_ATTRIBUTION", default="")
 MISTO_BASEMAP_FONT_DIR = Path(env.str("MISTO_BASEMAP_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
 MISTO_BASEMAP_GLYPH_DIR = Path(
     env.str("MISTO_BASEMAP_GLYPH_DIR", default=str(Path(tempfile.gettempdir()) / "misto-glyphs"))
