@@ -53,7 +53,12 @@ def style(request, language: str):
 def fonts(request, stack: str, glyph_range: str):
     match = RANGE.match(glyph_range)
     start = int(match.group(1)) if match else -1
-    if match is None or int(match.group(2)) != start + glyphs.RANGE_SIZE - 1 or start % glyphs.RANGE_SIZE:
+    if (
+        match is None
+        or start > glyphs.MAX_CODE
+        or start % glyphs.RANGE_SIZE
+        or int(match.group(2)) != start + glyphs.RANGE_SIZE - 1
+    ):
         return _error(
             400,
             "invalid_range",
