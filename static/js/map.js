@@ -63,19 +63,21 @@
   var basemapLibrary = null;
 
   // The scripts of the city's own basemap (MapLibre GL and its Leaflet layer), loaded once per
-  // page and only when a map starts: the map's own data does not wait for them.
+  // page as soon as a map starts (the basemap is what a person looks at first): downloaded side
+  // by side, run in order (async = false); the map's own data does not wait for them.
   function loadBasemapLibrary(library) {
     if (window.maplibregl && L.maplibreGL) return Promise.resolve();
     if (!basemapLibrary) {
       basemapLibrary = new Promise(function (resolve, reject) {
         document.head.appendChild(el("link", { rel: "stylesheet", href: library.css }));
-        (function next(i) {
-          if (i >= library.scripts.length) return resolve();
-          var script = el("script", { src: library.scripts[i] });
-          script.onload = function () { next(i + 1); };
+        var waiting = library.scripts.length;
+        library.scripts.forEach(function (src) {
+          var script = el("script", { src: src });
+          script.async = false;
+          script.onload = function () { if (--waiting === 0) resolve(); };
           script.onerror = reject;
           document.head.appendChild(script);
-        })(0);
+        });
       });
     }
     return basemapLibrary;
