@@ -16,13 +16,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 RENDERED = """() => {
   const gl = Misto.map.mistoBasemap.getMaplibreMap();
-  const out = {streets: [], numbers: []};
+  const field = gl.getStyle().layers.find(l => l.id === "street-names").layout["text-field"][1];
+  const out = {streets: [], numbers: [], field: field, zoom: gl.getZoom()};
   for (const f of gl.queryRenderedFeatures({layers: ["street-names", "house-numbers"]})) {
-    if (f.layer.id === "street-names") out.streets.push(f.properties[f.layer.layout["text-field"][1]]);
+    if (f.layer.id === "street-names") out.streets.push(f.properties[field]);
     else out.numbers.push(f.properties.house_number);
   }
-  out.field = gl.getStyle().layers.find(l => l.id === "street-names").layout["text-field"][1];
-  out.zoom = gl.getZoom();
   return out;
 }"""
 
