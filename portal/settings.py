@@ -252,20 +252,16 @@ SPECTACULAR_SETTINGS = {
     "WEBHOOKS": ["citizen_requests.api.workflow.request_transition_webhook"],
 }
 
-# The map. An empty basemap URL draws the city's own streets, districts and water as the
-# basemap, so the map works with no tile server at all (and no page contacts another host).
-# Production may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# The map. An empty basemap URL draws the city's own basemap (basemap/), so the map works with
+# no tile server at all and no page contacts another host; its licences (empty: the translated
+# default naming ODbL, core.maps), its labels' font and the glyphs rendered from it. Production
+# may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
 MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
-# The city's own basemap (basemap/), drawn when MISTO_BASEMAP_URL is empty: the licences of its
-# data shown on every map (empty: the translated default of core.maps.basemap_attribution, which
-# names OpenStreetMap's ODbL); the fonts of its labels (Debian: fonts-dejavu-core) and the folder
-# their glyphs are rendered into (manage.py basemap_glyphs, run by scripts/setup.sh).
 MISTO_BASEMAP_OWN_ATTRIBUTION = env.str("MISTO_BASEMAP_OWN_ATTRIBUTION", default="")
 MISTO_BASEMAP_FONT_DIR = Path(env.str("MISTO_BASEMAP_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
-MISTO_BASEMAP_GLYPH_DIR = Path(
-    env.str("MISTO_BASEMAP_GLYPH_DIR", default=str(Path(tempfile.gettempdir()) / "misto-glyphs"))
-)
+_GLYPHS = Path(tempfile.gettempdir()) / "misto-glyphs"
+MISTO_BASEMAP_GLYPH_DIR = Path(env.str("MISTO_BASEMAP_GLYPH_DIR", default=str(_GLYPHS)))
 # Vector tiles: how long a worker trusts the data version it read (seconds), and how long a
 # tile stays in the cache (a data change makes new cache keys anyway).
 MISTO_TILE_VERSION_TTL = env.float("MISTO_TILE_VERSION_TTL", default=1.0)
