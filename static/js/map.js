@@ -96,7 +96,8 @@
   // "ready" when its first view has rendered (or "fallback" when the plain drawing is used).
   function vectorBasemap(map, basemap) {
     return loadBasemapLibrary(basemap.library).then(function () {
-      var layer = L.maplibreGL({ style: basemap.style, attribution: basemap.attribution, interactive: false });
+      // No fade-in of labels: the first view is complete as soon as it is drawn.
+      var layer = L.maplibreGL({ style: basemap.style, attribution: basemap.attribution, interactive: false, fadeDuration: 0 });
       layer.addTo(map);
       map.mistoBasemap = layer;
       var gl = layer.getMaplibreMap();
