@@ -69,6 +69,8 @@ command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 python3 -c 'import ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
 [ "$WANT_TEST" -eq 1 ] && PACKAGES+=(chromium poppler-utils)
 [ "$WANT_BENCH" -eq 1 ] && PACKAGES+=(wrk chromium "postgresql-client-$PG_VERSION")
+# bench/basemap_engines.py: the raster engine the basemap was measured against (Debian's Python).
+[ "$WANT_BENCH" -eq 1 ] && PACKAGES+=(python3-mapnik python3-psycopg2)
 # Redis: the Celery broker of `make run` (a worker and beat instead of a thread in the server).
 command -v redis-server >/dev/null 2>&1 || PACKAGES+=(redis-server)
 [ "$WANT_STACK" -eq 1 ] && ! command -v nginx >/dev/null 2>&1 && PACKAGES+=(nginx)
