@@ -18,8 +18,10 @@ COPY --from=assets /src/node_modules ./node_modules
 RUN python scripts/vendor_assets.py \
  && DEBUG=1 python manage.py compilemessages --ignore=node_modules -v 0 \
  && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --no-input -v 0 \
+ && DEBUG=1 MISTO_BASEMAP_GLYPH_DIR=/app/glyphs python manage.py basemap_glyphs \
  && rm -rf node_modules
-RUN useradd --system --home /app misto && mkdir -p /app/media && chown misto /app/media
+ENV MISTO_BASEMAP_GLYPH_DIR=/app/glyphs
+RUN useradd --system --home /app misto && mkdir -p /app/media && chown misto /app/media /app/glyphs
 USER misto
 EXPOSE 8000
 ENTRYPOINT ["scripts/docker-entrypoint.sh"]

@@ -16,27 +16,56 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape, json_script
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
 VECTORGRID = "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"
 MAP_JS = "js/map.js"
+# The city's own basemap (basemap/): MapLibre GL under Leaflet, loaded by map.js when a map starts.
+MAPLIBRE_JS = "vendor/maplibre-gl/maplibre-gl.js"
+MAPLIBRE_CSS = "vendor/maplibre-gl/maplibre-gl.css"
+MAPLIBRE_LEAFLET_JS = "vendor/@maplibre/maplibre-gl-leaflet/leaflet-maplibre-gl.js"
+
+
+def basemap_attribution() -> str:
+    """The licences of the city's own basemap, in the page's language (HTML, as Leaflet shows it)."""
+    return settings.MISTO_BASEMAP_OWN_ATTRIBUTION or _(
+        "&copy; OpenStreetMap contributors (ODbL) &middot; streets, buildings and districts &copy; the city council"
+    )
+
+
+def basemap_config() -> dict:
+    """The basemap of every map: the tile server MISTO_BASEMAP_URL names, or else the city's own
+    vector basemap (its MapLibre style in the page's language and the scripts that draw it), with
+    the licences of its data. `geojson` and `buildings` are the plain drawing map.js falls back to
+    where the browser cannot draw the vector basemap (no WebGL)."""
+    own = not settings.MISTO_BASEMAP_URL
+    config = {
+        "tiles": settings.MISTO_BASEMAP_URL,
+        "attribution": basemap_attribution() if own else settings.MISTO_BASEMAP_ATTRIBUTION,
+        "geojson": reverse("map-basemap"),
+        "buildings": "/tiles/buildings/{z}/{x}/{y}.mvt",
+    }
+    if own:
+        language = "en" if (get_language() or "uk").startswith("en") else "uk"
+        config["style"] = reverse("basemap-style", args=[language])
+        config["library"] = {
+            "scripts": [static(MAPLIBRE_JS), static(MAPLIBRE_LEAFLET_JS)],
+            "css": static(MAPLIBRE_CSS),
+        }
+    return config
 
 
 def map_options(**extra) -> dict:
     """What every map of the portal needs: centre, zoom, the basemap (a tile server with its
-    attribution, or the city's own drawing) and the zoom buttons' titles in the page's
+    attribution, or the city's own vector basemap) and the zoom buttons' titles in the page's
     language; `extra` are the page's own options."""
     return {
         "center": list(settings.MISTO_MAP_CENTER),
         "zoom": settings.MISTO_MAP_ZOOM,
-        "basemap": {
-            "tiles": settings.MISTO_BASEMAP_URL,
-            "attribution": settings.MISTO_BASEMAP_ATTRIBUTION,
-            "geojson": reverse("map-basemap"),
-            "buildings": "/tiles/buildings/{z}/{x}/{y}.mvt",
-        },
+        "basemap": basemap_config(),
         "controls": {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")},
         **extra,
     }

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from basemap.models import MapArea
 from citizen_requests.category_tree import CATEGORIES as REQUEST_CATEGORIES
 from citizen_requests.category_tree import GROUPS as REQUEST_GROUPS
 from citizen_requests.models import Category as RequestCategory
@@ -292,6 +293,12 @@ def load_demo_city(
             registry.demo_memberships_ensure()
         report.counts["routing rules"] = _load_routing_rules()
         report.counts["map layers"] = map_layers.load(frames["map_layers"], Counts)
+        # The green zones are drawn on the city's basemap too (every map, not only this layer's).
+        report.counts["basemap areas"] = upsert(MapArea, [
+            dict(source_id=f"demo:{r.src_id}", kind=MapArea.Kind.GREEN, name_uk=_text(r.name), name_en="",
+                 area=_geos(r.geometry, multi=True))
+            for r in frames["map_layers"]["layer_green_zones"].itertuples()
+        ])  # fmt: skip
         if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
             report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
             report.counts["route requests"] = Counts(created=route.demo_route_requests_ensure())

@@ -19,3 +19,8 @@ class FacilitiesConfig(AppConfig):
             "facilities", tables=["facilities_facility", "facilities_category"]
         )
         registry.register_osm_target(OSM_TARGET)
+
+        from basemap.registry import register_basemap_layer
+        from facilities.basemap import LANDMARKS
+
+        register_basemap_layer(LANDMARKS)  # landmarks with their names on the city's basemap

@@ -38,6 +38,9 @@ class TileLayer:
     source: str
     sql: str
     title: str
+    # Further data-version sources of a tile drawn from several apps' tables (the basemap):
+    # each one's version is part of the ETag, so a change to any of them makes a new tile.
+    more_sources: tuple[str, ...] = ()
 
 
 def mvt_sql(name: str, *, geometry: str, columns: str, tables: str, where: str = "true") -> str:
@@ -129,7 +132,8 @@ def data_version(source: str) -> int:
 
 
 def tile_etag(layer: TileLayer, z: int, x: int, y: int) -> str:
-    return f'"{layer.name}-{data_version(layer.source)}-{z}-{x}-{y}"'
+    versions = ".".join(str(data_version(source)) for source in (layer.source, *layer.more_sources))
+    return f'"{layer.name}-{versions}-{z}-{x}-{y}"'
 
 
 class TileMemory:

@@ -19,6 +19,14 @@ class HousingRegistryConfig(AppConfig):
         registry.register_data_version_source("buildings", tables=["housing_registry_building"])
         registry.register_osm_target(OSM_TARGET)
 
+        from basemap.registry import register_basemap_layer
+        from housing_registry.basemap import BUILDINGS as BASEMAP_BUILDINGS
+        from housing_registry.basemap import HOUSE_NUMBERS
+
+        # Outlines and house numbers on the city's basemap.
+        register_basemap_layer(BASEMAP_BUILDINGS)
+        register_basemap_layer(HOUSE_NUMBERS)
+
         from city.addresses import HouseSource, house_source_register
 
         # The city's gazetteer finds houses by address in the buildings' table (street, number,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "housing_registry",
     "citizen_requests",
     "gis_layers",
+    "basemap",
     "coverage",
     "notices",
     "demo",
@@ -260,11 +261,16 @@ SPECTACULAR_SETTINGS = {
     "WEBHOOKS": ["citizen_requests.api.workflow.request_transition_webhook"],
 }
 
-# The map. An empty basemap URL draws the city's own streets, districts and water as the
-# basemap, so the map works with no tile server at all (and no page contacts another host).
-# Production may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# The map. An empty basemap URL draws the city's own basemap (basemap/), so the map works with
+# no tile server at all and no page contacts another host; its licences (empty: the translated
+# default naming ODbL, core.maps), its labels' font and the glyphs rendered from it. Production
+# may set e.g. MISTO_BASEMAP_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
 MISTO_BASEMAP_URL = env.str("MISTO_BASEMAP_URL", default="")
 MISTO_BASEMAP_ATTRIBUTION = env.str("MISTO_BASEMAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+MISTO_BASEMAP_OWN_ATTRIBUTION = env.str("MISTO_BASEMAP_OWN_ATTRIBUTION", default="")
+MISTO_BASEMAP_FONT_DIR = Path(env.str("MISTO_BASEMAP_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
+_GLYPHS = Path(tempfile.gettempdir()) / "misto-glyphs"
+MISTO_BASEMAP_GLYPH_DIR = Path(env.str("MISTO_BASEMAP_GLYPH_DIR", default=str(_GLYPHS)))
 # Vector tiles: how long a worker trusts the data version it read (seconds), and how long a
 # tile stays in the cache (a data change makes new cache keys anyway).
 MISTO_TILE_VERSION_TTL = env.float("MISTO_TILE_VERSION_TTL", default=1.0)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("portal.api")),
     path("tiles/", include("gis_layers.urls")),
+    path("basemap/", include("basemap.urls")),
     path("registry/", include("housing_registry.urls")),
     path("", include("gis_layers.site_urls")),
     path("admin/", admin.site.urls),

@@ -60,7 +60,8 @@ fi
 PG_VERSION=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
 [ -n "$PG_VERSION" ] || die "PostgreSQL did not install (no /usr/lib/postgresql/<version>)"
 
-# fonts-dejavu-core: the housing registry's PDF reports need a font with Cyrillic letters.
+# fonts-dejavu-core: the housing registry's PDF reports need a font with Cyrillic letters, and the
+# basemap's labels are rendered from it (manage.py basemap_glyphs, below).
 PACKAGES=("postgresql-$PG_VERSION-postgis-3" "postgresql-$PG_VERSION-pgrouting" gdal-bin libgdal-dev fonts-dejavu-core)
 # Tools that may come from elsewhere than Debian (e.g. Node.js from NodeSource): by command.
 command -v msgfmt >/dev/null 2>&1 || PACKAGES+=(gettext)
@@ -68,6 +69,8 @@ command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 python3 -c 'import ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
 [ "$WANT_TEST" -eq 1 ] && PACKAGES+=(chromium poppler-utils)
 [ "$WANT_BENCH" -eq 1 ] && PACKAGES+=(wrk chromium "postgresql-client-$PG_VERSION")
+# bench/basemap_engines.py: the raster engine the basemap was measured against (Debian's Python).
+[ "$WANT_BENCH" -eq 1 ] && PACKAGES+=(python3-mapnik python3-psycopg2)
 # Redis: the Celery broker of `make run` (a worker and beat instead of a thread in the server).
 command -v redis-server >/dev/null 2>&1 || PACKAGES+=(redis-server)
 [ "$WANT_STACK" -eq 1 ] && ! command -v nginx >/dev/null 2>&1 && PACKAGES+=(nginx)
@@ -184,4 +187,8 @@ say "front-end assets ready"
 # Compiled .mo files are build output (not committed); compiling all of them takes a second.
 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 \
   || die "compilemessages failed (is gettext installed?)"
+
+# --- 7. The basemap's label glyphs ------------------------------------------------------------
+# SDF glyphs of Latin, Cyrillic and punctuation from DejaVu Sans (once; other ranges on first use).
+.venv/bin/python manage.py basemap_glyphs || die "rendering the basemap's glyphs failed (is fonts-dejavu-core installed?)"
 say "done"

@@ -44,6 +44,10 @@ FILES: dict[str, list[str]] = {
     # The Django admin's geometry widget (core.admin_widgets); Django 5.2's OLMapWidget.js is
     # written against this version.
     "ol": ["dist/ol.js", "dist/ol.js.map", "ol.css", "LICENSE.md"],
+    # The city's own basemap (basemap/): MapLibre GL draws the portal's vector tiles (BSD-3-Clause),
+    # under the Leaflet maps through its Leaflet layer (ISC). map.js loads them when a map starts.
+    "maplibre-gl": ["dist/maplibre-gl.js", "dist/maplibre-gl.js.map", "dist/maplibre-gl.css", "LICENSE.txt"],
+    "@maplibre/maplibre-gl-leaflet": ["leaflet-maplibre-gl.js", "LICENSE"],
     # Not used by any page: the accessibility checker the browser tests inject.
     "axe-core": ["axe.min.js", "LICENSE"],
 }

@@ -12,6 +12,7 @@ APPS = [
     "core",
     "city",
     "gis_layers",
+    "basemap",
     "facilities",
     "citizen_requests",
     "housing_registry",

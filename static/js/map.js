@@ -60,15 +60,58 @@
   /* --- the map and its basemap --------------------------------------------------------- */
 
   var basemapData = {};
+  var basemapLibrary = null;
 
-  // The basemap: the configured tile server with its attribution, and the city's own drawing
-  // (districts, water, railway; streets and building tiles too when there is no tile server).
-  Misto.basemap = function (map, basemap) {
-    if (!basemap) return;
-    var tiles = !!basemap.tiles;
-    if (tiles) L.tileLayer(basemap.tiles, { attribution: basemap.attribution, maxZoom: 19 }).addTo(map);
-    map.createPane("basemap");
-    map.getPane("basemap").style.zIndex = 250;
+  // The scripts of the city's own basemap (MapLibre GL and its Leaflet layer), loaded once per
+  // page as soon as a map starts (the basemap is what a person looks at first): downloaded side
+  // by side, run in order (async = false); the map's own data does not wait for them.
+  function loadBasemapLibrary(library) {
+    if (window.maplibregl && L.maplibreGL) return Promise.resolve();
+    if (!basemapLibrary) {
+      basemapLibrary = new Promise(function (resolve, reject) {
+        document.head.appendChild(el("link", { rel: "stylesheet", href: library.css }));
+        var waiting = library.scripts.length;
+        library.scripts.forEach(function (src) {
+          var script = el("script", { src: src });
+          script.async = false;
+          script.onload = function () { if (--waiting === 0) resolve(); };
+          script.onerror = reject;
+          document.head.appendChild(script);
+        });
+      });
+    }
+    return basemapLibrary;
+  }
+
+  function webglAvailable() {
+    try {
+      var canvas = document.createElement("canvas");
+      return !!(canvas.getContext("webgl2") || canvas.getContext("webgl"));
+    } catch (e) { return false; }
+  }
+
+  // The city's own basemap: vector tiles from the portal drawn by MapLibre GL under the Leaflet
+  // map (streets and their names, buildings and house numbers, water, green areas, landmarks).
+  // map.mistoBasemap is the layer once it is drawn; the page's <html data-basemap> says
+  // "ready" when its first view has rendered (or "fallback" when the plain drawing is used).
+  function vectorBasemap(map, basemap) {
+    return loadBasemapLibrary(basemap.library).then(function () {
+      // No fade-in of labels: the first view is complete as soon as it is drawn.
+      var layer = L.maplibreGL({ style: basemap.style, attribution: basemap.attribution, interactive: false, fadeDuration: 0 });
+      layer.addTo(map);
+      map.mistoBasemap = layer;
+      var gl = layer.getMaplibreMap();
+      gl.once("idle", function () {
+        document.documentElement.dataset.basemap = "ready";
+        map.fire("basemapready");
+      });
+      return layer;
+    });
+  }
+
+  // The plain drawing of the city (districts, water, railway; streets and building tiles too
+  // when there is no tile server): the basemap where the vector one cannot be drawn.
+  function plainBasemap(map, basemap, tiles) {
     if (basemap.geojson) {
       basemapData[basemap.geojson] = basemapData[basemap.geojson] || getJSON(basemap.geojson);
       basemapData[basemap.geojson].then(function (data) {
@@ -96,6 +139,27 @@
         vectorTileLayerStyles: { buildings: { color: "#a8a29e", weight: 1, fill: true, fillColor: "#d6d3d1", fillOpacity: 1 } }
       }).addTo(map);
     }
+  }
+
+  // The basemap: the configured tile server with its attribution and the city's districts and
+  // water over it, or the city's own vector basemap (the plain drawing without WebGL).
+  Misto.basemap = function (map, basemap) {
+    if (!basemap) return;
+    var tiles = !!basemap.tiles;
+    map.createPane("basemap");
+    map.getPane("basemap").style.zIndex = 250;
+    if (tiles) {
+      L.tileLayer(basemap.tiles, { attribution: basemap.attribution, maxZoom: 19 }).addTo(map);
+      plainBasemap(map, basemap, true);
+      return;
+    }
+    function fallback() {
+      document.documentElement.dataset.basemap = "fallback";
+      if (map.attributionControl) map.attributionControl.addAttribution(basemap.attribution);
+      plainBasemap(map, basemap, false);
+    }
+    if (basemap.style && basemap.library && webglAvailable()) vectorBasemap(map, basemap).catch(fallback);
+    else fallback();
   };
 
   // The portal's map: zoom limits, localised zoom buttons, a metric scale and the basemap.

@@ -92,7 +92,9 @@ def test_public_pages_run_without_a_csp_violation_and_their_maps_draw(watched, p
         drawn=True,
     )
     assert page.locator(".marker-cluster").count() > 5
-    assert page.locator(".leaflet-basemap-pane path").count() > 100  # streets, buildings, water
+    # The city's basemap drawn by MapLibre GL under the policy (its workers are blob: URLs).
+    page.wait_for_selector("html[data-basemap]", state="attached", timeout=60000)
+    assert page.locator("html").get_attribute("data-basemap") == "ready"
     visit(page, portal_url + "/facilities/")
     visit(page, f"{portal_url}/facilities/{facility.pk}/", drawn=True)
     assert page.locator(".leaflet-interactive").count() >= 1  # the facility's marker

@@ -50,9 +50,13 @@ def test_map_shows_clustered_facilities_from_local_assets(page, portal_url, arti
     markers = loaded(page)
     assert markers == in_view_count(page) and total - 5 <= markers <= total  # all but the villages
     assert page.locator(".marker-cluster").count() > 5
-    assert page.locator(".leaflet-basemap-pane path").count() > 100  # streets, buildings, water
-    assert all(r.startswith(portal_url) for r in requests), [
-        r for r in requests if not r.startswith(portal_url)
+    # The city's own basemap (streets, buildings, water) drawn by MapLibre GL under the markers.
+    page.wait_for_selector("html[data-basemap]", state="attached")
+    assert page.locator("html").get_attribute("data-basemap") == "ready"
+    assert page.locator(".leaflet-gl-layer").count() == 1
+    # blob: URLs are the map library's own workers, made in the page (no network).
+    assert all(r.startswith((portal_url, "blob:" + portal_url)) for r in requests), [
+        r for r in requests if not r.startswith((portal_url, "blob:" + portal_url))
     ]
     assert page.js_errors == []
     page.screenshot(path=str(artifacts / "map.png"))

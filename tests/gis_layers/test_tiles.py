@@ -156,7 +156,15 @@ def keep_test_connection():
 
 
 @pytest.mark.parametrize(
-    "layer, z", [("facilities", 16), ("buildings", 16), ("buildings", 14), ("facilities", 10)]
+    "layer, z",
+    [
+        ("facilities", 16),
+        ("buildings", 16),
+        ("buildings", 14),
+        ("facilities", 10),
+        ("basemap", 16),
+        ("basemap", 12),
+    ],
 )
 def test_fast_path_answers_exactly_like_the_django_view(city, keep_test_connection, layer, z):
     django_app = WSGIHandler()
