@@ -27,6 +27,7 @@ from citizen_requests.category_tree import CATEGORIES as REQUEST_CATEGORIES
 from citizen_requests.category_tree import GROUPS as REQUEST_GROUPS
 from citizen_requests.models import Category as RequestCategory
 from citizen_requests.models import CategoryGroup, RoutingRule, Service, ServiceArea
+from citizen_requests.services.registration import requests_unstaffed_triage
 from city.models import Barrier, District, Municipality, Street, StreetSegment
 from demo import map_layers, registry, route, routing_rules
 from demo.accounts import demo_accounts_ensure
@@ -295,6 +296,11 @@ def load_demo_city(
         if with_route_requests:  # `make run`: the demo staff's approval routes and requests at work
             report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
             report.counts["route requests"] = Counts(created=route.demo_route_requests_ensure())
+        # Requests that wait at a service with nobody on the portal (a demo loaded before routing
+        # knew) go to the front office's triage with the reason, as routing sends new ones.
+        report.counts["dead ends triaged"] = Counts(
+            updated=len(requests_unstaffed_triage(actor_label="routing"))
+        )
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report
