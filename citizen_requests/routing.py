@@ -150,12 +150,18 @@ def explanation_unstaffed(
     explanation: dict[str, str], *, service: Named, front_office: Named | None
 ) -> dict[str, str]:
     """A routed request's explanation, extended with why it went to triage after all: its
-    service has nobody on the portal (a request routed before its last member left)."""
+    service has nobody on the portal (a request routed before its last member left). An empty
+    `explanation` (the request came to the service by forwarding) gives the reason alone."""
     out = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            routed = explanation.get(code) or explanation.get("uk") or service.name(code)
-            out[code] = _unstaffed(code, service, front_office, routed)
+            routed = explanation.get(code) or explanation.get("uk")
+            out[code] = (
+                _unstaffed(code, service, front_office, routed)
+                if routed
+                else _("%(service)s has no staff on the portal → triage by %(office)s, who forwards it")
+                % {"service": service.name(code), "office": _office(code, front_office)}
+            )
     return out
 
 

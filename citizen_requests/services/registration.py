@@ -77,28 +77,30 @@ def request_route(request: Request, decision: Decision, *, actor=None, actor_lab
     )
 
 
-def requests_unstaffed_triage(*, actor_label: str = "routing") -> list[str]:
+def requests_unstaffed_triage(*, actor_label: str = "routing", among=None) -> list[str]:
     """Send to the front office's triage every request that waits for a process owner at a
     service with nobody on the portal (routed before its last member left, or before this rule
     existed), with the reason in its explanation; the front office forwards it. Returns the
-    numbers moved. Routing sends new requests there itself (routing.py, "no_staff")."""
+    numbers moved; `among` (a queryset of requests) narrows the search. Routing sends new
+    requests there itself (routing.py, "no_staff")."""
     front = front_office_service()
     if front is None:
         return []
     office = Named(front.pk, front.name_uk, front.name_en)
     waiting = (
-        Request.objects.filter(
-            status=Request.Status.ASSIGNED, owner__isnull=True, service__in=services_unstaffed()
-        )
-        .select_related("service")
+        (Request.objects.all() if among is None else among)
+        .filter(status=Request.Status.ASSIGNED, owner__isnull=True, service__in=services_unstaffed())
+        .select_related("service", "routing_rule")
         .order_by("pk")
     )
     moved = []
     for request in waiting:
         service = request.service
         named = Named(service.pk, service.name_uk, service.name_en)
+        # The routing explanation says why it went to this service, unless it came by forwarding.
+        routed_here = request.routing_rule_id is not None and request.routing_rule.service_id == service.pk
         explanation = explanation_unstaffed(
-            request.routing_explanation or {}, service=named, front_office=office
+            request.routing_explanation if routed_here else {}, service=named, front_office=office
         )
         request_transition(
             request=request,

@@ -87,7 +87,11 @@ class QueueFilterForm(forms.Form):
 
 class BulkAppointForm(forms.Form):
     requests = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=gettext_lazy("Requests"))
-    owner = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Process owner"))
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        label=gettext_lazy("Process owner"),
+        empty_label=gettext_lazy("— choose the process owner —"),
+    )
     deadline = forms.DateField(
         label=gettext_lazy("Deadline"),
         required=False,

@@ -139,12 +139,14 @@ def test_requests_already_waiting_at_an_unstaffed_service_go_to_triage_once(city
 def test_the_demo_loader_sends_the_stuck_demo_requests_to_triage(city, settings):
     from demo.loader import load_demo_city
 
-    stuck = file_request(category="no_water", text=WATER)
+    stuck = file_request(category="no_water", text=WATER, device_id="demo-route:forwarded")
+    residents = file_request(category="no_water", text=WATER)  # not the demo's: left as it is
     service_unstaff("svc-vodokanal")
     report = load_demo_city(settings.MISTO_DEMO_DATA_DIR, log=lambda _line: None)
     assert report.counts["dead ends triaged"].updated == 1
     stuck.refresh_from_db()
-    assert stuck.status == S.TRIAGE
+    residents.refresh_from_db()
+    assert (stuck.status, residents.status) == (S.TRIAGE, S.ASSIGNED)
 
 
 def test_the_system_check_names_each_service_that_rules_route_to_but_nobody_staffs(city):
@@ -192,3 +194,25 @@ def test_an_inactive_account_does_not_count_as_staff(city):
         service=Service.objects.get(source_id="svc-vodokanal"), user=gone, position="head"
     )
     assert file_request(category="no_water", text=WATER).status == S.TRIAGE
+
+
+def test_the_front_office_is_told_why_the_request_needs_forwarding(city, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    service_unstaff("svc-vodokanal")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = file_request(category="no_water", text=WATER)
+    told = [m for m in mail.outbox if m.to == ["registrar@misto.localhost"] and request.number in m.subject]
+    assert len(told) == 1
+    assert "Його служба не має працівників на порталі" in told[0].body
+    assert "Жодне правило" not in told[0].body
+
+
+def test_the_triage_page_opens_on_forwarding_with_the_reason_on_top(city):
+    service_unstaff("svc-vodokanal")
+    request = file_request(category="no_water", text=WATER)
+    page = _as("registrar").get(reverse("citizen_requests:detail", args=[request.number])).content.decode()
+    work = page.split('id="route-actions-title"', 1)[1]
+    assert work.index("Чому потрібен розподіл") < work.index('id="action-forward"')
+    assert '<details class="route-action" id="action-forward" open>' in page
+    assert '<details class="route-action" id="action-comment" open>' not in page
