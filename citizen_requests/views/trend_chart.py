@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from citizen_requests.selectors.trend import MonthFigure
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 58, 16, 14, 34
 
 
 @dataclass
@@ -56,7 +56,7 @@ def _frame(figures: list[MonthFigure]) -> tuple[Chart, float, float]:
     slot = (chart.right_edge - LEFT) / max(len(figures), 1)
     every = 1 if len(figures) <= 6 else 2 if len(figures) <= 12 else 3
     for i, figure in enumerate(figures):
-        if i % every == 0 or i == len(figures) - 1:
+        if (len(figures) - 1 - i) % every == 0:  # counted from the latest month, which is always named
             chart.x_labels.append((LEFT + slot * (i + 0.5), formats.date_format(figure.month, "M y")))
     return chart, slot, chart.baseline - TOP
 
