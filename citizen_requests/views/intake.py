@@ -253,7 +253,9 @@ def pending_file(request, token: str):
     response = HttpResponse(data, content_type=entry["content_type"])
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
+    # A photo shows as its thumbnail; a document downloads (as on a request's page).
+    response["Content-Disposition"] = "inline" if entry["content_type"].startswith("image/") else "attachment"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

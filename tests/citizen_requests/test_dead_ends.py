@@ -216,3 +216,22 @@ def test_the_triage_page_opens_on_forwarding_with_the_reason_on_top(city):
     assert work.index("Чому потрібен розподіл") < work.index('id="action-forward"')
     assert '<details class="route-action" id="action-forward" open>' in page
     assert '<details class="route-action" id="action-comment" open>' not in page
+
+
+def test_the_demo_route_shows_a_dead_end_forwarded_by_the_front_office(city):
+    """The demo's "forwarded" stage: a blocked sewer for КП «Водоканал», which has nobody on
+    the portal, goes to triage and the registrar forwards it to the building's managers."""
+    from demo import route
+
+    service_unstaff("svc-vodokanal")
+    route.approval_templates_ensure()
+    assert route.demo_route_requests_ensure() == len(route.TEXTS)
+    forwarded = Request.objects.get(device_id=route.MARK + "forwarded")
+    assert (forwarded.status, forwarded.service.source_id) == (S.ASSIGNED, "svc-zhytloservis-2")
+    kinds = list(forwarded.events.order_by("pk").values_list("kind", "actor__username", "data__reason"))
+    assert ("triaged", None, "no_staff") in kinds
+    assert kinds[-1][:2] == ("forwarded", "registrar")
+    # Every other stage stays with the staffed service, none left waiting at an unstaffed one.
+    assert not Request.objects.filter(
+        device_id__startswith=route.MARK, status=S.ASSIGNED, service__source_id="svc-vodokanal"
+    ).exists()
