@@ -229,7 +229,7 @@ def test_the_demo_route_shows_a_dead_end_forwarded_by_the_front_office(city):
     forwarded = Request.objects.get(device_id=route.MARK + "forwarded")
     assert (forwarded.status, forwarded.service.source_id) == (S.ASSIGNED, "svc-zhytloservis-2")
     kinds = list(forwarded.events.order_by("pk").values_list("kind", "actor__username", "data__reason"))
-    assert ("triaged", None, "no_staff") in kinds
+    assert ("triaged", "resident", "no_staff") in kinds  # routed as the resident filed it
     assert kinds[-1][:2] == ("forwarded", "registrar")
     # Every other stage stays with the staffed service, none left waiting at an unstaffed one.
     assert not Request.objects.filter(
