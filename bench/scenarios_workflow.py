@@ -93,6 +93,23 @@ where r.status <> 'unconfirmed' and {bounds} and {shown} and r.answered_at is no
 """
 
 
+def _trend_sql(until: str) -> str:
+    """The month-by-month trend of the figures pages (selectors/trend.py): 12 months to `until`."""
+    month = "date_trunc('month', r.submitted_at at time zone 'Europe/Kyiv')"
+    return f"""
+select r.service_id, grouping(r.service_id) = 1, {month}::date, count(*), count(r.answered_at),
+       percentile_cont(0.5) within group (order by extract(epoch from r.answered_at - r.submitted_at))
+           filter (where r.answered_at is not null),
+       count(*) filter (where r.answered_at is not null and r.deadline is not null),
+       count(*) filter (where (r.answered_at at time zone 'Europe/Kyiv')::date <= r.deadline)
+from citizen_requests_request r
+where r.submitted_at >= (date_trunc('month', '{until}'::date) - interval '11 months')::timestamp at time zone 'Europe/Kyiv'
+  and r.submitted_at < (date_trunc('month', '{until}'::date) + interval '1 month')::timestamp at time zone 'Europe/Kyiv'
+  and r.visibility = 'public' and r.status <> 'unconfirmed'
+group by grouping sets ((r.service_id, {month}), ({month}))
+"""
+
+
 def _heat_sql(period: tuple[str, str], *, grid: float, public: bool) -> str:
     start, end = period
     shown = " and r.visibility = 'public'" if public else ""
@@ -135,7 +152,7 @@ def scenarios(ctx) -> list[Scenario]:
     month = f"date_from={MONTH[0]}&date_to={MONTH[1]}"
     year = f"date_from={YEAR[0]}&date_to={YEAR[1]}"
     of_service = f"r.service_id = {service}"
-    new = "r.status = 'assigned'"
+    new = "r.status = 'assigned' and r.owner_id is null"
     overdue = f"r.status in {OPEN} and r.deadline < '{TODAY}'"
     return [
         Scenario(
@@ -169,13 +186,13 @@ def scenarios(ctx) -> list[Scenario]:
         Scenario(
             "dashboard, last 30 days (leader)",
             f"/requests/dashboard/?{month}",
-            sql=_period_sql(MONTH, public=False),
+            sql=_period_sql(MONTH, public=False) + ";" + _trend_sql(MONTH[1]),
             login_as="leader",
         ),
         Scenario(
             "dashboard, a year (leader)",
             f"/requests/dashboard/?{year}",
-            sql=_period_sql(YEAR, public=False),
+            sql=_period_sql(YEAR, public=False) + ";" + _trend_sql(YEAR[1]),
             login_as="leader",
         ),
         Scenario(
@@ -185,7 +202,9 @@ def scenarios(ctx) -> list[Scenario]:
             login_as="leader",
         ),
         Scenario(
-            "public figures, last 30 days", f"/requests/figures/?{month}", sql=_period_sql(MONTH, public=True)
+            "public figures, last 30 days",
+            f"/requests/figures/?{month}",
+            sql=_period_sql(MONTH, public=True) + ";" + _trend_sql(MONTH[1]),
         ),
         Scenario(
             "public figures as XLSX, a year",

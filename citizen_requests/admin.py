@@ -1,3 +1,4 @@
+# Over 400 lines: the admin of every model of the request workflow, one registration per model, kept in one module as Django expects.
 """The admin of the citizen requests app: services and their staff, categories, the routing
 table (with a map of each rule's area), Open311 apps (api keys), and a read-only view of
 requests scoped by the same visibility rule as every other interface."""
@@ -7,10 +8,12 @@ import json
 from django.contrib import messages
 from django.contrib.gis import admin
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import Count, Q
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from citizen_requests import permissions
@@ -30,7 +33,7 @@ from citizen_requests.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from citizen_requests.selectors.requests import request_attachments_visible
+from citizen_requests.selectors.requests import request_attachments_visible, services_unstaffed
 from citizen_requests.services.api_clients import api_client_rekey, api_key_new
 from city.admin_widgets import HromadaMapWidget
 from city.models import Municipality
@@ -54,10 +57,46 @@ class ServiceMembershipInline(admin.TabularInline):
 @admin.register(Service)
 class ServiceAdmin(admin.GISModelAdmin):
     gis_widget = HromadaMapWidget  # no CDN, no tiles, no inline script (CSP)
-    list_display = ("name_uk", "kind", "phone", "email")
+    list_display = ("name_uk", "kind", "staff_count", "phone", "email")
     list_filter = ("kind",)
     search_fields = ("name_uk", "name_en")
     inlines = [ServiceMembershipInline, ServiceAreaInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(staff_n=Count("memberships", filter=Q(memberships__user__is_active=True)))
+        )
+
+    @admin.display(description=_("staff on the portal"), ordering="staff_n")
+    def staff_count(self, service):
+        if service.staff_n or service.kind == Service.Kind.FRONT_OFFICE:
+            return service.staff_n
+        return format_html('<strong class="errornote-inline">{} ⚠</strong>', service.staff_n)
+
+    def _warn_unstaffed(self, request, services) -> None:
+        """Routing never dead-ends: name the services whose requests go to triage for want of staff."""
+        names = [s.name for s in services]
+        if names:
+            messages.warning(
+                request,
+                gettext(
+                    "No staff on the portal: %(services)s. Requests routed to them go to the front office's "
+                    "triage; add their head and process owners below."
+                )
+                % {"services": ", ".join(names)},
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_unstaffed(request, services_unstaffed())
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and object_id and object_id.isdigit():
+            self._warn_unstaffed(request, services_unstaffed().filter(pk=int(object_id)))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(ServiceArea)

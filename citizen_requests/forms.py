@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from citizen_requests.models import Category, Request, Service
-from citizen_requests.selectors.requests import categories_active
+from citizen_requests.selectors.requests import categories_active, services_staffed
 from core.tokens import token_spend
 
 FORM_SALT = "misto.requests.form-started"
@@ -200,7 +200,9 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class AppointForm(forms.Form):
-    owner = StaffChoiceField(label=_("Process owner"), queryset=None)
+    owner = StaffChoiceField(
+        label=_("Process owner"), queryset=None, empty_label=_("— choose the process owner —")
+    )
     deadline = forms.DateField(
         label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the service's term in working days."),
@@ -217,14 +219,19 @@ class AppointForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    service = forms.ModelChoiceField(
+        label=pgettext_lazy("request workflow", "Service"),
+        queryset=None,
+        empty_label=_("— choose the service —"),
+        help_text=_(
+            "Only services with staff on the portal are listed: a request sent elsewhere would wait unseen."
+        ),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).exclude(
-            pk=request.service_id
-        )
+        self.fields["service"].queryset = services_staffed().exclude(pk=request.service_id)
 
 
 class ReasonForm(forms.Form):

@@ -11,7 +11,9 @@ how large the area is). The order of preference, most specific first:
 
 and within one step the smaller area (the more local service), then the area's stable
 source id, then the older rule — so every tie is broken the same way, every time. No rule
-at all: the request goes to the front office's triage queue.
+at all: the request goes to the front office's triage queue. A rule whose service has nobody on
+the portal (no active staff) would leave the request sitting unseen, so it goes to triage too,
+with that reason, and the front office forwards it (issue 20: routing never dead-ends).
 
 The decision carries its own explanation in every language of the portal, stored on the
 request, so a later change of the rules never rewrites why an existing request went where.
@@ -62,21 +64,26 @@ class RuleFact:
     priority: str = "normal"
     default_owner_id: int | None = None
     is_active: bool = True
+    service_staffed: bool = True  # the service has at least one active member on the portal
 
 
 @dataclass(frozen=True)
 class Decision:
     service: Named | None
     rule_id: int | None
-    reason: str  # "area", "area_edge", "category", "no_rule"
+    reason: str  # "area", "area_edge", "category", "no_rule", "no_staff"
     deadline_days: int | None
     priority: str
     default_owner_id: int | None
     explanation: dict[str, str] = field(default_factory=dict)
+    unstaffed_service: Named | None = None  # "no_staff": the service the rule names
 
     @property
     def is_triage(self) -> bool:
-        return self.reason == "no_rule"
+        return self.reason in TRIAGE_REASONS
+
+
+TRIAGE_REASONS = frozenset({"no_rule", "no_staff"})
 
 
 def _rank(rule: RuleFact) -> tuple:
@@ -106,6 +113,17 @@ def service_choose(*, category: Named, rules: Sequence[RuleFact], front_office: 
         reason = "area" if chosen.area.contains else "area_edge"
     # Areas that also hold the place on their edge, for the explanation of a border case.
     rivals = [r.area for r in ranked[1:] if r.area is not None and chosen.area and not chosen.area.contains]
+    if not chosen.service_staffed:
+        return Decision(
+            service=front_office,
+            rule_id=None,
+            reason="no_staff",
+            deadline_days=None,
+            priority=chosen.priority,
+            default_owner_id=None,
+            explanation=_explain_all(category, chosen, rivals, front_office, unstaffed=True),
+            unstaffed_service=chosen.service,
+        )
     return Decision(
         service=chosen.service,
         rule_id=chosen.id,
@@ -117,18 +135,50 @@ def service_choose(*, category: Named, rules: Sequence[RuleFact], front_office: 
     )
 
 
-def _explain_all(category, rule, rivals, front_office) -> dict[str, str]:
+def _explain_all(category, rule, rivals, front_office, *, unstaffed: bool = False) -> dict[str, str]:
     out = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            out[code] = _explain(code, category, rule, rivals, front_office)
+            text = _explain(code, category, rule, rivals, front_office)
+            if unstaffed:
+                text = _unstaffed(code, rule.service, front_office, text)
+            out[code] = text
     return out
+
+
+def explanation_unstaffed(
+    explanation: dict[str, str], *, service: Named, front_office: Named | None
+) -> dict[str, str]:
+    """A routed request's explanation, extended with why it went to triage after all: its
+    service has nobody on the portal (a request routed before its last member left). An empty
+    `explanation` (the request came to the service by forwarding) gives the reason alone."""
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            routed = explanation.get(code) or explanation.get("uk")
+            out[code] = (
+                _unstaffed(code, service, front_office, routed)
+                if routed
+                else _("%(service)s has no staff on the portal → triage by %(office)s, who forwards it")
+                % {"service": service.name(code), "office": _office(code, front_office)}
+            )
+    return out
+
+
+def _office(language, front_office) -> str:
+    return front_office.name(language) if front_office else _("the front office")
+
+
+def _unstaffed(language, service: Named, front_office, routed: str) -> str:
+    return _(
+        "%(routed)s, but %(service)s has no staff on the portal → triage by %(office)s, who forwards it"
+    ) % {"routed": routed, "service": service.name(language), "office": _office(language, front_office)}
 
 
 def _explain(language, category, rule, rivals, front_office) -> str:
     cat = category.name(language)
     if rule is None:
-        office = front_office.name(language) if front_office else _("the front office")
+        office = _office(language, front_office)
         return _("no routing rule for category “%(category)s” here → triage by %(office)s") % {
             "category": cat,
             "office": office,

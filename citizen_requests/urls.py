@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/map/", pages.request_map, name="on-map"),
     path("requests/new/", intake.request_new, name="new"),
     path("requests/new/sent/", intake.request_sent, name="sent"),
+    path("requests/new/files/<str:token>/", intake.pending_file, name="pending-file"),
     path("requests/new/addresses/", intake.addresses, name="addresses"),
     path("requests/new/place/", intake.place, name="place"),
     path("requests/new/nearby/", intake.nearby, name="nearby"),

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 import stat
+import time
 import zipfile
 from pathlib import PurePosixPath
 
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -279,3 +282,91 @@ def office_kind(name: str, data: bytes, *, max_unpacked: int) -> str:
     raise UploadRefused(
         _("“%(name)s” is an archive, not a document; such files are not accepted.") % {"name": name}
     )
+
+
+class PendingUploads:
+    """Files a form accepted while the form itself came back with an error, kept for the same
+    browser session so that the person does not attach them again (issue 20).
+
+    Only bytes the caller's policy has already checked and cleaned are kept (a photo re-encoded
+    without its metadata), in `storage` under pending/<scope>/, never served directly: the form
+    reads them back by a random token that only this session holds. At most `limit` files, for
+    `max_age` seconds; clear() after the form succeeds, purge() for what abandoned forms left.
+    """
+
+    SESSION_KEY = "misto_pending_uploads"
+
+    def __init__(self, session, *, scope: str, storage, limit: int = 10, max_age: int = 86400):
+        self.session, self.scope, self.storage = session, scope, storage
+        self.limit, self.max_age = limit, max_age
+
+    def _entries(self) -> list[dict]:
+        entries = self.session.get(self.SESSION_KEY, {}).get(self.scope, [])
+        now = time.time()
+        return [e for e in entries if now - e.get("at", 0) < self.max_age]
+
+    def _save(self, entries: list[dict]) -> None:
+        everything = dict(self.session.get(self.SESSION_KEY, {}))
+        everything[self.scope] = entries
+        self.session[self.SESSION_KEY] = everything
+
+    def _path(self, token: str) -> str:
+        return f"pending/{self.scope}/{token}"
+
+    def list(self) -> list[dict]:
+        """The kept files: token, name, size, content_type, in the order they were added."""
+        return [e for e in self._entries() if self.storage.exists(self._path(e["token"]))]
+
+    def add(self, *, name: str, data: bytes, content_type: str) -> str | None:
+        """Keep one checked file; None when `limit` files are kept already."""
+        entries = self.list()
+        if len(entries) >= self.limit:
+            return None
+        token = secrets.token_urlsafe(18)
+        self.storage.save(self._path(token), ContentFile(data))
+        entries.append(
+            {
+                "token": token,
+                "name": name[:120],
+                "size": len(data),
+                "content_type": content_type,
+                "at": time.time(),
+            }
+        )
+        self._save(entries)
+        return token
+
+    def read(self, token: str) -> bytes | None:
+        """The bytes of a file this session keeps; None for any other token."""
+        if not any(e["token"] == token for e in self.list()):
+            return None
+        with self.storage.open(self._path(token), "rb") as handle:
+            return handle.read()
+
+    def remove(self, token: str) -> None:
+        entries = self.list()
+        if any(e["token"] == token for e in entries):
+            self.storage.delete(self._path(token))
+            self._save([e for e in entries if e["token"] != token])
+
+    def clear(self) -> None:
+        for entry in self._entries():
+            self.storage.delete(self._path(entry["token"]))
+        self._save([])
+
+    @staticmethod
+    def purge(*, storage, scope: str, older_than: int = 86400) -> int:
+        """Delete kept files of `scope` older than `older_than` seconds (abandoned forms)."""
+        folder = f"pending/{scope}"
+        try:
+            _dirs, names = storage.listdir(folder)
+        except FileNotFoundError:
+            return 0
+        cutoff = time.time() - older_than
+        count = 0
+        for name in names:
+            path = f"{folder}/{name}"
+            if storage.get_modified_time(path).timestamp() < cutoff:
+                storage.delete(path)
+                count += 1
+        return count

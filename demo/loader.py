@@ -27,7 +27,8 @@ from basemap.models import MapArea
 from citizen_requests.category_tree import CATEGORIES as REQUEST_CATEGORIES
 from citizen_requests.category_tree import GROUPS as REQUEST_GROUPS
 from citizen_requests.models import Category as RequestCategory
-from citizen_requests.models import CategoryGroup, RoutingRule, Service, ServiceArea
+from citizen_requests.models import CategoryGroup, Request, RoutingRule, Service, ServiceArea
+from citizen_requests.services.registration import requests_unstaffed_triage
 from city.models import Barrier, District, Municipality, Street, StreetSegment
 from demo import map_layers, registry, route, routing_rules
 from demo.accounts import demo_accounts_ensure
@@ -303,6 +304,13 @@ def load_demo_city(
             report.counts["approval routes"] = Counts(created=route.approval_templates_ensure())
             report.counts["route requests"] = Counts(created=route.demo_route_requests_ensure())
             report.counts["notices"] = _load_notices()  # published by the `notices` demo account
+        # The demo's requests that wait at a service with nobody on the portal (a demo loaded
+        # before routing knew) go to the front office's triage with the reason, as routing
+        # sends new ones (generated scale data is left as generated).
+        demo_requests = Request.objects.filter(device_id__startswith=route.MARK)
+        report.counts["dead ends triaged"] = Counts(
+            updated=len(requests_unstaffed_triage(actor_label="routing", among=demo_requests))
+        )
     for name, counts in report.counts.items():
         log(f"  {name:18s} {counts}")
     return report

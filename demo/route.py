@@ -3,6 +3,10 @@ the demo staff through the same service functions the portal uses, an approval r
 per service that has staff, and the units of the demo staff. Idempotent: a stage whose request
 exists (marked by its device id) is left as it is.
 
+Most of the demo's services have nobody on the portal, as in a city whose utilities join one by
+one: their requests go to the front office's triage with that reason (routing.py, "no_staff"),
+and the "forwarded" stage shows the front office forwarding one to a service that has staff.
+
 The demo messages are recorded as sent: loading the demo does not mail anybody.
 """
 
@@ -87,6 +91,7 @@ def demo_route_requests_ensure() -> int:
         ServiceMembership.objects.filter(user=people[username], unit="").update(unit=unit)
     area = ServiceArea.objects.annotate(p=PointOnSurface("area")).get(source_id="area-housing-2")
     category = Category.objects.get(slug="entrance")
+    sewer = Category.objects.get(slug="sewer")
     head, owner, registrar = people["head"], people["executor"], people["registrar"]
     first, second, resident = people["approver"], people["deputy"], people["resident"]
     done = set(Request.objects.filter(device_id__startswith=MARK).values_list("device_id", flat=True))
@@ -106,7 +111,7 @@ def demo_route_requests_ensure() -> int:
         if MARK + stage in done:
             continue
         r = request_submit(
-            category=category, text=text, location=area.p, applicant=resident, device_id=MARK + stage,
+            category=sewer if stage == "forwarded" else category, text=text, location=area.p, applicant=resident, device_id=MARK + stage,
             visibility=Request.Visibility.CONFIDENTIAL if stage == "info_requested" else Request.Visibility.PUBLIC,
         )  # fmt: skip
         created.append(r.pk)
@@ -118,9 +123,11 @@ def demo_route_requests_ensure() -> int:
             )
             continue
         if stage == "forwarded":
+            # Filed as a blocked sewer: КП «Водоканал» has no staff on the portal, so routing
+            # sent it to triage, and the front office forwards it to the building's managers.
             workflow.request_forward(
-                request=fresh(r), actor=head, service=Service.objects.get(source_id="svc-vodokanal"),
-                reason="Вода в підвалі — з мережі водовідведення, це КП «Водоканал».",
+                request=fresh(r), actor=registrar, service=Service.objects.get(source_id="svc-zhytloservis-2"),
+                reason="Вода в підвалі — з внутрішньобудинкової мережі, її обслуговує КП «Житлосервіс-2».",
             )  # fmt: skip
             continue
         if stage in ("in_progress", "info_requested"):

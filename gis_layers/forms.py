@@ -101,7 +101,8 @@ class FieldForm(forms.Form):
         }
 
 
-FieldFormSet = forms.formset_factory(FieldForm, extra=2, can_delete=True, max_num=60)
+# One empty row to add a field; "Add a field" (layer_form.js) clones the formset's empty form.
+FieldFormSet = forms.formset_factory(FieldForm, extra=1, can_delete=True, max_num=60)
 
 
 class StyleForm(forms.Form):
@@ -112,19 +113,39 @@ class StyleForm(forms.Form):
         required=False,
         help_text=_("One symbol, e.g. ⌂ ♣ ✚ ♻ (letters work too)"),
     )
-    line_width = forms.FloatField(label=_("Line width (px)"), min_value=0.5, max_value=20)
+    # Lines and areas only: a point layer leaves them empty and keeps the defaults.
+    line_width = forms.FloatField(label=_("Line width (px)"), min_value=0.5, max_value=20, required=False)
     fill_colour = forms.CharField(
-        label=_("Fill colour"), widget=forms.TextInput(attrs={"type": "color"}), max_length=7
+        label=_("Fill colour"), widget=forms.TextInput(attrs={"type": "color"}), max_length=7, required=False
     )
     fill_opacity = forms.FloatField(
-        label=_("Fill opacity"), min_value=0, max_value=1, widget=forms.NumberInput(attrs={"step": "0.05"})
+        label=_("Fill opacity"),
+        min_value=0,
+        max_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
     )
     label_field = forms.ChoiceField(label=_("Label field"), required=False)
 
+    PATH_FIELDS = ("line_width", "fill_colour", "fill_opacity")
+    FILL_FIELDS = ("fill_colour", "fill_opacity")
+
     def __init__(self, *args, field_names=(), **kwargs):
-        kwargs.setdefault("initial", DEFAULT_STYLE)
+        # A new layer starts from the default style (a visible blue, not the colour input's black).
+        kwargs["initial"] = {**DEFAULT_STYLE, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["label_field"].choices = [("", "—"), *((n, n) for n in field_names)]
+        for name in self.PATH_FIELDS:
+            self.fields[name].widget.attrs["data-geometry"] = (
+                "polygon" if name in self.FILL_FIELDS else "line polygon"
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name in self.PATH_FIELDS:
+            if data.get(name) in (None, ""):
+                data[name] = DEFAULT_STYLE[name]
+        return data
 
 
 class ImportUploadForm(forms.Form):

@@ -278,13 +278,19 @@ def report_pdf(report: Report) -> bytes:
     right = [c.kind in ("int", "money", "area") for c in report.columns]
     cache: dict[tuple[str, int, str], list[str]] = {}
 
-    def clip(line: str, room: float, font: str) -> str:
-        while line and stringWidth(line + "…", font, size) > room:
-            line = line[:-1]
-        return line + "…"
+    def broken(word: str, room: float, font: str) -> list[str]:
+        """A word wider than its column, in pieces that fit, each but the last ending in a hyphen."""
+        pieces, piece = [], ""
+        for char in word:
+            if piece and stringWidth(piece + char + "-", font, size) > room:
+                pieces.append(piece + "-")
+                piece = ""
+            piece += char
+        return [*pieces, piece]
 
     def lines_of(text: str, i: int, font: str = FONT) -> list[str]:
-        """The text of column i wrapped to at most 3 lines (memoised: values repeat a lot)."""
+        """The text of column i wrapped at spaces to the column's width, a word too long for
+        it broken with a hyphen: every character is printed, none cut off (memoised)."""
         key = (text, i, font)
         found = cache.get(key)
         if found is not None:
@@ -293,11 +299,9 @@ def report_pdf(report: Report) -> bytes:
         if len(text) * size < room or stringWidth(text, font, size) <= room:
             lines = [text]
         else:
-            lines = simpleSplit(text, font, size, room)[:4]
-            if len(lines) > 3:
-                lines = lines[:3]
-                lines[-1] = clip(lines[-1], room, font)
-            lines = [ln if stringWidth(ln, font, size) <= room else clip(ln, room, font) for ln in lines]
+            lines = []
+            for line in simpleSplit(text, font, size, room):
+                lines.extend([line] if stringWidth(line, font, size) <= room else broken(line, room, font))
         cache[key] = lines
         return lines
 

@@ -313,6 +313,7 @@ class Event(models.Model):
     ACTOR_LABELS = {
         "applicant (e-mail)": _("applicant (e-mail)"),
         "e-mail": _("e-mail"),
+        "routing": _("routing: the service has no staff on the portal"),
     }
 
     @property

@@ -96,7 +96,8 @@ def queue_q(user, queue: str, *, today: dt.date | None = None) -> Q | Exists | N
     today = today or timezone.localdate()
     if queue == "new":
         heads = head_service_ids(user)
-        condition = Q(status=S.ASSIGNED, service_id__in=heads) if heads else None
+        # A request routed with its default process owner is in that owner's hands already.
+        condition = Q(status=S.ASSIGNED, service_id__in=heads, owner__isnull=True) if heads else None
         if permissions.is_front_office(user):
             triage = Q(status__in=[S.SUBMITTED, S.TRIAGE])
             condition = triage if condition is None else condition | triage

@@ -127,7 +127,9 @@ def front_office_service() -> Service | None:
 ROUTING_SQL = """
 select r.id, r.deadline_days, r.priority, r.default_owner_id, s.id, s.name_uk, s.name_en,
        a.id, a.source_id, a.name_uk, a.name_en,
-       ST_Contains(a.area, p.geom), ST_Covers(a.area, p.geom), ST_Area(a.area::geography)
+       ST_Contains(a.area, p.geom), ST_Covers(a.area, p.geom), ST_Area(a.area::geography),
+       exists(select 1 from citizen_requests_servicemembership m join auth_user u on u.id = m.user_id
+              where m.service_id = s.id and u.is_active) as staffed
 from citizen_requests_routingrule r
 join citizen_requests_service s on s.id = r.service_id
 left join citizen_requests_servicearea a on a.id = r.area_id
@@ -143,7 +145,23 @@ def routing_facts(*, category: Category, point: Point) -> list[RuleFact]:
         cursor.execute(ROUTING_SQL, [point.ewkt, category.pk])
         rows = cursor.fetchall()
     facts = []
-    for rid, days, priority, owner, sid, s_uk, s_en, aid, key, a_uk, a_en, contains, covers, size in rows:
+    for (
+        rid,
+        days,
+        priority,
+        owner,
+        sid,
+        s_uk,
+        s_en,
+        aid,
+        key,
+        a_uk,
+        a_en,
+        contains,
+        covers,
+        size,
+        staffed,
+    ) in rows:
         area = None
         if aid is not None:
             area = AreaFact(
@@ -157,9 +175,29 @@ def routing_facts(*, category: Category, point: Point) -> list[RuleFact]:
                 deadline_days=days,
                 priority=priority,
                 default_owner_id=owner,
+                service_staffed=staffed,
             )
         )
     return facts
+
+
+def staffed_q(prefix: str = "") -> Q:
+    """Services (or, with `prefix`, rows whose `prefix` is a service) with at least one active
+    member on the portal: a request sent to any other would sit unseen."""
+    return Q(**{f"{prefix}memberships__user__is_active": True})
+
+
+def services_unstaffed() -> QuerySet[Service]:
+    """The services that answer requests but have nobody on the portal (the front office aside),
+    for the system check, the admin's warning and the forward form."""
+    staffed = Service.objects.filter(staffed_q()).values("pk")
+    return Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).exclude(pk__in=staffed).order_by("name_uk")
+
+
+def services_staffed() -> QuerySet[Service]:
+    """The services a request can be forwarded to: they answer requests and have staff."""
+    staffed = Service.objects.filter(staffed_q()).values("pk")
+    return Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).filter(pk__in=staffed).order_by("name_uk")
 
 
 # -- requests -----------------------------------------------------------------------------------

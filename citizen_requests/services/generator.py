@@ -166,7 +166,9 @@ where r.device_id = %(mark)s and r.id > %(after)s
 
 RULES = """
 select r.category_id, r.id, r.deadline_days, r.priority, r.default_owner_id, s.id, s.name_uk, s.name_en,
-       a.id, a.source_id, a.name_uk, a.name_en, ST_Area(a.area::geography)
+       a.id, a.source_id, a.name_uk, a.name_en, ST_Area(a.area::geography),
+       exists(select 1 from citizen_requests_servicemembership m join auth_user u on u.id = m.user_id
+              where m.service_id = s.id and u.is_active)
 from citizen_requests_routingrule r
 join citizen_requests_service s on s.id = r.service_id
 left join citizen_requests_servicearea a on a.id = r.area_id
@@ -194,14 +196,16 @@ def _routing_rules(cursor) -> tuple[dict[int, Named], dict[int, list[tuple]], Na
 def _cell_decide(category: Named, rules: list[tuple], inside: list[int], edge: list[int], front):
     """routing.py's decision for a place inside the areas `inside` and on the edge of `edge`."""
     facts = []
-    for rid, days, priority, owner, sid, s_uk, s_en, aid, key, a_uk, a_en, size in rules:
+    for rid, days, priority, owner, sid, s_uk, s_en, aid, key, a_uk, a_en, size, staffed in rules:
         area = None
         if aid is not None:
             contains = aid in inside
             area = AreaFact(
                 aid, key, a_uk, a_en, contains=contains, covers=contains or aid in edge, size_m2=size
             )
-        facts.append(RuleFact(rid, Named(sid, s_uk, s_en), area, days, priority, owner))
+        facts.append(
+            RuleFact(rid, Named(sid, s_uk, s_en), area, days, priority, owner, service_staffed=staffed)
+        )
     return service_choose(category=category, rules=facts, front_office=front)
 
 

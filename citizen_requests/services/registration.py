@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from citizen_requests.calendar import configured_holidays, working_days_add
 from citizen_requests.models import Event, Request
-from citizen_requests.routing import Decision, Named, service_choose
-from citizen_requests.selectors.requests import front_office_service, routing_facts
+from citizen_requests.routing import Decision, Named, explanation_unstaffed, service_choose
+from citizen_requests.selectors.requests import front_office_service, routing_facts, services_unstaffed
 from citizen_requests.services.notifications import Draft, absolute_url, notification_queue
 from citizen_requests.services.transitions import request_transition
 
@@ -64,6 +64,7 @@ def request_route(request: Request, decision: Decision, *, actor=None, actor_lab
             "rule": decision.rule_id,
             "reason": decision.reason,
             "service": decision.service.id if decision.service else None,
+            **({"unstaffed_service": decision.unstaffed_service.id} if decision.unstaffed_service else {}),
         },
         fields=dict(
             service_id=decision.service.id if decision.service else None,
@@ -74,6 +75,44 @@ def request_route(request: Request, decision: Decision, *, actor=None, actor_lab
             owner_id=decision.default_owner_id,
         ),
     )
+
+
+def requests_unstaffed_triage(*, actor_label: str = "routing", among=None) -> list[str]:
+    """Send to the front office's triage every request that waits for a process owner at a
+    service with nobody on the portal (routed before its last member left, or before this rule
+    existed), with the reason in its explanation; the front office forwards it. Returns the
+    numbers moved; `among` (a queryset of requests) narrows the search. Routing sends new
+    requests there itself (routing.py, "no_staff")."""
+    front = front_office_service()
+    if front is None:
+        return []
+    office = Named(front.pk, front.name_uk, front.name_en)
+    waiting = (
+        (Request.objects.all() if among is None else among)
+        .filter(status=Request.Status.ASSIGNED, owner__isnull=True, service__in=services_unstaffed())
+        .select_related("service", "routing_rule")
+        .order_by("pk")
+    )
+    moved = []
+    for request in waiting:
+        service = request.service
+        named = Named(service.pk, service.name_uk, service.name_en)
+        # The routing explanation says why it went to this service, unless it came by forwarding.
+        routed_here = request.routing_rule_id is not None and request.routing_rule.service_id == service.pk
+        explanation = explanation_unstaffed(
+            request.routing_explanation if routed_here else {}, service=named, front_office=office
+        )
+        request_transition(
+            request=request,
+            to=Request.Status.TRIAGE,
+            kind=Event.Kind.TRIAGED,
+            actor_label=actor_label,
+            comment=explanation.get("uk", ""),
+            data={"reason": "no_staff", "service": front.pk, "unstaffed_service": service.pk},
+            fields=dict(service_id=front.pk, routing_explanation=explanation, deadline=None, owner_id=None),
+        )
+        moved.append(request.number)
+    return moved
 
 
 def receipt_queue(request: Request, *, key: str = "") -> None:

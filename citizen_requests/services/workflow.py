@@ -103,6 +103,11 @@ def request_forward(*, request: Request, actor, service: Service, reason: str) -
     reason = text_required(reason, _("Say why the request is forwarded."))
     refuse_unless(service.pk != request.service_id, _("The request is with this service already."))
     refuse_unless(service.kind != Service.Kind.FRONT_OFFICE, _("Choose a service that answers requests."))
+    refuse_unless(
+        service_has_staff(service.pk),
+        _("%(service)s has no staff on the portal: the request would wait unseen. Choose another service.")
+        % {"service": service.name},
+    )
     rule = (
         RoutingRule.objects.filter(category_id=request.category_id, service=service, is_active=True)
         .order_by("area_id")
@@ -278,8 +283,17 @@ def request_reopen(*, request: Request, actor, reason: str, grants: Sequence[int
     )
 
 
+def service_has_staff(service_id: int | None) -> bool:
+    """Somebody on the portal works for the service (an active member of it)."""
+    return (
+        service_id is not None
+        and ServiceMembership.objects.filter(service_id=service_id, user__is_active=True).exists()
+    )
+
+
 def actions_for(user, request: Request, grants: Sequence[int] = ()) -> set[str]:
-    """The steps `user` may take on `request` now (the request page shows their forms)."""
+    """The steps `user` may take on `request` now (the request page shows their forms). A
+    service without staff has nobody to appoint: its request is forwarded instead."""
     status = request.status
     allowed: set[str] = set()
     if status == S.UNCONFIRMED:
@@ -287,7 +301,7 @@ def actions_for(user, request: Request, grants: Sequence[int] = ()) -> set[str]:
     if permissions.is_service_staff(user, request) and status not in FINAL_STATUSES:
         allowed.add("comment")
     if permissions.can_manage(user, request):
-        if status == S.ASSIGNED:
+        if status == S.ASSIGNED and service_has_staff(request.service_id):
             allowed.add("appoint")
         if status in {S.TRIAGE, S.ASSIGNED, S.IN_PROGRESS}:
             allowed.add("forward")

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from citizen_requests.selectors.dashboard import Figures, Period, dashboard_figures, dashboard_heat, period_of
+from citizen_requests.selectors.trend import answer_trend
+from citizen_requests.views.trend_chart import median_chart, on_time_chart
 from core.maps import map_options
 from core.spreadsheets import csv_writer, xlsx_row
 
@@ -51,6 +53,27 @@ def _leader(request) -> None:
         )
 
 
+def _trend_context(request, period: Period) -> dict:
+    """The monthly trend (public requests) of the whole city or of one service (?service=)."""
+    trend = answer_trend(until=period.date_to)
+    try:
+        service = int(request.GET.get("service") or 0) or None
+    except ValueError:
+        service = None
+    names = dict(trend.services)
+    if service not in names:
+        service = None
+    rows = trend.of(service)
+    return {
+        "trend": trend,
+        "trend_service": service,
+        "trend_service_name": names.get(service) or _("All services"),
+        "trend_rows": rows,
+        "median_chart": median_chart(rows),
+        "on_time_chart": on_time_chart(rows),
+    }
+
+
 def _page(request, *, public: bool):
     form, period = _period(request)
     figures = dashboard_figures(period=period, public=public)
@@ -68,6 +91,7 @@ def _page(request, *, public: bool):
             "csv_url": reverse(f"citizen_requests:{prefix}-csv") + "?" + query,
             "xlsx_url": reverse(f"citizen_requests:{prefix}-xlsx") + "?" + query,
             "map_options": map_options(heat=reverse(f"citizen_requests:{prefix}-heat") + "?" + query),
+            **_trend_context(request, period),
         },
     )
 

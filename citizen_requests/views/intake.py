@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Point
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from citizen_requests import attributes as attrs
-from citizen_requests.exceptions import AddressNotFound, RequestRefused
+from citizen_requests.exceptions import AddressNotFound, AttachmentRefused, RequestRefused
 from citizen_requests.forms import RequestForm
 from citizen_requests.models import Request
 from citizen_requests.selectors.requests import (
@@ -28,7 +28,7 @@ from citizen_requests.selectors.requests import (
     point_in_city,
     requests_nearby_open_public,
 )
-from citizen_requests.services.attachments import upload_read
+from citizen_requests.services.attachments import attachment_clean, upload_read
 from citizen_requests.services.intake import (
     Contact,
     Upload,
@@ -38,11 +38,13 @@ from citizen_requests.services.intake import (
     request_access,
     request_submit,
 )
+from citizen_requests.storage import request_file_storage
 from citizen_requests.views import session
 from city.addresses import address_at, address_resolve, addresses_suggest
 from city.models import Municipality
 from core.maps import map_options
 from core.place_notes import place_notes, place_notes_url
+from core.uploads import PendingUploads
 
 
 def _boundary_geojson() -> dict | None:
@@ -149,11 +151,54 @@ def _point_from_query_params(params) -> Point | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return Point(lon, lat, srid=4326)
+PENDING_SCOPE = "request-form"
+
+
+def pending_uploads(request) -> PendingUploads:
+    """The files this session attached to a filing form that came back with an error."""
+    return PendingUploads(
+        request.session,
+        scope=PENDING_SCOPE,
+        storage=request_file_storage,
+        limit=settings.MISTO_REQUEST_MAX_FILES,
+    )
+
+
+def _uploads_posted(request, pending: PendingUploads) -> tuple[list[Upload], list[Upload], str]:
+    """(files kept from the last try that the resident did not remove, files attached now, the
+    first refusal while reading them). The kept ones come first, in the order attached."""
+    for token in request.POST.getlist("pending_remove"):
+        pending.remove(token)
+    kept = []
+    for entry in pending.list():
+        data = pending.read(entry["token"])
+        if data is not None:
+            kept.append(Upload(entry["name"], data))
+    fresh, refusal = [], ""
+    for f in request.FILES.getlist("files"):
+        try:
+            fresh.append(Upload(f.name, upload_read(f)))
+        except AttachmentRefused as exc:
+            refusal = refusal or exc.message
+    return kept, fresh, refusal
+
+
+def _uploads_keep(pending: PendingUploads, fresh: list[Upload]) -> None:
+    """Keep the files attached in a try that failed, as the upload policy cleaned them (a
+    refused file is not kept; its refusal is on the form)."""
+    for upload in fresh:
+        try:
+            clean = attachment_clean(name=upload.name, data=upload.data)
+        except AttachmentRefused:
+            continue
+        pending.add(name=clean.original_name, data=clean.content, content_type=clean.content_type)
 
 
 def request_new(request):
-    """The filing form; one POST files the request (see services.intake.request_submit)."""
+    """The filing form; one POST files the request (see services.intake.request_submit). Files
+    attached to a try that comes back with an error are kept for the next (pending uploads)."""
     user = request.user if request.user.is_authenticated else None
+    pending = pending_uploads(request)
     if request.method != "POST":
         initial = _place_preset(request.GET)
         if request.GET.get("category"):
@@ -161,14 +206,17 @@ def request_new(request):
         return render(
             request,
             "citizen_requests/new.html",
-            _form_context(request, RequestForm(user=user, initial=initial)),
+            _form_context(request, RequestForm(user=user, initial=initial), pending=pending.list()),
         )
     form = RequestForm(request.POST, user=user)
     extra: dict = {}
+    kept, fresh, refusal = _uploads_posted(request, pending)
+    if refusal:
+        form.add_error(None, refusal)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            uploads = [Upload(f.name, upload_read(f)) for f in request.FILES.getlist("files")]
+            uploads = kept + fresh
             point = _place(data, uploads)
             # An announced outage or works of the same kind here: shown once before filing.
             notes = place_notes(point, topic=data["category"].slug)
@@ -207,6 +255,7 @@ def request_new(request):
                 field = None
             form.add_error(field, exc.message)
         else:
+            pending.clear()
             if filed.status == Request.Status.UNCONFIRMED:
                 request.session["misto_pending_email"] = filed.applicant_email
                 return redirect("citizen_requests:sent")
@@ -218,7 +267,31 @@ def request_new(request):
                 % {"number": filed.number, "service": filed.service.name if filed.service else "—"},
             )
             return redirect("citizen_requests:detail", number=filed.number)
-    return render(request, "citizen_requests/new.html", _form_context(request, form, **extra), status=400)
+    _uploads_keep(pending, fresh)
+    return render(
+        request,
+        "citizen_requests/new.html",
+        _form_context(request, form, pending=pending.list(), **extra),
+        status=400,
+    )
+
+
+@require_GET
+def pending_file(request, token: str):
+    """A file kept from this session's failed filing try (its thumbnail on the form); any
+    other session, or a removed file, gets 404."""
+    pending = pending_uploads(request)
+    entry = next((e for e in pending.list() if e["token"] == token), None)
+    data = pending.read(token) if entry else None
+    if data is None:
+        raise Http404(_("No such file."))
+    response = HttpResponse(data, content_type=entry["content_type"])
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    # A photo shows as its thumbnail; a document downloads (as on a request's page).
+    response["Content-Disposition"] = "inline" if entry["content_type"].startswith("image/") else "attachment"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 class PlaceProposed(RequestRefused):
@@ -227,8 +300,8 @@ class PlaceProposed(RequestRefused):
     def __init__(self, point: Point):
         super().__init__(
             _(
-                "Choose the place on the map. We put the pin where your photo was taken — check it, "
-                "attach the photos again and send."
+                "Choose the place on the map. We put the pin where your photo was taken — check it "
+                "and send; your files are kept."
             ),
             field="location",
         )

@@ -17,7 +17,7 @@ from citizen_requests import permissions
 from citizen_requests.attributes import answers_display
 from citizen_requests.exceptions import RequestRefused
 from citizen_requests.forms import FollowByEmailForm, ListFilterForm, PreferencesForm
-from citizen_requests.models import Subscription
+from citizen_requests.models import Request, Subscription
 from citizen_requests.selectors.requests import (
     RequestFilters,
     category_groups_active,
@@ -159,6 +159,12 @@ def request_detail(request, number: str):
             if answer and staff
             else [],
             "staff": staff,
+            # Nobody to appoint: the staff are told why, and to forward the request instead.
+            "service_unstaffed": staff
+            and found.status in (Request.Status.ASSIGNED, Request.Status.TRIAGE)
+            and found.service is not None
+            and found.service.kind != found.service.Kind.FRONT_OFFICE
+            and not workflow.service_has_staff(found.service_id),
             # The applicant hears of their own request already: no "follow" offer for them.
             "is_applicant": permissions.is_applicant(request.user, found, grants),
             "public_comment_kinds": workflow.PUBLIC_COMMENT_KINDS,
@@ -287,11 +293,14 @@ def account_requests(request):
                 "phone": preference.phone,
             }
         )
+    own = list(requests_of_applicant(request.user)[:200])
     return render(
         request,
         "citizen_requests/account.html",
         {
-            "own": requests_of_applicant(request.user)[:200],
+            "own": own,
+            # The service asked the resident something and its clock stands still until they answer.
+            "waiting_for_me": [r for r in own if r.status == Request.Status.INFO_REQUESTED],
             "subscriptions": subscriptions_of(request.user),
             "form": form,
         },

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from citizen_requests.models import Request
@@ -45,7 +45,7 @@ SORT_LABELS = {
     "-deadline": gettext_lazy("deadline, latest first"),
     "submitted": gettext_lazy("registered, oldest first"),
     "-submitted": gettext_lazy("registered, newest first"),
-    "number": gettext_lazy("number"),
+    "number": pgettext_lazy("sort requests by", "registration number"),
 }
 
 
@@ -87,7 +87,11 @@ class QueueFilterForm(forms.Form):
 
 class BulkAppointForm(forms.Form):
     requests = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=gettext_lazy("Requests"))
-    owner = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Process owner"))
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        label=gettext_lazy("Process owner"),
+        empty_label=gettext_lazy("— choose the process owner —"),
+    )
     deadline = forms.DateField(
         label=gettext_lazy("Deadline"),
         required=False,

@@ -166,9 +166,24 @@
       geometry.textContent = errors && errors.geometry ? errors.geometry : "";
     }
 
+    // The selected feature stands out: a ring around a point, a wider amber outline on a path.
+    function highlight(layer, on) {
+      if (!layer) return;
+      if (layer.setStyle) {
+        layer.setStyle(on ? { color: "#f59e0b", weight: (style.line_width || 3) + 3, dashArray: null } : pathStyle());
+        if (on && layer.bringToFront) layer.bringToFront();
+        return;
+      }
+      var node = layer.getElement && layer.getElement();
+      if (node) node.classList.toggle("misto-selected", on);
+      if (layer.setZIndexOffset) layer.setZIndexOffset(on ? 1000 : 0);
+    }
+
     function select(id) {
       if (selected && !selected.id && selected.layer) group.removeLayer(selected.layer);  // an unsaved drawing
+      if (selected) highlight(selected.layer, false);
       var f = features[id];
+      highlight(f.layer, true);
       selected = { id: id, layer: f.layer, before: { geometry: f.layer.toGeoJSON().geometry, properties: f.properties }, geometryChanged: false };
       showErrors(null);
       fillForm(f.properties, strings.feature.replace("%s", "#" + id));
@@ -215,6 +230,7 @@
     }
 
     function clearSelection() {
+      if (selected) highlight(selected.layer, false);
       if (selected && !selected.id && selected.layer) group.removeLayer(selected.layer);
       selected = null;
       form.hidden = true;

@@ -296,10 +296,19 @@
     return { lat: lat, lon: lon };
   }
 
+  // Files kept from a try that came back with an error count towards the limit, unless ticked off.
+  function keptCount() {
+    var box = document.getElementById("pending-files");
+    if (!box) return 0;
+    return box.querySelectorAll("input[name=pending_remove]:not(:checked)").length;
+  }
+
+  function tooMany() { return filesInput.files.length + keptCount() > options.max_files; }
+
   filesInput.addEventListener("change", function () {
     var files = Array.prototype.slice.call(filesInput.files);
-    filesStatus.hidden = files.length <= options.max_files;
-    filesStatus.textContent = files.length > options.max_files ? strings.too_many_files : "";
+    filesStatus.hidden = !tooMany();
+    filesStatus.textContent = tooMany() ? strings.too_many_files : "";
     photoPlace.hidden = true;
     var jpeg = files.filter(function (f) { return /jpe?g$/i.test(f.type) || /\.jpe?g$/i.test(f.name); })[0];
     if (!jpeg) return;
@@ -323,7 +332,7 @@
       document.getElementById("step-place").scrollIntoView({ behavior: "smooth" });
       return;
     }
-    if (filesInput.files.length > options.max_files) {
+    if (tooMany()) {
       e.preventDefault();
       filesStatus.hidden = false;
       filesStatus.textContent = strings.too_many_files;

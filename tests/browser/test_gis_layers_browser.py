@@ -241,3 +241,48 @@ def test_no_serious_accessibility_violations_on_layer_pages(page, portal_url, ar
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+def test_the_editor_highlights_the_selected_feature(page, portal_url, artifacts, django_db_blocker):
+    """Issue 20: the feature being edited stands out (an amber outline, a ring on a point), and
+    only one at a time."""
+    with django_db_blocker.unblock():
+        first, second = Feature.objects.filter(layer__slug="green-zones").order_by("pk")[:2]
+        shelter = Feature.objects.filter(layer__slug="shelters").order_by("pk").first()
+    log_in(page, portal_url, "editor")
+    page.goto(portal_url + "/staff/layers/green-zones/edit/")
+    page.wait_for_function("document.documentElement.dataset.editorLoaded !== undefined")
+    stroke = "(id) => Misto.editor.features[id].layer.options.color"
+    page.evaluate(f"Misto.editor.features[{first.pk}].layer.fire('click')")
+    assert page.evaluate(stroke, first.pk) == "#f59e0b"
+    page.evaluate(f"Misto.editor.features[{second.pk}].layer.fire('click')")
+    assert page.evaluate(stroke, second.pk) == "#f59e0b"
+    assert page.evaluate(stroke, first.pk) != "#f59e0b"
+    page.screenshot(path=str(artifacts / "editor-selected-polygon.png"))
+    page.goto(portal_url + "/staff/layers/shelters/edit/")
+    page.wait_for_function("document.documentElement.dataset.editorLoaded !== undefined")
+    page.evaluate(f"Misto.editor.features[{shelter.pk}].layer.fire('click')")
+    assert page.locator(".misto-marker-wrap.misto-selected").count() == 1
+    page.screenshot(path=str(artifacts / "editor-selected-point.png"))
+
+
+def test_the_layer_form_shows_only_the_style_of_the_geometry_and_adds_field_rows(page, portal_url, artifacts):
+    log_in(page, portal_url, "gisadmin")
+    page.goto(portal_url + "/staff/layers/new/")
+    assert page.locator("#id_style-colour").input_value() == "#2563eb"
+    assert page.locator(".fields-table tbody tr").count() == 1
+    page.select_option("#id_geometry_type", "point")
+    assert not page.locator("#id_style-line_width").is_visible()
+    assert not page.locator("#id_style-fill_opacity").is_visible()
+    page.select_option("#id_geometry_type", "line")
+    assert page.locator("#id_style-line_width").is_visible()
+    assert not page.locator("#id_style-fill_opacity").is_visible()
+    page.select_option("#id_geometry_type", "polygon")
+    assert page.locator("#id_style-fill_opacity").is_visible()
+    page.click("#add-field-row")
+    assert page.locator(".fields-table tbody tr").count() == 2
+    assert page.locator("#id_fields-TOTAL_FORMS").input_value() == "2"
+    assert page.locator("#id_fields-1-name").evaluate("el => el === document.activeElement")
+    assert not page.js_errors
+    page.select_option("#id_geometry_type", "point")
+    page.screenshot(path=str(artifacts / "layer-form-point.png"), full_page=True)

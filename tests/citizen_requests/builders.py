@@ -22,6 +22,32 @@ def user(username: str) -> User:
     return User.objects.get(username=username)
 
 
+DUTY_OFFICER = "duty-officer"
+
+
+def services_staff_ensure() -> User:
+    """One active member ("member" position, no role) in every service that has no staff, so
+    that routing sends requests where the rules say rather than to the front office's triage."""
+    from citizen_requests.models import Service, ServiceMembership
+
+    duty, _ = User.objects.get_or_create(
+        username=DUTY_OFFICER, defaults={"first_name": "Черговий", "last_name": "Служби", "is_active": True}
+    )
+    for service in Service.objects.exclude(kind=Service.Kind.FRONT_OFFICE).exclude(
+        memberships__user__is_active=True
+    ):
+        ServiceMembership.objects.get_or_create(service=service, user=duty, defaults={"position": "member"})
+    return duty
+
+
+def service_unstaff(source_id: str) -> None:
+    """Take the duty officer off a service, leaving it with nobody on the portal (in the test's
+    transaction, rolled back afterwards)."""
+    from citizen_requests.models import ServiceMembership
+
+    ServiceMembership.objects.filter(service__source_id=source_id, user__username=DUTY_OFFICER).delete()
+
+
 def area_point(source_id: str) -> Point:
     """A point well inside a service area."""
     return ServiceArea.objects.annotate(p=PointOnSurface("area")).get(source_id=source_id).p

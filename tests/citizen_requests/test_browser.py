@@ -258,3 +258,39 @@ def test_the_routing_rule_admin_shows_the_rule_s_area_on_a_map(browser, portal_u
     assert hosts <= {portal_url.split("/")[2]}, hosts
     page.screenshot(path=str(artifacts / "requests-admin-routing-rule.png"), full_page=True)
     context.close()
+
+
+def test_a_photo_attached_to_a_form_that_comes_back_is_kept_and_sent(
+    phone, portal_url, committed, artifacts, tmp_path
+):
+    """Issue 20: the form came back with an error and the photo was gone; now it is shown as
+    kept, counts towards the limit and goes with the next try."""
+    photo = tmp_path / "IMG_0042.jpg"
+    photo.write_bytes(jpeg_bytes(size=(320, 240)))
+    page = phone
+    page.goto(portal_url + "/requests/new/")
+    page.wait_for_selector("#picker-map .leaflet-control-zoom")
+    box = page.locator("#picker-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("document.querySelector('#id_lat').value !== ''")
+    page.locator("details[data-group=other] > summary").tap()
+    page.locator("label.category-choice", has_text="Інше").tap()
+    page.set_input_files("#id_files", str(photo))
+    page.fill("#id_text", "Лавка")  # too short: the form comes back
+    page.fill("#id_name", "Іван Сірко")
+    page.fill("#id_email", "ivan.photo@example.test")
+    with page.expect_navigation():
+        page.locator("#submit-request").tap()
+    kept = page.locator("#pending-files li")
+    assert kept.count() == 1 and "IMG_0042.jpg" in kept.inner_text()
+    assert page.locator("#pending-files img").evaluate("img => img.complete && img.naturalWidth") == 320
+    kept.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "requests-new-kept-photo-phone.png"))
+    assert fits_the_screen(page)
+    page.fill("#id_text", "Прошу встановити лавку біля дитячого майданчика.")
+    page.locator("#submit-request").tap()
+    page.wait_for_url("**/requests/new/sent/")
+    with committed.unblock():
+        request = Request.objects.get(applicant_email="ivan.photo@example.test")
+        assert [a.original_name for a in request.attachments.all()] == ["IMG_0042.jpg"]
+    assert page.js_errors == []

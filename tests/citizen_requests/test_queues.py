@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from citizen_requests.models import Event, Request, Service, ServiceMembership
+from citizen_requests.models import Event, Request, RoutingRule, Service, ServiceMembership
 from citizen_requests.services.approvals import response_approve, response_draft, response_send_for_approval
 from citizen_requests.services.workflow import request_appoint
 from citizen_requests.views import queues as queue_views
@@ -62,6 +62,39 @@ def numbers(response) -> list[str]:
 
 def count_in_nav(response, queue: str) -> str:
     return re.search(rf'data-queue="{queue}">([^<]*)<', response.content.decode()).group(1)
+
+
+@pytest.fixture(autouse=True)
+def _heads_appoint(city):
+    """The housing rules of these tests name no default owner: their requests wait for the head
+    to appoint one (the demo's rule sends them to the executor at once; see the test below)."""
+    RoutingRule.objects.filter(area__source_id="area-housing-2").update(default_owner=None)
+
+
+def test_the_to_appoint_queue_leaves_out_requests_that_have_an_owner_already(city):
+    """Issue 20: a request routed with its rule's default process owner is in that owner's
+    hands; it is not offered to the head for appointing again."""
+    RoutingRule.objects.filter(area__source_id="area-housing-2", category__slug="entrance").update(
+        default_owner=user("executor")
+    )
+    owned = housing()
+    assert owned.status == S.ASSIGNED and owned.owner == user("executor")
+    RoutingRule.objects.filter(area__source_id="area-housing-2").update(default_owner=None)
+    waiting = housing(location=offset(area_point("area-housing-2"), north_m=30))
+    assert waiting.owner is None
+    new = as_("head").get(reverse("citizen_requests:queue", args=["new"]))
+    assert numbers(new) == [waiting.number] and count_in_nav(new, "new") == "1"
+    mine = as_("executor").get(reverse("citizen_requests:queue", args=["mine"]))
+    assert owned.number in numbers(mine)
+
+
+def test_the_queue_table_names_service_and_sort_by_registration_number_in_ukrainian(city):
+    file_request(category="other", text="Прошу встановити лавку біля під'їзду нашого будинку.")
+    client = Client()
+    client.force_login(user("registrar"))
+    html = client.get(reverse("citizen_requests:queue", args=["new"])).content.decode()
+    assert '<th scope="col">Служба</th>' in html and "Послуга" not in html
+    assert '<option value="number">номер</option>' in html and "число" not in html
 
 
 @pytest.fixture

@@ -174,3 +174,38 @@ def test_a_recompute_shows_its_progress_and_the_page_updates_when_it_is_done(
         "document.getElementById('run-status').textContent.includes('Останній')", timeout=20000
     )
     assert page.get_by_role("button", name="Перерахувати все").is_enabled()
+
+
+# Words a layout broke across two lines inside the side panel's tables and figures.
+WORDS_BROKEN = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('.coverage-side th, .coverage-side td, .coverage-side dt, .coverage-side dd')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const word = /[^\\s\\u00a0]+/g;
+      let m;
+      while ((m = word.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rows = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (rows.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_side_panel_tables_never_break_a_word(browser, portal_url, artifacts, coverage_ready, width, height):
+    """Issue 20: "Мешканців" printed as "Мешкан|ців" in the districts table of the side panel."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="uk-UA")
+    page = context.new_page()
+    for slug in coverage_ready:
+        page.goto(portal_url + f"/coverage/?type={slug}")
+        wait_loaded(page, slug)
+        assert page.evaluate(WORDS_BROKEN) == [], slug
+    page.screenshot(path=str(artifacts / f"coverage-side-{width}.png"), full_page=True)
+    context.close()

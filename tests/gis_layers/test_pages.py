@@ -346,3 +346,24 @@ def test_upload_over_the_limit_is_refused_before_reading(city, client, tmp_path,
     response = upload(client, files.geojson(tmp_path, files.shelters_frame(30)))
     assert response.status_code == 400
     assert ImportJob.objects.count() == 0
+
+
+def test_a_point_layer_needs_no_line_width_or_fill_and_the_form_starts_visible(city, client):
+    """Issue 20: the new-layer form starts from a visible colour (not the colour input's black),
+    with one empty field row; a point layer is saved with line width and fill left empty."""
+    login(client, "gisadmin")
+    html = client.get("/staff/layers/new/").content.decode()
+    assert 'name="style-colour" value="#2563eb"' in html and 'value="#000000"' not in html
+    assert 'name="fields-TOTAL_FORMS" value="1"' in html
+    assert 'id="field-row-template"' in html and "fields-__prefix__-name" in html
+    assert 'data-geometry="line polygon"' in html  # the line width, hidden for points by layer_form.js
+    data = {
+        "slug": "benches", "title_uk": "Лавки", "geometry_type": "point", "visibility": "public", "order": "5",
+        **field_rows([{"name": "name", "title_uk": "Назва", "type": "string"}]),
+        "style-colour": "#0f766e", "style-icon": "", "style-line_width": "", "style-fill_colour": "",
+        "style-fill_opacity": "", "style-label_field": "",
+    }  # fmt: skip
+    response = client.post("/staff/layers/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    style = Layer.objects.get(slug="benches").style
+    assert style["colour"] == "#0f766e" and style["line_width"] == 3 and style["fill_opacity"] == 0.25

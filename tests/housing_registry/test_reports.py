@@ -184,3 +184,42 @@ def test_works_report_narrowed_by_the_buildings_filters(client, dispatcher):
     assert len(rows) == expected > 0
     html = client.get("/registry/reports/?report=works&technical_state=emergency").content.decode()
     assert "Технічний стан: аварійний" in html
+
+
+def test_pdf_wraps_long_cell_text_instead_of_cutting_it(city, tmp_path, artifacts):
+    """Issue 20: "електропост…" — a long word in a narrow column is broken with a hyphen and
+    wrapped, and every value of the works report is printed whole."""
+    from housing_registry.report_files import report_pdf
+
+    report = works_report(filters=WorkFilters())
+    pdf = tmp_path / "works.pdf"
+    pdf.write_bytes(report_pdf(report))
+    # -raw: in drawing order, so the lines of one cell come one after another.
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "…" not in text
+
+    def squeeze(value: str) -> str:
+        return "".join(ch for ch in value if not ch.isspace() and ch != "-")
+
+    printed = squeeze(text)
+    texts = {v for row in report.rows for v in row if isinstance(v, str) and len(v) > 12}
+    assert texts
+    missing = [v for v in texts if squeeze(v) not in printed]
+    assert not missing, missing[:5]
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "110",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(artifacts / "registry-report-wrapped"),
+        ],
+        check=True,
+    )
