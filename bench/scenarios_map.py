@@ -12,7 +12,9 @@ from harness import CENTRE, Measurement, Scenario, tile_xy
 
 CITY_BBOX = "33.60,48.99,33.68,49.03"
 PAGE_QUERY = f"bbox={CITY_BBOX}&page_size=1000"
-NEAREST_QUERY = f"lat={CENTRE[0]}&lon={CENTRE[1]}&category=pharmacy&page_size=5"  # nearest/ reads no page_size
+NEAREST_QUERY = (
+    f"lat={CENTRE[0]}&lon={CENTRE[1]}&category=pharmacy&page_size=5"  # nearest/ reads no page_size
+)
 
 
 def tile_sql(ctx, layer: str, z: int) -> str:
