@@ -12,7 +12,9 @@ from harness import CENTRE, Measurement, Scenario, tile_xy
 
 CITY_BBOX = "33.60,48.99,33.68,49.03"
 PAGE_QUERY = f"bbox={CITY_BBOX}&page_size=1000"
-NEAREST_QUERY = f"lat={CENTRE[0]}&lon={CENTRE[1]}&category=pharmacy&page_size=5"
+NEAREST_QUERY = (
+    f"lat={CENTRE[0]}&lon={CENTRE[1]}&category=pharmacy&page_size=5"  # nearest/ reads no page_size
+)
 
 
 def tile_sql(ctx, layer: str, z: int) -> str:
@@ -45,6 +47,10 @@ def scenarios(ctx):
             sql=ctx.manage("facilities_api_sql", NEAREST_QUERY),
         )
     )
+    # The same question on foot: K nearest by straight line, then one pgRouting call for them
+    # (facilities/nearest.py + coverage/walking.py); straight line when no network is built.
+    out.append(Scenario("nearest 5 pharmacies on foot", f"/api/v1/facilities/nearest/?{NEAREST_QUERY}"))
+    out.append(Scenario("search box: an address", "/api/v1/search/?q=%D0%9C%D0%B8%D1%80%D1%83%2C+9"))
     out.append(Scenario("map page /map/", "/map/"))
     return out
 

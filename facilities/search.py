@@ -4,7 +4,8 @@ Everything is compared by search key (city.search: no case, accents or apostroph
 "памятник" finds "Пам'ятник"), typos are forgiven through pg_trgm word similarity, and the
 results come in the order a person expects:
 
-0. the building at exactly the typed house number ("вул. Миру, 9" → "вулиця Миру, 9"),
+0. the building at exactly the typed house number ("вул. Миру, 9" → "вулиця Миру, 9"), then
+   the facilities at that address,
 1. the street of exactly the typed name, then facilities whose names hold every typed word
    (names starting with it first),
 2. other streets whose names hold the typed words,
@@ -14,7 +15,7 @@ results come in the order a person expects:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
@@ -42,6 +43,7 @@ class Place:
     category: str = ""
     url: str = ""
     order: float = 0  # within a tier: lower first
+    address: str = ""  # a facility's own address
 
     def as_json(self) -> dict:
         body = {
@@ -110,6 +112,7 @@ def _facility_place(facility, *, tier: int, english: bool, order: float) -> Plac
         category=facility.category.slug,
         url=f"/facilities/{facility.pk}/",
         order=order,
+        address=facility.address,
     )
 
 
@@ -142,12 +145,23 @@ def _address_place(match: AddressMatch, *, house: str) -> Place:
     )
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").replace("ʼ", "'").split())
+
+
 def places_search(text: str, *, limit: int = DEFAULT_LIMIT, english: bool = False) -> list[Place]:
     """What the map's search box shows for `text`, best first (see the module's docstring)."""
     text = " ".join((text or "").split())[:MAX_QUERY_LENGTH]
     if len(text) < 2:
         return []
-    places = _address_places(text, limit=limit) + _facility_places(text, limit=limit, english=english)
+    addresses = _address_places(text, limit=limit)
+    houses = {_plain(p.label) for p in addresses if p.tier == 0}
+    facilities = [
+        # What stands at the very house typed follows that house ("вул. Миру, 9": its pharmacy).
+        replace(p, tier=0, order=1) if houses and _plain(p.address) in houses else p
+        for p in _facility_places(text, limit=limit, english=english)
+    ]
+    places = addresses + facilities
     # Within a tier: facilities by how well the name matches, addresses as the gazetteer ranked them.
     ranked = sorted(enumerate(places), key=lambda item: (item[1].tier, item[1].order, item[0]))
     return [place for _i, place in ranked[:limit]]

@@ -32,6 +32,13 @@ def test_the_typed_house_number_comes_first(city):
     for typed in ("вул. Миру, 9", "Миру 9", "вулиця миру,9"):
         found = places_search(typed)
         assert (found[0].kind, found[0].label) == ("building", "вулиця Миру, 9"), typed
+    # Then what stands at that very house (before "Їдальня № 9" of вулиця Миру, 14).
+    found = places_search("вул. Миру, 9", limit=10)
+    there = Facility.objects.filter(address="вулиця Миру, 9").count()
+    assert there > 0
+    assert all(
+        p.kind == "facility" and p.detail.endswith("вулиця Миру, 9") for p in found[1 : 1 + min(there, 9)]
+    )
     # Миру, 6 (the old first answer) is not before it, nor is any other house of the street.
     found = labels("вул. Миру, 9", limit=20)
     assert found.index("вулиця Миру, 9") == 0

@@ -219,6 +219,15 @@ DOORS = [
         secrets=C,
     ),
     Door(
+        "home page",
+        "confidential request",
+        "html",
+        lambda d: "/",
+        _all(Kind.ABSENT),
+        lambda d: f"/requests/{conf(d)}/",
+        secrets=C,
+    ),
+    Door(
         "personal account",
         "confidential request",
         "html",
@@ -482,6 +491,14 @@ DOORS = [
         pub,
     ),
     Door(
+        "home page",  # the newest public requests: their public face only, whoever looks
+        "public request",
+        "html",
+        lambda d: "/",
+        _all(Kind.QUIET),
+        nothing,
+    ),
+    Door(
         "list?q=phone",
         "public request",
         "search",
@@ -654,6 +671,16 @@ DOORS = [
         lambda d: "/registry/map/buildings.geojson",
         REGISTRY,
         addr,
+        secrets=S,
+        full_needs=(),
+    ),
+    Door(
+        "place search",
+        "building sheet",
+        "search",
+        lambda d: f"/api/v1/search/?q={addr(d)}",
+        _all(Kind.QUIET),
+        nothing,
         secrets=S,
         full_needs=(),
     ),
