@@ -107,7 +107,7 @@
     Object.keys(extra || {}).forEach(function (k) { settings[k] = extra[k]; });
     var map = L.map(node, settings);
     L.control.zoom({ zoomInTitle: controls.zoomIn || "+", zoomOutTitle: controls.zoomOut || "−" }).addTo(map);
-    new Scale({ imperial: false, metres: controls.metres || "m", kilometres: controls.kilometres || "km" }).addTo(map);
+    scaleControl({ imperial: false, metres: controls.metres || "m", kilometres: controls.kilometres || "km" }).addTo(map);
     Misto.basemap(map, config.basemap);
     Misto.keyboard(map, controls);
     Misto.controls = controls;
@@ -116,14 +116,19 @@
 
   /* --- keyboard and screen readers ---------------------------------------------------- */
 
-  // Leaflet's scale bar writes "m" and "km"; the page's language gives the units.
-  var Scale = L.Control.Scale.extend({
-    _updateMetric: function (maxMeters) {
-      var meters = this._getRoundNum(maxMeters);
-      var label = meters < 1000 ? meters + " " + this.options.metres : (meters / 1000) + " " + this.options.kilometres;
-      this._updateScale(this._mScale, label, meters / maxMeters);
-    }
-  });
+  // Leaflet's scale bar writes "m" and "km"; the page's language gives the units. (Made on
+  // first use: pages without a map load this module without Leaflet, e.g. "nearest".)
+  var Scale = null;
+  function scaleControl(options) {
+    Scale = Scale || L.Control.Scale.extend({
+      _updateMetric: function (maxMeters) {
+        var meters = this._getRoundNum(maxMeters);
+        var label = meters < 1000 ? meters + " " + this.options.metres : (meters / 1000) + " " + this.options.kilometres;
+        this._updateScale(this._mScale, label, meters / maxMeters);
+      }
+    });
+    return new Scale(options);
+  }
 
   // The Leaflet link's title in the page's language; a popup takes the focus when it opens (its
   // pane comes after every marker, so Tab from the marker would never reach its links) and gives
@@ -162,14 +167,18 @@
   };
 
   // A divIcon whose element carries a name for screen readers (and a tooltip for the mouse).
-  var NamedDivIcon = L.DivIcon.extend({
-    createIcon: function (oldIcon) {
-      var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
-      div.setAttribute("aria-label", this.options.label);
-      div.title = this.options.label;
-      return div;
-    }
-  });
+  var NamedDivIcon = null;
+  function namedDivIcon(options) {
+    NamedDivIcon = NamedDivIcon || L.DivIcon.extend({
+      createIcon: function (oldIcon) {
+        var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+        div.setAttribute("aria-label", this.options.label);
+        div.title = this.options.label;
+        return div;
+      }
+    });
+    return new NamedDivIcon(options);
+  }
 
   // "12 об'єктів": the count in the page's language; `forms` are the plural forms by the
   // category Intl.PluralRules gives (one, few, many; "other" falls back to many).
@@ -193,7 +202,7 @@
         var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
         var html = el("div");
         html.appendChild(el("span", { "aria-hidden": "true" }, String(n)));
-        return new NamedDivIcon({ html: html, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40), label: label });
+        return namedDivIcon({ html: html, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40), label: label });
       }
     }, options);
     var group = L.markerClusterGroup(settings);
