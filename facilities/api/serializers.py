@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from city.address_language import address_in_language
 from facilities import opening_hours
 from facilities.models import Category, Facility
 
@@ -90,6 +91,9 @@ class FacilityDetailSerializer(GeoFeatureModelSerializer):
     name = serializers.CharField(read_only=True)
     category = CategoryRefSerializer(read_only=True)
     district = serializers.CharField(source="district.name", default=None, read_only=True)
+    address = serializers.SerializerMethodField(
+        help_text="In the language asked for (?lang=en names the street in English, as the district)."
+    )
     opening_hours_text = serializers.SerializerMethodField(
         help_text="The opening hours for people, in the language asked for (?lang=uk|en)."
     )
@@ -106,6 +110,9 @@ class FacilityDetailSerializer(GeoFeatureModelSerializer):
             "opening_hours", "opening_hours_text", "opening_periods", "open_now", "operator", "description", "accessibility", "photo",
             "source_id", "data_source", "updated_at", "url",
         )  # fmt: skip
+
+    def get_address(self, facility) -> str:
+        return address_in_language(facility.address)
 
     def get_opening_hours_text(self, facility) -> str:
         return opening_hours.display(facility.opening_hours)
