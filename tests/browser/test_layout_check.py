@@ -87,18 +87,21 @@ def _public_pages(ids: dict) -> list[Page]:
 
 
 def pages_of(role: str, ids: dict) -> list[Page]:
-    """What a person in `role` opens: the public pages and the pages of their work, with real
-    ids from the demo city."""
-    pages = _public_pages(ids)
+    """What a person in `role` opens, with real ids from the demo city. The public pages are
+    checked as a visitor and as a resident (logged in: another menu); staff roles see the same
+    public pages with their own menu, which their home page and map cover, and the pages of
+    their work."""
     if role == "visitor":
-        return [*pages, Page("login", "/accounts/login/")]
-    pages += [Page("account", "/accounts/"), Page("my-requests", "/requests/mine/")]
+        return [*_public_pages(ids), Page("login", "/accounts/login/")]
+    pages = [Page("account", "/accounts/"), Page("my-requests", "/requests/mine/")]
     if role == "resident":
         return [
+            *_public_pages(ids),
             *pages,
             Page("own-request", f"/requests/{ids['own_request']}/"),
             Page("staff-refused", "/requests/staff/new/", status=403),
         ]
+    pages = [Page("home", "/"), Page("map", "/map/", wait=MAP_READY), *pages]
     for queue in ids["queues"].get(role, []):
         pages.append(Page(f"queue-{queue}", f"/requests/staff/{queue}/"))
     if ids["service_queue"].get(role):
@@ -305,7 +308,9 @@ MEASURE = r"""() => {
   };
 
   // Words that do not fit their cell: broken across lines, or wider than the cell.
-  const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.,:;%№()]*/gu;
+  // A word: letters and digits with their apostrophes and marks; a registration number
+  // (2026-000001) is one word, other hyphens (4-41-02, Івано-Франківськ) are places to break.
+  const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.,:;%№()]|-(?=\p{N}{4}))*/gu;
   const cells = [...document.querySelectorAll("td, th, dd, dt, button, .button, label, summary, h1, h2, h3, li, p, a")]
     .filter((c) => !hidden(c) && !byDesign(c)).slice(0, 1500);
   const seen = new Set();
