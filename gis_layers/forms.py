@@ -121,10 +121,15 @@ class StyleForm(forms.Form):
     )
     label_field = forms.ChoiceField(label=_("Label field"), required=False)
 
-    def __init__(self, *args, field_names=(), **kwargs):
+    def __init__(self, *args, field_names=(), field_titles=None, **kwargs):
         kwargs.setdefault("initial", DEFAULT_STYLE)
         super().__init__(*args, **kwargs)
-        self.fields["label_field"].choices = [("", "—"), *((n, n) for n in field_names)]
+        # A field is offered by its title in the page's language, with its name in the data.
+        titles = field_titles or {}
+        self.fields["label_field"].choices = [
+            ("", "—"),
+            *((n, f"{titles[n]} ({n})" if titles.get(n, n) != n else n) for n in field_names),
+        ]
 
 
 class ImportUploadForm(forms.Form):

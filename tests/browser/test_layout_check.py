@@ -119,18 +119,18 @@ def pages_of(role: str, ids: dict) -> list[Page]:
             Page("building-edit", f"/registry/buildings/{building}/edit/{section}/"),
             Page("building-history", f"/registry/buildings/{building}/history/"),
             Page("works", "/registry/works/"),
-            Page("work-new", "/registry/works/new/"),
+            Page("work-new", f"/registry/works/new/?building={building}"),
             Page("work", f"/registry/works/{work}/"),
             Page("reports", "/registry/reports/"),
             Page("registry-import", "/registry/import/"),
         ]
     if role in ("editor", "gisadmin", "admin"):
-        layer = ids["staff_layer"]
+        layer, feature = ids["editable_layer"][role]
         pages += [
             Page("staff-layers", "/staff/layers/"),
             Page("layer-features", f"/staff/layers/{layer}/features/"),
             Page("layer-editor", f"/staff/layers/{layer}/edit/"),
-            Page("feature-history", f"/staff/layers/{layer}/features/{ids['feature']}/history/"),
+            Page("feature-history", f"/staff/layers/{layer}/features/{feature}/history/"),
         ]
     if role in ("gisadmin", "admin"):
         layer = ids["staff_layer"]
@@ -157,7 +157,13 @@ def find_demo_ids() -> dict:
 
     from citizen_requests.models import Request
     from citizen_requests.permissions import work_scope_q
-    from citizen_requests.selectors.queues import QUEUES, queue_q, queue_requests, queue_services
+    from citizen_requests.selectors.queues import (
+        QUEUES,
+        is_queue_user,
+        queue_q,
+        queue_requests,
+        queue_services,
+    )
     from citizen_requests.selectors.requests import requests_of_applicant, requests_visible_to
     from facilities.models import Facility
     from gis_layers.models import Feature, Layer
@@ -184,12 +190,17 @@ def find_demo_ids() -> dict:
         "work": first_id(WorkRecord.objects.all()),
         "queues": {},
         "service_queue": {},
+        "editable_layer": {},
         "work_requests": {},
     }
     for role in ROLES[2:]:
         user = User.objects.get(username=role)
         names = [name for name in QUEUES if name != "service" and queue_q(user, name) is not None]
+        names = names if is_queue_user(user) else []
         ids["queues"][role] = names
+        # A layer editor edits the layers they are named on (city IT edits every layer).
+        editable = user.editable_layers.order_by("order", "id").first() or staff_layer
+        ids["editable_layer"][role] = (editable.slug, first_id(Feature.objects.filter(layer=editable)))
         if names:
             ids["service_queue"][role] = queue_services(user).values_list("id", flat=True).first()
         # The request page as this person works it: the first of their first non-empty queue,
