@@ -16,7 +16,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape, json_script
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
@@ -66,8 +66,25 @@ def map_options(**extra) -> dict:
         "center": list(settings.MISTO_MAP_CENTER),
         "zoom": settings.MISTO_MAP_ZOOM,
         "basemap": basemap_config(),
-        "controls": {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out")},
+        "controls": {
+            "zoomIn": _("Zoom in"),
+            "zoomOut": _("Zoom out"),
+            "leaflet": _("A JavaScript library for interactive maps"),
+            "metres": _("m"),
+            "kilometres": _("km"),
+            "places": plural_forms("%s place", "%s places"),
+        },
         **extra,
+    }
+
+
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A count's forms in the page's language for the browser, by the categories of
+    Intl.PluralRules (1 аптека, 2 аптеки, 5 аптек): static/js/map.js Misto.plural picks one."""
+    return {
+        "one": ngettext(singular, plural, 1),
+        "few": ngettext(singular, plural, 2),
+        "many": ngettext(singular, plural, 5),
     }
 
 

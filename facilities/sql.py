@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from city.address_language import address_in_language
 from facilities import opening_hours
 from facilities.filters import FacilityFilter
 from facilities.models import Facility
@@ -137,19 +138,21 @@ def facility_feature(
     when the queryset has no such facility. Open now is the same SQL as the list's."""
     local = timezone.localtime(now or timezone.now())
     minute = local.hour * 60 + local.minute
-    hours = queryset.filter(pk=pk).values_list("opening_hours", flat=True).first()
-    if hours is None:
+    found = queryset.filter(pk=pk).values_list("opening_hours", "address").first()
+    if found is None:
         return None
+    hours, address = found
     row = (
         queryset.filter(pk=pk)
         .annotate(
             hours_text=Value(opening_hours.display(hours)),
+            shown_address=Value(address_in_language(address)),
             media=Value(media_url),
             updated=LocalISO("updated_at"),
         )
         .values(
             "id", "location", "name_uk", "name_en", "category_id", "district_id", "address", "phones", "email",
-            "website", "opening_hours", "hours_text", "operator", "description", "accessibility", "photo",
+            "website", "opening_hours", "hours_text", "shown_address", "operator", "description", "accessibility", "photo",
             "source_id", "data_source", "updated", "media",
         )
     )  # fmt: skip
@@ -166,7 +169,7 @@ def facility_feature(
         "name_uk": "p.name_uk",
         "name_en": "p.name_en",
         "category": category,
-        "address": "p.address",
+        "address": "p.shown_address",  # the street in the page's language, as the district
         "district": f"CASE WHEN d.id IS NULL THEN NULL ELSE {_local_name('d', english)} END",
         "phones": "to_json(p.phones)",
         "email": "p.email",

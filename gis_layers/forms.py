@@ -130,11 +130,16 @@ class StyleForm(forms.Form):
     PATH_FIELDS = ("line_width", "fill_colour", "fill_opacity")
     FILL_FIELDS = ("fill_colour", "fill_opacity")
 
-    def __init__(self, *args, field_names=(), **kwargs):
+    def __init__(self, *args, field_names=(), field_titles=None, **kwargs):
         # A new layer starts from the default style (a visible blue, not the colour input's black).
         kwargs["initial"] = {**DEFAULT_STYLE, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["label_field"].choices = [("", "—"), *((n, n) for n in field_names)]
+        # A field is offered by its title in the page's language, with its name in the data.
+        titles = field_titles or {}
+        self.fields["label_field"].choices = [
+            ("", "—"),
+            *((n, f"{titles[n]} ({n})" if titles.get(n, n) != n else n) for n in field_names),
+        ]
         for name in self.PATH_FIELDS:
             self.fields[name].widget.attrs["data-geometry"] = (
                 "polygon" if name in self.FILL_FIELDS else "line polygon"

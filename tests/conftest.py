@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,13 @@ def portal_url(demo_city, django_db_blocker):
         thread.is_ready.wait()
         if thread.error:
             raise thread.error
-        yield f"http://127.0.0.1:{thread.port}"
+        url = f"http://127.0.0.1:{thread.port}"
+        # A fresh server's first pages import and compile what every page needs (views, admin,
+        # templates, translations): on a busy machine that alone can pass a test's 15 s timeout,
+        # so it happens here, once, before any test's clock starts.
+        for path in ("/", "/map/", "/admin/login/", "/accounts/login/"):
+            urllib.request.urlopen(url + path, timeout=300).read()
+        yield url
         thread.terminate()
         # A request thread cut short by a closing browser may still hold its connection;
         # the test database can only be dropped once it is gone.

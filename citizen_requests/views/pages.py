@@ -46,7 +46,7 @@ from citizen_requests.views import moderation, session
 from citizen_requests.views import workflow as workflow_views
 from citizen_requests.views.session import not_found
 from city.models import District
-from core.maps import map_options
+from core.maps import map_options, plural_forms
 
 PAGE_SIZE = 20
 
@@ -121,6 +121,7 @@ def request_map(request):
                     "failed": _("The requests could not be loaded. Reload the page to try again."),
                     "shown": _("requests on the map"),
                     "more": _("Zoom in to see more: the newest are shown."),
+                    "requests": plural_forms("%s request", "%s requests"),
                 },
             ),
         },

@@ -83,6 +83,9 @@ class FacilityDetailSerializer(GeoFeatureModelSerializer):
     name = serializers.CharField(read_only=True)
     category = CategoryRefSerializer(read_only=True)
     district = serializers.CharField(allow_null=True)
+    address = serializers.CharField(
+        help_text="In the language asked for (?lang=en names the street in English, as the district)."
+    )
     opening_hours_text = serializers.CharField(
         help_text="The opening hours for people, in the language asked for (?lang=uk|en)."
     )

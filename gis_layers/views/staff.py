@@ -85,9 +85,12 @@ def _field_forms(request, layer: Layer | None):
 
 
 def _style_form(request, layer: Layer | None, field_names):
+    titles = {f.name: f.title for f in layer.fields} if layer else {}
     if request.method == "POST":
-        return StyleForm(request.POST, prefix="style", field_names=field_names)
-    return StyleForm(prefix="style", field_names=field_names, initial=layer.style if layer else None)
+        return StyleForm(request.POST, prefix="style", field_names=field_names, field_titles=titles)
+    return StyleForm(
+        prefix="style", field_names=field_names, field_titles=titles, initial=layer.style if layer else None
+    )
 
 
 def _collect(fieldset):

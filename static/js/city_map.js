@@ -44,7 +44,8 @@
     var categories = options.categories;
     var allSlugs = Object.keys(categories);
     var selected = new Set(options.selected || allSlugs);
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
+    var cluster = Misto.clusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 },
+      function (marker) { return marker.mistoKind; });
     map.addLayer(cluster);
     var markers = {};
     var controller = null;
@@ -113,6 +114,7 @@
         var c = f.geometry.coordinates;
         var marker = L.marker([c[1], c[0]], { icon: Misto.dotIcon(category.colour, category.icon), title: f.properties.name, alt: f.properties.name, keyboard: true });
         marker.mistoId = f.id;
+        marker.mistoKind = category.name;
         // Markers carry name and category only; the popup asks for the rest when opened.
         marker.bindPopup(el("div", { "class": "popup" }, strings.loading));
         marker.on("popupopen", function (event) {

@@ -80,6 +80,8 @@
       });
       var text = label(feature.properties || {});
       if (text) layer.bindTooltip(String(text));
+      // A point is a button for the keyboard and screen readers too: named by its label or number.
+      if (layer.options.icon) layer.options.title = String(text || strings.feature.replace("%s", "#" + feature.id));
       group.addLayer(layer);
       return layer;
     }
@@ -371,7 +373,7 @@
     if (addHere && kind === "point") {
       addHere.hidden = false;
       addHere.addEventListener("click", function () {
-        var layer = L.marker(map.getCenter(), { icon: markerIcon() });
+        var layer = L.marker(map.getCenter(), { icon: markerIcon(), title: strings.newFeature });
         map.fire("pm:create", { layer: layer, shape: "Marker" });
       });
     }

@@ -171,9 +171,112 @@
     Object.keys(extra || {}).forEach(function (k) { settings[k] = extra[k]; });
     var map = L.map(node, settings);
     L.control.zoom({ zoomInTitle: controls.zoomIn || "+", zoomOutTitle: controls.zoomOut || "−" }).addTo(map);
-    L.control.scale({ imperial: false }).addTo(map);
+    scaleControl({ imperial: false, metres: controls.metres || "m", kilometres: controls.kilometres || "km" }).addTo(map);
     Misto.basemap(map, config.basemap);
+    Misto.keyboard(map, controls);
+    Misto.controls = controls;
     return map;
+  };
+
+  /* --- keyboard and screen readers ---------------------------------------------------- */
+
+  // Leaflet's scale bar writes "m" and "km"; the page's language gives the units. (Made on
+  // first use: pages without a map load this module without Leaflet, e.g. "nearest".)
+  var Scale = null;
+  function scaleControl(options) {
+    Scale = Scale || L.Control.Scale.extend({
+      _updateMetric: function (maxMeters) {
+        var meters = this._getRoundNum(maxMeters);
+        var label = meters < 1000 ? meters + " " + this.options.metres : (meters / 1000) + " " + this.options.kilometres;
+        this._updateScale(this._mScale, label, meters / maxMeters);
+      }
+    });
+    return new Scale(options);
+  }
+
+  // The Leaflet link's title in the page's language; a popup takes the focus when it opens (its
+  // pane comes after every marker, so Tab from the marker would never reach its links) and gives
+  // it back to its marker when it closes.
+  Misto.keyboard = function (map, controls) {
+    if (map.attributionControl && controls.leaflet) {
+      var prefix = el("span");
+      prefix.innerHTML = map.attributionControl.options.prefix || "";
+      var link = prefix.querySelector("a");
+      if (link) { link.title = controls.leaflet; map.attributionControl.setPrefix(prefix.innerHTML); }
+    }
+    // Space presses a marker as Enter does (both are a button's keys); clusters see to their own.
+    // Escape in a popup closes it (Leaflet listens for Escape only while the map itself has focus).
+    L.DomEvent.on(map.getContainer(), "keydown", function (e) {
+      var icon = e.target;
+      if (e.key === "Escape" && icon.closest && icon.closest(".leaflet-popup")) { map.closePopup(); return; }
+      if (e.key !== " " || !icon.classList || !icon.classList.contains("leaflet-marker-icon") || icon.classList.contains("marker-cluster")) return;
+      e.preventDefault();
+      icon.click();
+    });
+    map.on("popupopen", function (e) {
+      var content = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-content");
+      if (!content) return;
+      content.setAttribute("tabindex", "-1");
+      content.focus({ preventScroll: true });
+    });
+    map.on("popupclose", function (e) {
+      var box = e.popup.getElement();
+      var active = document.activeElement;
+      if (active !== document.body && !(box && box.contains(active))) return;  // focus moved on already
+      var source = e.popup._source;
+      var icon = source && map.hasLayer(source) && source.getElement && source.getElement();
+      if (icon && icon.tabIndex >= 0) icon.focus({ preventScroll: true });
+      else map.getContainer().focus({ preventScroll: true });
+    });
+  };
+
+  // A divIcon whose element carries a name for screen readers (and a tooltip for the mouse).
+  var NamedDivIcon = null;
+  function namedDivIcon(options) {
+    NamedDivIcon = NamedDivIcon || L.DivIcon.extend({
+      createIcon: function (oldIcon) {
+        var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+        div.setAttribute("aria-label", this.options.label);
+        div.title = this.options.label;
+        return div;
+      }
+    });
+    return new NamedDivIcon(options);
+  }
+
+  // "12 об'єктів": the count in the page's language; `forms` are the plural forms by the
+  // category Intl.PluralRules gives (one, few, many; "other" falls back to many).
+  Misto.plural = function (forms, n) {
+    var rule = new Intl.PluralRules(document.documentElement.lang || "uk").select(n);
+    return (forms[rule] || forms.many || forms.other || "%s").replace("%s", String(n));
+  };
+
+  // Markers grouped in clusters that the keyboard opens (Enter, as Leaflet.markercluster does,
+  // and Space, as for any button) and that are named by what they hold: "12 об'єктів: Аптеки,
+  // Школи…". kindOf(marker) names a marker's kind; `plural` are the count's forms (places by
+  // default, from the map's config).
+  Misto.clusterGroup = function (options, kindOf, plural) {
+    var settings = Object.assign({
+      iconCreateFunction: function (cluster) {
+        var n = cluster.getChildCount();
+        var kinds = {};
+        cluster.getAllChildMarkers().forEach(function (m) { var k = kindOf(m); if (k) kinds[k] = (kinds[k] || 0) + 1; });
+        var names = Object.keys(kinds).sort(function (a, b) { return kinds[b] - kinds[a] || a.localeCompare(b); });
+        var label = Misto.plural(plural || (Misto.controls || {}).places || {}, n) + (names.length ? ": " + names.slice(0, 3).join(", ") + (names.length > 3 ? "…" : "") : "");
+        var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+        var html = el("div");
+        html.appendChild(el("span", { "aria-hidden": "true" }, String(n)));
+        return namedDivIcon({ html: html, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40), label: label });
+      }
+    }, options);
+    var group = L.markerClusterGroup(settings);
+    group.on("clusterkeydown", function (e) {
+      if (e.originalEvent.key !== " ") return;
+      e.originalEvent.preventDefault();  // no page scroll
+      // Leaflet.markercluster opens a cluster on Enter (keypress); Space does the same.
+      group._zoomOrSpiderfy({ type: "clusterkeypress", layer: e.layer, originalEvent: { keyCode: 13 } });
+    });
+    return group;
   };
 
   /* --- markers ------------------------------------------------------------------------ */

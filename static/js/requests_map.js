@@ -30,7 +30,8 @@
     var view = Misto.viewFromUrl();
     if (view) { options.center = view.center; options.zoom = view.zoom; }
     var map = Misto.createMap(id, options);
-    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50, chunkedLoading: true });
+    var cluster = Misto.clusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50, chunkedLoading: true },
+      function (marker) { return marker.mistoKind; }, options.strings && options.strings.requests);
     map.addLayer(cluster);
     var filters = document.getElementById("map-filters");
     var colours = {};
@@ -64,6 +65,7 @@
             var c = f.geometry.coordinates;
             var p = f.properties;
             var marker = L.marker([c[1], c[0]], { icon: Misto.dotIcon(colours[p.status] || "#6b7280", p.icon), title: title(f), alt: p.category_name });
+            marker.mistoKind = p.category_name;
             marker.bindPopup(function () { return popup(f); });
             marker.bindTooltip(title(f) + " · " + p.status_label);
             return marker;
