@@ -150,7 +150,10 @@ class ApiTokenMiddleware:
     def __call__(self, request):
         if not request.path.startswith(TOKEN_DOORS):
             return self.get_response(request)
-        response = self._authenticate(request) if "HTTP_AUTHORIZATION" in request.META else None
+        # Only the schemes a token travels in are this door's business: another scheme (an
+        # Open311 app's "ApiKey") is read as no credentials, as every other door reads it.
+        scheme = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")[0].lower()
+        response = self._authenticate(request) if scheme in ("basic", "bearer") else None
         if response is None:
             response = self.get_response(request)
         patch_vary_headers(response, ("Authorization",))

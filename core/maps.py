@@ -51,6 +51,7 @@ def basemap_config() -> dict:
     if own:
         language = "en" if (get_language() or "uk").startswith("en") else "uk"
         config["style"] = reverse("basemap-style", args=[language])
+        config["title"] = _("Map")  # the map library's name for its canvas, in the page's language
         config["library"] = {
             "scripts": [static(MAPLIBRE_JS), static(MAPLIBRE_LEAFLET_JS)],
             "css": static(MAPLIBRE_CSS),

@@ -97,7 +97,10 @@
   function vectorBasemap(map, basemap) {
     return loadBasemapLibrary(basemap.library).then(function () {
       // No fade-in of labels: the first view is complete as soon as it is drawn.
-      var layer = L.maplibreGL({ style: basemap.style, attribution: basemap.attribution, interactive: false, fadeDuration: 0 });
+      var layer = L.maplibreGL({
+        style: basemap.style, attribution: basemap.attribution, interactive: false, fadeDuration: 0,
+        locale: { "Map.Title": basemap.title || "Map" }
+      });
       layer.addTo(map);
       map.mistoBasemap = layer;
       var gl = layer.getMaplibreMap();

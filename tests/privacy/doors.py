@@ -250,8 +250,10 @@ DOORS = [
         "confidential request",
         "html",
         lambda d: f"/requests/staff/new/?q={conf(d)}",
-        # routed to its service, it is new for that service's head; the front office's "new" is triage
-        lambda v: Kind.SEEN if v.key == "head" else (Kind.QUIET if v.personal else Kind.ABSENT),
+        # routed with its area's default process owner, it is in that owner's hands: "new" for
+        # nobody (its head finds it in the service's queue, the door above); the front office's
+        # "new" is triage
+        lambda v: Kind.QUIET if v.personal else Kind.ABSENT,
         lambda d: f"/requests/{conf(d)}/",
         secrets=C,
     ),
