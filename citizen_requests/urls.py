@@ -6,7 +6,7 @@ from django.urls import path, re_path
 from citizen_requests.api import views as api
 from citizen_requests.api import workflow as api_workflow
 from citizen_requests.open311 import views as open311
-from citizen_requests.views import dashboard, exports, intake, moderation, pages, queues
+from citizen_requests.views import dashboard, exports, intake, moderation, pages, places, queues
 from citizen_requests.views import workflow as workflow_views
 
 app_name = "citizen_requests"
@@ -20,9 +20,9 @@ urlpatterns = [
     path("requests/new/", intake.request_new, name="new"),
     path("requests/new/sent/", intake.request_sent, name="sent"),
     path("requests/new/files/<str:token>/", intake.pending_file, name="pending-file"),
-    path("requests/new/addresses/", intake.addresses, name="addresses"),
-    path("requests/new/place/", intake.place, name="place"),
-    path("requests/new/nearby/", intake.nearby, name="nearby"),
+    path("requests/new/addresses/", places.addresses, name="addresses"),
+    path("requests/new/place/", places.place, name="place"),
+    path("requests/new/nearby/", places.nearby, name="nearby"),
     path("requests/mine/", pages.account_requests, name="mine"),
     path("requests/feed/", exports.RequestsFeed(), name="feed"),
     path("requests/export.csv", exports.export_csv, name="export"),

@@ -9,12 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Point
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from citizen_requests import attributes as attrs
@@ -24,9 +23,7 @@ from citizen_requests.models import Request
 from citizen_requests.selectors.requests import (
     categories_active,
     category_groups_active,
-    district_at,
     point_in_city,
-    requests_nearby_open_public,
 )
 from citizen_requests.services.attachments import attachment_clean, upload_read
 from citizen_requests.services.intake import (
@@ -40,7 +37,8 @@ from citizen_requests.services.intake import (
 )
 from citizen_requests.storage import request_file_storage
 from citizen_requests.views import session
-from city.addresses import address_at, address_resolve, addresses_suggest
+from citizen_requests.views.places import point_from_query_params
+from city.addresses import address_resolve, addresses_suggest
 from city.models import Municipality
 from core.maps import map_options
 from core.place_notes import place_notes, place_notes_url
@@ -131,7 +129,7 @@ def _place_preset(params) -> dict:
     """The place a link into the form starts from (the home page's "Report a problem": an
     address typed there, or "locate me"): ?lat=&lon= inside the city, or ?address= that the
     gazetteer resolves. Anything else is ignored: the form simply starts without a place."""
-    point = _point_from_query_params(params)
+    point = point_from_query_params(params)
     if point is not None and point_in_city(point):
         return {"lat": round(point.y, 6), "lon": round(point.x, 6)}
     typed = " ".join(params.get("address", "").split())[:200]
@@ -143,14 +141,6 @@ def _place_preset(params) -> dict:
     return {}
 
 
-def _point_from_query_params(params) -> Point | None:
-    try:
-        lat, lon = float(params["lat"]), float(params["lon"])
-    except (KeyError, ValueError):
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return Point(lon, lat, srid=4326)
 PENDING_SCOPE = "request-form"
 
 
@@ -342,76 +332,3 @@ def request_access_link(request, key: str):
         % {"number": filed.number},
     )
     return redirect("citizen_requests:detail", number=filed.number)
-
-
-# -- helpers of the form (JSON) -------------------------------------------------------------
-
-
-def _point_from_query(request) -> Point | None:
-    return _point_from_query_params(request.GET)
-
-
-@require_GET
-@cache_control(public=True, max_age=300)
-def addresses(request):
-    """Suggestions for the address field: streets and building addresses (public), no sheets."""
-    q = request.GET.get("q", "")[:100]
-    return JsonResponse(
-        {"results": [m.as_json() for m in addresses_suggest(q)] if len(q.strip()) >= 2 else []}
-    )
-
-
-@require_GET
-def place(request):
-    """Is the place in the hromada, and what is it called (the building or street there)?"""
-    point = _point_from_query(request)
-    if point is None:
-        return HttpResponseBadRequest("lat and lon are required")
-    if not point_in_city(point):
-        return JsonResponse(
-            {
-                "inside": False,
-                "message": _(
-                    "This place is outside the Horishni Plavni hromada: the portal cannot accept it."
-                ),
-            }
-        )
-    match = address_at(point)
-    district = district_at(point)
-    return JsonResponse(
-        {
-            "inside": True,
-            "address": match.label if match else "",
-            "district": district.name if district else "",
-        }
-    )
-
-
-@require_GET
-def nearby(request):
-    """Open public requests of the category near the place: follow one instead of a duplicate."""
-    point = _point_from_query(request)
-    category = categories_active().filter(slug=request.GET.get("category", "")).first()
-    if point is None or category is None:
-        return HttpResponseBadRequest("category, lat and lon are required")
-    found = requests_nearby_open_public(category=category, point=point)
-    return JsonResponse(
-        {
-            "radius_m": category.duplicate_radius_m,
-            "results": [
-                {
-                    "number": r.number,
-                    "url": reverse("citizen_requests:detail", args=[r.number]),
-                    "follow_url": reverse("citizen_requests:follow", args=[r.number]),
-                    "category": r.category.name,
-                    "icon": r.category.icon,
-                    "text": r.text_public[:160],
-                    "address": r.address,
-                    "status": r.get_status_display(),
-                    "distance_m": round(r.distance_m),
-                    "followers": r.subscriber_count,
-                }
-                for r in found
-            ],
-        }
-    )
