@@ -362,7 +362,7 @@ def test_every_documented_operation_is_called(documents, client):
     assert called == _operations(api_v1), "operations of /api/v1/ without a successful call here"
     assert refused == _operations(api_v1), "operations of /api/v1/ without a refusal here"
     ogc_calls = _ogc_calls(ogc)
-    # The reads of /ogcapi/; its Part 4 writes are exercised in tests/gis_layers/test_ogc_transactions.py.
+    # The reads of /ogcapi/; its Part 4 writes: tests/gis_layers/test_ogc_transactions_contract.py.
     reads = {(m, t) for m, t in _operations(ogc) if m == "get"}
     assert {(m, t) for m, t, _p, s in ogc_calls if s == 200} == reads
     assert {(m, t) for m, t, _p, s in ogc_calls if s >= 400} == reads
