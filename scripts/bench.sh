@@ -10,6 +10,8 @@ export DEBUG=0
 export SECRET_KEY=${BENCH_SECRET_KEY:-bench-only-secret-not-for-production-0123456789abcdef}
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+# Plain http on loopback, as behind the proxy that terminates TLS: no redirect to https://.
+export SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0
 export STATIC_ROOT=${STATIC_ROOT:-$PWD/staticfiles}
 export LOG_LEVEL=WARNING
 PORT=${BENCH_PORT:-8765}

@@ -75,7 +75,8 @@ class Command(BaseCommand):
 
     def _district(self, city, street, n: int) -> District:
         """A square district of n houses (8 m squares 12 m apart) around a point of the hromada,
-        written by one INSERT … SELECT (the other sheet fields empty, as a new sheet's are)."""
+        written by one INSERT … SELECT (the other sheet fields empty, as a new sheet's are). Their
+        house numbers ('bench-1' …) never meet a real or generated house of the street."""
         centre = city.boundary.point_on_surface
         side = math.ceil(math.sqrt(n))
         step_lat = 12 / 111_132
@@ -90,7 +91,7 @@ class Command(BaseCommand):
                        elevators, apartments, {", ".join(empty)})
                     SELECT 'bench-notices:' || i, now(), now(),
                            ST_Multi(ST_MakeEnvelope(x, y, x + %(sx)s, y + %(sy)s, 4326)),
-                           (i + 1)::text, 'bench ' || (i + 1), 1, %(street)s, '[]'::jsonb, 1 + i %% 60,
+                           'bench-' || (i + 1), 'bench ' || (i + 1), 1, %(street)s, '[]'::jsonb, 1 + i %% 60,
                            {", ".join("''" for _ in empty)}
                       FROM generate_series(0, %(n)s - 1) AS i,
                            LATERAL (SELECT %(x0)s + (i %% %(side)s) * %(dx)s AS x,
