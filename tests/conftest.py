@@ -208,3 +208,28 @@ def pytest_configure(config):
         return databases, serialized
 
     pytest_django_fixtures._get_databases_for_test = databases_for_test
+
+
+# -- the leak matrix's size, said at the end of every run ------------------------------------------
+# Here, not in tests/privacy/conftest.py: with pytest-xdist the controlling process, which
+# writes the summary, loads only this conftest; the workers' reports reach it through this hook.
+_PRIVACY_CASES = {"run": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "tests/privacy/" in report.nodeid:
+        _PRIVACY_CASES["run"] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _PRIVACY_CASES["run"]:
+        return
+    from tests.privacy.doors import DOORS, VIEWERS
+
+    objects = sorted({door.obj for door in DOORS})
+    interfaces = sorted({door.interface for door in DOORS})
+    terminalreporter.write_line(
+        f"leak matrix: {len(VIEWERS)} viewers × {len(objects)} objects × {len(DOORS)} doors "
+        f"({len(interfaces)} kinds of interface: {', '.join(interfaces)}) = "
+        f"{len(VIEWERS) * len(DOORS)} viewer×door cases; {_PRIVACY_CASES['run']} run"
+    )

@@ -14,7 +14,7 @@ fails on:
   injected here only, never served to users).
 
 Screenshots of every page at both sizes go to test-artifacts/layout/ for people to look at;
-a failure lists every page and problem at once, and test-artifacts/layout/report.txt keeps it.
+a failure lists every page and problem at once, and test-artifacts/layout/<role>/report.txt keeps it.
 One browser for the whole check, one context per role (logged in once).
 """
 
@@ -456,16 +456,9 @@ def log_in(page, portal_url, username: str) -> None:
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
-@pytest.fixture(scope="module")
-def layout_report(artifacts):
-    lines: list[str] = []
-    yield lines
-    (artifacts / "layout" / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_the_role_fits_both_screens_and_passes_axe(
-    browser, portal_url, artifacts, demo_ids, layout_report, role
+    browser, portal_url, artifacts, demo_ids, role
 ):
     plain, patterns = msgids_translated()
     shots = artifacts / "layout" / role
@@ -487,6 +480,7 @@ def test_every_page_of_the_role_fits_both_screens_and_passes_axe(
     finally:
         context.close()
     seconds = time.monotonic() - started
-    layout_report.append(f"{role}: {len(pages)} pages × {len(SIZES)} sizes in {seconds:.0f} s")
-    layout_report.extend(failures)
+    # One report per role: the roles may be checked by parallel test workers.
+    report = [f"{role}: {len(pages)} pages × {len(SIZES)} sizes in {seconds:.0f} s", *failures]
+    (shots / "report.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
     assert failures == [], "\n".join(failures)

@@ -7,10 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from tests.privacy.doors import DOORS, VIEWERS
+from tests.privacy.doors import VIEWERS
 from tests.privacy.world import build_world
-
-_RAN = {"cases": 0}
 
 
 class AppClient(Client):
@@ -93,20 +91,3 @@ def _fresh_limits():
     """Rate limits count per IP address: the matrix asks thousands of times from one."""
     cache.clear()
     yield
-
-
-def pytest_runtest_logreport(report):
-    if report.when == "call" and "tests/privacy/" in report.nodeid:
-        _RAN["cases"] += 1
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not _RAN["cases"]:
-        return
-    objects = sorted({door.obj for door in DOORS})
-    interfaces = sorted({door.interface for door in DOORS})
-    terminalreporter.write_line(
-        f"leak matrix: {len(VIEWERS)} viewers × {len(objects)} objects × {len(DOORS)} doors "
-        f"({len(interfaces)} kinds of interface: {', '.join(interfaces)}) = "
-        f"{len(VIEWERS) * len(DOORS)} viewer×door cases; {_RAN['cases']} run"
-    )
