@@ -29,6 +29,11 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The session settings of the portal's own database connections (DB_SESSION_OPTIONS in
+# portal/settings.py, read from there as text: the bench runs without Django's settings).
+DB_SESSION_OPTIONS = re.search(
+    r'^DB_SESSION_OPTIONS = "([^"]*)"', (ROOT / "portal" / "settings.py").read_text(), re.M
+).group(1)
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 CENTRE = (49.0105, 33.638)  # lat, lon of the demo city's centre
 
@@ -224,6 +229,8 @@ def run_pgbench(ctx: Context, sql: str, clients: int) -> Load:
             ],
             capture_output=True,
             text=True,
+            # The session settings the portal's own connections use (portal/settings.py).
+            env={**os.environ, "PGOPTIONS": DB_SESSION_OPTIONS},
         )  # fmt: skip
         if result.returncode != 0:
             raise RuntimeError(f"pgbench failed: {result.stderr[-1500:]}")

@@ -113,3 +113,16 @@ def test_wsgi_server_refuses_to_start_with_the_default_secret():
     result = run_python("import portal.wsgi", DEBUG="0")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "misto.E001" in result.stderr
+
+
+def test_the_portal_s_database_sessions_run_without_the_jit_compiler(db):
+    """A tile or a page is a short query: JIT compilation cost more than the query itself (a z12
+    tile spent 58 of 277 ms compiling). The portal's own connections, the tile path's included,
+    say so to PostgreSQL; the bench's raw SQL runs with the same session settings."""
+    from core.db_router import read_connection
+
+    with read_connection().cursor() as cursor:  # the connection tiles and public reads use
+        cursor.execute("show jit")
+        assert cursor.fetchone()[0] == "off"
+    harness = (ROOT / "bench" / "harness.py").read_text()
+    assert "PGOPTIONS" in harness and "DB_SESSION_OPTIONS" in harness
