@@ -667,15 +667,28 @@ DOORS = [
         full_needs=(),
     ),
     Door(
-        "registry map data",
+        "registry map summary",
         "building sheet",
         "api",
-        lambda d: "/registry/map/buildings.geojson",
+        lambda d: f"/registry/map/summary.json?q={addr(d)}",
         REGISTRY,
         addr,
         secrets=S,
         full_needs=(),
     ),
+    *[
+        Door(
+            f"registry map tiles ({colour})",
+            "building sheet",
+            "tiles",
+            lambda d, colour=colour: f"/registry/map/tiles/{tile(d)}.mvt?colour={colour}",
+            REGISTRY,
+            addr,
+            secrets=S,
+            full_needs=(),
+        )
+        for colour in ("technical_state", "heating_provider")
+    ],
     Door(
         "place search",
         "building sheet",
