@@ -202,3 +202,16 @@ def test_the_map_page_uses_local_scripts_and_names_its_tile_door(client, dispatc
     assert "/static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
     assert "/static/js/registry_map.js" in html and "/registry/map/tiles/{z}/{x}/{y}.mvt" in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_a_tile_costs_a_few_queries(client, dispatcher, django_assert_max_num_queries):
+    client.force_login(dispatcher)
+    target = Building.objects.get(address="вулиця Миру, 9")
+    x, y = tile_of(*target.footprint.centroid.coords, 16)
+    url = f"/registry/map/tiles/16/{x}/{y}.mvt?colour=heating_provider&technical_state=good"
+    client.get(url)
+    # Session, user, the registry right, the data version, the tile: the filters' SQL is made
+    # once per process, not per tile.
+    with django_assert_max_num_queries(5) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, [q["sql"] for q in queries.captured_queries]
