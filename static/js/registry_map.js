@@ -113,19 +113,21 @@
           var status = n ? n + " " + strings.shown : strings.none;
           if (n > data.buildings.length) status += ". " + strings.listed.replace("%(n)s", data.buildings.length);
           Misto.setStatus(status);
+          // A new layer for new filters: tiles of the old one still on their way land in a
+          // layer that is gone, never in the new one's places.
+          if (grid) map.removeLayer(grid);
+          grid = makeGrid(options.tilesUrl + (query ? "?" + query : ""));
           if (fit && n && data.bounds) {
             var b = data.bounds;
             map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: 17, padding: [20, 20], animate: false });
           }
-          var url = options.tilesUrl + (query ? "?" + query : "");
           // The signal that the buildings are drawn: the summary is in and the tiles in view too.
-          var layer = grid || (grid = makeGrid(url));
-          layer.once("load", function () {
+          grid.once("load", function () {
             if (mine === generation) document.documentElement.dataset.buildingsLoaded = String(n);
           });
-          if (map.hasLayer(layer)) layer.setUrl(url); else layer.addTo(map);
+          grid.addTo(map);
           window.MistoRegistry.map = map;
-          window.MistoRegistry.layer = layer;
+          window.MistoRegistry.layer = grid;
         })
         .catch(function (err) { console.error("Misto: buildings failed to load", err); Misto.setStatus(strings.failed, true); });
     }
