@@ -102,7 +102,8 @@
     var grid = L.vectorGrid.protobuf(url, {
       rendererFactory: L.canvas.tile,
       interactive: true,
-      maxNativeZoom: 16,
+      // Tiles at every zoom: VectorGrid finds the clicked feature only on tiles of the map's
+      // own zoom (an over-zoomed tile answers clicks off by its scale).
       maxZoom: 19,
       fetchOptions: { credentials: "same-origin" },
       vectorTileLayerStyles: styles,
