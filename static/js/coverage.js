@@ -99,29 +99,41 @@
         fillColor: colour(p.distance_class), fillOpacity: 0.95
       };
     };
-    var grid = L.vectorGrid.protobuf(url, {
+    // Not interactive: a canvas tile that takes clicks would hide the facilities' canvas above
+    // and the map's own clicks (what-if places a moved facility by a click). The map's click
+    // looks the home up in the tiles instead (homeAt).
+    return L.vectorGrid.protobuf(url, {
       rendererFactory: L.canvas.tile,
-      interactive: true,
-      // Tiles at every zoom: VectorGrid finds the clicked feature only on tiles of the map's
-      // own zoom (an over-zoomed tile answers clicks off by its scale).
+      interactive: false,
       maxZoom: 19,
       fetchOptions: { credentials: "same-origin" },
       vectorTileLayerStyles: styles,
       getFeatureId: function (f) { if (f.properties) f.properties.id = f.id; return f.id; }
     });
-    // A point of VectorGrid has no latlng of its own (see city_map.js): events carry the mouse's.
-    var createLayer = grid._createLayer;
-    grid._createLayer = function (feat) {
-      var made = createLayer.apply(this, arguments);
-      if (made && feat.type === 1) made.getLatLng = null;
-      return made;
-    };
-    grid.on("click", function (e) {
-      var where = e.latlng || map.mouseEventToLatLng(e.originalEvent);
-      L.popup().setLatLng(where).setContent(buildingPopup(e.layer.properties || {})).openOn(map);
-    });
-    return grid;
   }
+
+  // The home drawn where the map was clicked, if any: VectorGrid (1.3, vendored) keeps each
+  // tile's features as Leaflet layers of the tile's canvas renderer, which can say whether a
+  // point falls on them.
+  function homeAt(e) {
+    var tiles = (dataLayer && dataLayer._vectorTiles) || {}, zoom = map.getZoom(), found = null;
+    Object.keys(tiles).forEach(function (key) {
+      var renderer = tiles[key];
+      if (Number(key.split(":")[2]) !== zoom || !renderer._map) return;
+      var point = map.mouseEventToLayerPoint(e.originalEvent).subtract(renderer.getOffset());
+      Object.keys(renderer._layers).forEach(function (id) {
+        var layer = renderer._layers[id];
+        if (layer._containsPoint && layer._containsPoint(point)) found = layer;
+      });
+    });
+    return found;
+  }
+
+  map.on("click", function (e) {
+    if (config.mode === "public") return;
+    var home = homeAt(e);
+    if (home) L.popup().setLatLng(e.latlng).setContent(buildingPopup(home.properties || {})).openOn(map);
+  });
 
   function loadData(slug) {
     var staff = config.mode !== "public";
