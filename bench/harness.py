@@ -261,5 +261,42 @@ def timed(fn, repeat: int = 3) -> tuple[float, float]:
     return min(runs), statistics.median(runs)
 
 
+def first_render(ctx: Context, path: str, ready: str, *, login_as: str, runs: int = 5) -> list[float]:
+    """Seconds from navigation to `ready` (a JS expression) on a logged-in page in headless
+    Chromium, cold cache, sorted: the staff maps' "first render"."""
+    from playwright.sync_api import sync_playwright
+
+    host = urllib.parse.urlsplit(ctx.base_url).hostname
+    cookies = [
+        {"name": name, "value": value, "domain": host, "path": "/"}
+        for name, value in (pair.split("=", 1) for pair in ctx.session_cookie(login_as).split("; "))
+    ]
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.add_cookies(cookies)
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            started = time.perf_counter()
+            page.goto(ctx.base_url + path)
+            page.wait_for_function(ready, timeout=60000)
+            times.append(time.perf_counter() - started)
+            context.close()
+        browser.close()
+    return sorted(times)
+
+
 def dump(path: Path, payload: dict) -> None:
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,5 +1,6 @@
-"""Service coverage (issue 9): the public page and its data under load beside the SQL underneath,
-and the full recompute, the straight-line baseline and incremental updates timed, for the demo
+"""Service coverage (issue 9): the public page and its data under load beside the SQL underneath
+(the analysts' map of homes as vector tiles at z12/z14/z16, and a page of the per-home GeoJSON
+QGIS reads), and the full recompute, the straight-line baseline and incremental updates timed, for the demo
 city (the bench database) and a scale city (100,000 homes, 2,000 facilities, a generated street
 grid of ~51,000 segments with a river and a railway) kept in its own database,
 `<bench database>_coverage_scale`, so the other areas' numbers are not disturbed by it.
@@ -11,7 +12,7 @@ import json
 import os
 import subprocess
 
-from harness import PYTHON, ROOT, Measurement, Scenario
+from harness import PYTHON, ROOT, Measurement, Scenario, first_render, tile_xy
 
 SCALE_HOMES = int(os.environ.get("BENCH_COVERAGE_HOMES", "100000"))
 SCALE_FACILITIES = int(os.environ.get("BENCH_COVERAGE_FACILITIES", "2000"))
@@ -101,13 +102,47 @@ def scenarios(ctx) -> list[Scenario]:
             sql=HEXAGONS_SQL,
         ),  # fmt: skip
         Scenario("coverage figures (public JSON)", "/api/v1/coverage/service-types/school/", sql=SUMMARY_SQL),
+        *homes_tile_scenarios(ctx),
         Scenario(
-            "coverage per-home GeoJSON (staff)",
-            "/api/v1/coverage/service-types/school/buildings/",
-            sql=BUILDINGS_SQL,
+            "coverage per-home GeoJSON, a page of 1,000 (staff, QGIS)",
+            "/api/v1/coverage/service-types/school/buildings/?page_size=1000",
+            sql=BUILDINGS_SQL + " order by r.building_id limit 1000",
             login_as="gisadmin",
         ),  # fmt: skip
     ]
+
+
+def homes_tile_sql(ctx, z: int) -> str:
+    """The analysts' homes tile of the school type, as the view runs it (Ukrainian names)."""
+    x, y = tile_xy(z)
+    sql = ctx.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from coverage.models import ServiceType; from coverage.tiles import homes_tile_sql; "
+        "print(homes_tile_sql(ServiceType.objects.get(slug='school'), english=False))",
+    )
+    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y))
+
+
+def homes_tile_scenarios(ctx) -> list[Scenario]:
+    """The analysts' map of homes: its tiles at z12/z14/z16 beside their SQL, uncached and cached."""
+    out = []
+    for z in (12, 14, 16):
+        x, y = tile_xy(z)
+        sql = homes_tile_sql(ctx, z)
+        path = f"/coverage/staff/tiles/{z}/{x}/{y}.mvt?type=school"
+        for label, server in (("uncached", "nocache"), ("cached", "default")):
+            out.append(
+                Scenario(
+                    f"coverage homes tile z{z} {label} (staff)",
+                    path,
+                    sql=sql,
+                    login_as="gisadmin",
+                    server=server,
+                )
+            )
+    return out
 
 
 def _measure(label: str, numbers: dict) -> list[Measurement]:
@@ -147,4 +182,17 @@ def _measure(label: str, numbers: dict) -> list[Measurement]:
 def measurements(ctx) -> list[Measurement]:
     demo = json.loads(ctx.manage("coverage_bench", "--json").strip().splitlines()[-1])
     scale = json.loads(_manage(ctx, _scale_url(ctx), "coverage_bench", "--json").strip().splitlines()[-1])
-    return _measure("demo city", demo) + _measure("scale city", scale)
+    homes = ctx.psql(f"select count(*) from coverage_buildingcoverage where service_type_id = {TYPE}")
+    times = first_render(
+        ctx,
+        "/coverage/staff/?type=school",
+        "() => document.documentElement.dataset.coverageLoaded === 'school'",
+        login_as="gisadmin",
+    )
+    render = Measurement(
+        "coverage staff map: navigation to homes drawn (tiles in view)",
+        times[len(times) // 2],
+        "s",
+        f"target ≤ 1.5 s; median of {len(times)} cold loads; {homes} homes of the type",
+    )
+    return [render, *_measure("demo city", demo), *_measure("scale city", scale)]

@@ -14,3 +14,9 @@ class CoverageConfig(AppConfig):
 
         # The directory's "nearest" measures on foot along this app's walking network.
         walking_router_register(walking_distances)
+
+        from coverage.tiles import HOMES_SOURCE, HOMES_TABLES
+        from gis_layers import registry
+
+        # The analysts' map of homes reads tiles whose ETags carry this version (coverage/tiles.py).
+        registry.register_data_version_source(HOMES_SOURCE, tables=HOMES_TABLES)

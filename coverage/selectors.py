@@ -19,7 +19,7 @@ from coverage.models import (
     NetworkBuild,
     ServiceType,
 )
-from coverage.summaries import UNCONNECTED_CLASS, UNREACHABLE_CLASS, population_sql
+from coverage.summaries import distance_class_sql, population_sql
 from facilities.models import Facility
 from facilities.selectors import facilities_public
 from gis_layers.geojson import features_sql, fetch_one
@@ -252,13 +252,14 @@ def buildings_without_distance(service_type: ServiceType) -> list[dict]:
     return building_rows(service_type, where="r.status <> 'ok'")
 
 
-def buildings_geojson(service_type: ServiceType) -> str:
-    """Per-building results as a GeoJSON FeatureCollection (staff: the layer QGIS reads).
+def buildings_geojson(service_type: ServiceType, *, limit: int, offset: int) -> tuple[int, str]:
+    """(How many homes have results, the JSON array of one page of them as GeoJSON features,
+    by building id): the per-home layer analysts open in QGIS, a page at a time. The map of
+    homes reads vector tiles instead (coverage/tiles.py).
 
-    Built by PostGIS in one statement: a city of 100,000 homes stays one query.
+    Built by PostGIS in one statement per page.
     """
     name = "name_en" if is_english() else "name_uk"
-    bounds = service_type.class_bounds()
     rows = f"""
         select r.building_id as id, b.footprint, b.address,
                round(st_x(a.point)::numeric, 6) as lon, round(st_y(a.point)::numeric, 6) as lat,
@@ -267,10 +268,7 @@ def buildings_geojson(service_type: ServiceType) -> str:
                round(r.network_m::numeric, 1) as network_m, round(r.minutes::numeric, 1) as minutes,
                round(r.straight_m::numeric, 1) as straight_m,
                r.status = 'ok' and r.network_m <= %(threshold)s as within_threshold,
-               case r.status when 'unconnected' then {UNCONNECTED_CLASS}
-                             when 'unreachable' then {UNREACHABLE_CLASS}
-                             else (r.network_m > %(b0)s)::int + (r.network_m > %(b1)s)::int
-                                + (r.network_m > %(b2)s)::int + (r.network_m > %(b3)s)::int end as distance_class
+               {distance_class_sql(service_type)} as distance_class
           from coverage_buildingcoverage r
           join housing_registry_building b on b.id = r.building_id
           left join coverage_buildingaccess a on a.building_id = b.id
@@ -278,14 +276,18 @@ def buildings_geojson(service_type: ServiceType) -> str:
           left join facilities_facility f on f.id = r.facility_id
          where r.service_type_id = %(type)s
          order by r.building_id
+         limit %(limit)s offset %(offset)s
     """
-    params = {"type": service_type.pk, "threshold": service_type.threshold_m}
-    params.update({f"b{i}": bound for i, bound in enumerate(bounds)})
+    params = {"type": service_type.pk, "threshold": service_type.threshold_m, "limit": limit, "offset": offset}
     keys = ("address", "lon", "lat", "population", "status", "facility_id", "facility", "network_m", "minutes",
             "straight_m", "within_threshold", "distance_class")  # fmt: skip
     properties = {"building_id": "p.id"} | {key: f"p.{key}" for key in keys}
     (features,) = fetch_one(*features_sql((rows, params), geometry="footprint", properties=properties, precision=6))
-    return '{"type":"FeatureCollection","features":' + features + "}"
+    return homes_count(service_type), features
+
+
+def homes_count(service_type: ServiceType) -> int:
+    return BuildingCoverage.objects.filter(service_type=service_type).count()
 
 
 def results_count(service_type: ServiceType) -> dict[str, int]:

@@ -20,6 +20,18 @@ UNREACHABLE_CLASS = 5
 UNCONNECTED_CLASS = 6
 
 
+def distance_class_sql(service_type: ServiceType, result: str = "r") -> str:
+    """SQL of a home's distance class (0–4 by the type's class bounds, then unreachable and
+    unconnected): the colour of its dot on the map, in the per-home GeoJSON and in the tiles."""
+    b0, b1, b2, b3 = (repr(float(bound)) for bound in service_type.class_bounds())
+    m = f"{result}.network_m"
+    return (
+        f"case {result}.status when 'unconnected' then {UNCONNECTED_CLASS} "
+        f"when 'unreachable' then {UNREACHABLE_CLASS} "
+        f"else ({m} > {b0})::int + ({m} > {b1})::int + ({m} > {b2})::int + ({m} > {b3})::int end"
+    )
+
+
 def population_sql(building: str = "b", residents: str = "rc") -> str:
     """SQL for a building's population (NULL when unknown); needs the resident count joined."""
     size = float(settings.MISTO_COVERAGE_HOUSEHOLD_SIZE)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("coverage/staff/suggest/", views.staff_suggest, name="suggest"),
     path("coverage/staff/what-if/", views.staff_what_if, name="what-if"),
     path("coverage/staff/export/<slug:slug>.<str:fmt>", views.staff_export, name="export"),
+    path("coverage/staff/tiles/<str:z>/<str:x>/<str:y>.mvt", views.staff_homes_tile, name="homes-tile"),
     path("api/v1/coverage/", include("coverage.api.urls")),
 ]

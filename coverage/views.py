@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,15 +13,21 @@ from django.views.decorators.http import require_GET, require_POST
 from core.maps import map_options
 from coverage import exports, selectors, siting
 from coverage.models import ServiceType
-from coverage.permissions import can, ensure_can
+from coverage.permissions import REFUSALS, can, ensure_can
 from coverage.services import CoverageError, coverage_run_start, service_type_get
+from coverage.tiles import TILE_LAYER, homes_tile_layer
 from facilities.models import Facility
+from gis_layers.views import private_tile
 
 
 def _map_config(request, *, mode: str) -> dict:
+    # Staff modes draw the homes from vector tiles (the type's slug is added as ?type=).
+    homes = reverse("coverage:homes-tile", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}")
     return map_options(
         mode=mode,
         api="/api/v1/coverage/service-types/",
+        homeTiles=homes if mode != "public" else "",
+        homesLayer=TILE_LAYER,
         panel=reverse("coverage:panel"),
         colours=selectors.CLASS_COLOURS,
         strings={
@@ -139,7 +145,8 @@ def staff_page(request):
         **_panel_context(service_type),
         "most_distant": selectors.most_distant(service_type, limit=15),
         "without_distance": selectors.buildings_without_distance(service_type),
-        "counts": selectors.results_count(service_type),
+        "counts": (counts := selectors.results_count(service_type)),
+        "homes": sum(counts.values()),
         "run": selectors.active_run() or selectors.last_run(),
         "last_recompute": selectors.last_full_run_with_warnings(),
         "network": selectors.network_build(),
@@ -190,7 +197,7 @@ def staff_suggest(request):
                "result_json": {}}  # fmt: skip
     try:
         service_type = _chosen_type(request, types)
-        context["service_type"] = service_type
+        context.update(service_type=service_type, homes=selectors.homes_count(service_type))
         if "k" in request.GET:
             k = _int(request.GET.get("k"), default=-1)
             source = request.GET.get("candidates", "auto")
@@ -221,7 +228,9 @@ def staff_what_if(request):
     try:
         service_type = _chosen_type(request, types)
         facilities = Facility.objects.filter(category__in=service_type.categories.all()).order_by("name_uk")
-        context.update(service_type=service_type, facilities=facilities)
+        context.update(
+            service_type=service_type, facilities=facilities, homes=selectors.homes_count(service_type)
+        )
         if "facility" in request.GET:
             facility = facilities.filter(pk=_int(request.GET.get("facility"), -1)).first()
             if facility is None:
@@ -265,3 +274,19 @@ def staff_export(request, slug: str, fmt: str):
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="coverage-{service_type.slug}.{fmt}"'
     return response
+
+
+@require_GET
+def staff_homes_tile(request, z: str, x: str, y: str):
+    """A tile of the analysts' map of homes of the type `?type=<slug>` (coverage/tiles.py): 403
+    (as JSON, anonymous included) to whoever may not see per-building results, 400 when the
+    type is missing or unknown."""
+    if not can(request.user, "analyse"):
+        error = {"code": "forbidden", "message": str(REFUSALS["analyse"])}
+        return JsonResponse({"error": error}, status=403)
+    try:
+        service_type = service_type_get(slug=request.GET.get("type", ""))
+    except CoverageError as exc:
+        error = {"code": "invalid_parameter", "parameter": "type", "message": exc.message}
+        return JsonResponse({"error": error}, status=400)
+    return private_tile(request, homes_tile_layer(service_type, english=selectors.is_english()), z, x, y)

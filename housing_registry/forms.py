@@ -11,7 +11,8 @@ from city.models import District
 from housing_registry.models import Building, BuildingDocument, Contractor, WorkRecord
 from housing_registry.reports import BUILDING_GROUPS, REPORTS, WORK_GROUPS
 from housing_registry.sections import SECTION_BY_SLUG
-from housing_registry.selectors import COLOUR_ATTRIBUTES, UNKNOWN_CHOICE, BuildingFilters, WorkFilters
+from housing_registry.selectors import UNKNOWN_CHOICE, BuildingFilters, WorkFilters
+from housing_registry.staff_map import COLOUR_ATTRIBUTES
 
 
 def _with_unknown(choices):

@@ -16,6 +16,7 @@ from functools import wraps
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -123,5 +124,19 @@ def registry_staff_required(view):
             return view(request, *args, **kwargs)
         except PermissionDenied as exc:
             return render(request, "housing_registry/forbidden.html", {"reason": str(exc)}, status=403)
+
+    return wrapper
+
+
+def registry_staff_data(view):
+    """The staff map's tiles and summary, fetched by the page's script: whoever may not view
+    the registry (anonymous included: a script cannot follow a login page) gets 403 as JSON."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_view_registry(request.user):
+            message = _("The housing registry is for registry staff only.")
+            return JsonResponse({"error": {"code": "forbidden", "message": message}}, status=403)
+        return view(request, *args, **kwargs)
 
     return wrapper

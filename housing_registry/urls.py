@@ -4,14 +4,15 @@ from django.urls import path, re_path
 
 from housing_registry.api import views as api
 from housing_registry.permissions import registry_staff_required
-from housing_registry.views import buildings, bulk, works
+from housing_registry.views import buildings, bulk, staff_map, works
 
 app_name = "housing_registry"
 
 urlpatterns = [
     path("", buildings.building_list, name="list"),
-    path("map/", buildings.building_map, name="building-map"),
-    path("map/buildings.geojson", buildings.building_map_data, name="map-data"),
+    path("map/", staff_map.building_map, name="building-map"),
+    path("map/summary.json", staff_map.building_map_summary, name="map-summary"),
+    path("map/tiles/<str:z>/<str:x>/<str:y>.mvt", staff_map.building_map_tile, name="map-tile"),
     path("buildings/<int:pk>/", buildings.sheet, name="sheet"),
     path("buildings/<int:pk>/edit/<slug:section>/", buildings.section_edit, name="section-edit"),
     path("buildings/<int:pk>/history/", buildings.history, name="history"),

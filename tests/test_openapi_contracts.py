@@ -121,6 +121,8 @@ def _api_v1_calls(number: str):
             for who, tail in ((None, ""), (a, "buildings/"), (None, "facilities/"), (None, "hexagons/"))
         ],
         (None, g, "/api/v1/coverage/service-types/{slug}/buildings/", f"/api/v1/coverage/service-types/{service_type.slug}/buildings/", None, 403),
+        (a, g, "/api/v1/coverage/service-types/{slug}/buildings/", f"/api/v1/coverage/service-types/{service_type.slug}/buildings/?page=2&page_size=100", None, 200),
+        (a, g, "/api/v1/coverage/service-types/{slug}/buildings/", f"/api/v1/coverage/service-types/{service_type.slug}/buildings/?page_size=0", None, 400),
         (None, g, "/api/v1/facilities/", "/api/v1/facilities/?limit=5", None, 200),
         (None, g, "/api/v1/facilities/", "/api/v1/facilities/?bbox=1,2,3", None, 400),
         (None, g, "/api/v1/facilities/nearest/", "/api/v1/facilities/nearest/?category=pharmacy&lat=49.005&lon=33.64", None, 200),

@@ -1,12 +1,15 @@
 """The coverage API: public aggregates for everyone, per-building GeoJSON for analysts (QGIS)."""
 
+import json
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -17,6 +20,7 @@ from coverage.api.serializers import ServiceTypeSerializer, SummarySerializer
 from coverage.models import CoverageRun
 from coverage.permissions import REFUSALS, can
 from coverage.services import CoverageError, service_type_get
+from facilities.filters import InvalidParameter
 from facilities.sql import facilities_collection
 
 GEOJSON = "application/geo+json"
@@ -108,17 +112,66 @@ class FacilityList(APIView):
         return HttpResponse(body, content_type=GEOJSON)
 
 
+DEFAULT_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 10000
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
+    OpenApiParameter(
+        "page_size",
+        OpenApiTypes.INT,
+        description=f"Homes per page (1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}), by building id.",
+    ),
+]
+
+
+def _page_params(params) -> tuple[int, int]:
+    def number(name: str, default: int, lo: int, hi: int) -> int:
+        raw = params.get(name, "")
+        if raw == "":
+            return default
+        if not raw.isdigit() or not lo <= int(raw) <= hi:
+            raise InvalidParameter(
+                name,
+                _("%(name)s must be a whole number from %(lo)d to %(hi)d.")
+                % {"name": name, "lo": lo, "hi": hi},
+            )
+        return int(raw)
+
+    return number("page", 1, 1, 10_000_000), number("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+
+
 @method_decorator(gzip_page, name="dispatch")
 @extend_schema(responses=OpenApiTypes.OBJECT)  # the schema cannot guess an APIView's answer
 class BuildingList(APIView):
-    """Per-building results as GeoJSON (analysts only): nearest facility, metres, minutes."""
+    """Per-building results as GeoJSON (analysts only): nearest facility, metres, minutes — a
+    page at a time (`count`, `next`), for QGIS and scripts; the analysts' map reads vector
+    tiles (/coverage/staff/tiles/{z}/{x}/{y}.mvt?type=<slug>)."""
 
     permission_classes = [CanAnalyse]
 
-    @extend_schema(responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    @extend_schema(parameters=PAGE_PARAMETERS, responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request, slug):
         service_type = _service_type(request, slug)
-        return HttpResponse(selectors.buildings_geojson(service_type), content_type="application/geo+json")
+        try:
+            page, page_size = _page_params(request.query_params)
+        except InvalidParameter as exc:
+            return Response(exc.as_dict(), status=400)
+        count, features = selectors.buildings_geojson(
+            service_type, limit=page_size, offset=(page - 1) * page_size
+        )
+        next_link = self._link(request, page + 1) if page * page_size < count else None
+        previous_link = self._link(request, page - 1) if page > 1 else None
+        body = (
+            f'{{"type":"FeatureCollection","count":{count},"page":{page},"page_size":{page_size},'
+            f'"next":{json.dumps(next_link)},"previous":{json.dumps(previous_link)},"features":{features}}}'
+        )
+        return HttpResponse(body, content_type=GEOJSON)
+
+    @staticmethod
+    def _link(request, page: int) -> str:
+        params = request.query_params.copy()
+        params["page"] = str(page)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 class CanSeeRuns(BasePermission):

@@ -2,6 +2,6 @@
 downloads), staff.py (layer settings, features, history), imports.py (upload, preview, apply),
 editor.py (the map editor)."""
 
-from gis_layers.views.tiles import layer_tile, tile
+from gis_layers.views.tiles import layer_tile, private_tile, tile
 
-__all__ = ["layer_tile", "tile"]
+__all__ = ["layer_tile", "private_tile", "tile"]

@@ -9,6 +9,7 @@ from gis_layers.tiles import (
     LAYERS,
     PRIVATE_TILE_HEADERS,
     TILE_HEADERS,
+    TileLayer,
     gis_tiles,
     parse_tile_address,
     tile_bytes,
@@ -51,6 +52,16 @@ def _tile_response(request, source, address, base_headers, language_independent=
         )
     response.language_independent = language_independent
     return response
+
+
+def private_tile(request, layer: TileLayer, z: str, x: str, y: str) -> HttpResponse:
+    """A tile of a layer an app serves through its own door, after its own permission check
+    (the registry's staff map): 400 off the pyramid, else the tile with its ETag (304 when
+    unchanged, 204 when empty), never stored by a shared cache."""
+    address = parse_tile_address(z, x, y)
+    if address is None:
+        return _bad_address(z, x, y)
+    return _tile_response(request, layer, address, PRIVATE_TILE_HEADERS, language_independent=False)
 
 
 @require_GET

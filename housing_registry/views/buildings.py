@@ -1,5 +1,5 @@
-# Over 400 lines: the sheet's pages (list, sheet, section edit with conflict, history, restore, documents) share one set of lookups.
-"""Pages of the building sheets: the list, the staff map, a sheet, its sections, its history."""
+"""Pages of the building sheets: the list, a sheet, its sections, its history (the staff map is
+in staff_map.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from housing_registry.forms import (
     BuildingFilterForm,
     DocumentForm,
     ElevatorFormSet,
-    MapForm,
     VersionForm,
     section_form_class,
 )
@@ -30,13 +29,7 @@ from housing_registry.history import building_document_events, building_versions
 from housing_registry.models import Building, BuildingDocument
 from housing_registry.permissions import registry_staff_required
 from housing_registry.sections import SECTION_BY_SLUG, SECTIONS, section_of_field
-from housing_registry.selectors import (
-    COLOUR_ATTRIBUTES,
-    building_for_sheet,
-    buildings_filtered,
-    buildings_for_map,
-    map_classes,
-)
+from housing_registry.selectors import building_for_sheet, buildings_filtered
 
 SORTS = {
     "address": ("address",),
@@ -82,72 +75,6 @@ def building_list(request):
             "sort": sort,
         },
     )
-
-
-@require_GET
-@registry_staff_required
-def building_map(request):
-    form = MapForm(request.GET or None)
-    strings = {
-        "loading": _("Loading buildings…"),
-        "failed": _("The buildings could not be loaded. Reload the page to try again."),
-        "shown": _("buildings shown"),
-        "open": _("Open the data sheet"),
-        "none": _("No building matches the filters."),
-    }
-    options = map_options(
-        element="registry-map",
-        form="map-filters",
-        dataUrl=reverse("housing_registry:map-data"),
-        strings=strings,
-    )
-    return render(request, "housing_registry/map.html", {"form": form, "options": options})
-
-
-@require_GET
-@registry_staff_required
-def building_map_data(request):
-    """GeoJSON for the staff map: outline, address, the colour class and the legend."""
-    form = MapForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
-    attribute = (form.cleaned_data.get("colour") if form.is_bound else "") or "technical_state"
-    buildings = buildings_for_map(form.filters() if form.is_bound else None)
-    classes, legend = map_classes(attribute, buildings)
-    labels = {item.key: item.label for item in legend}
-    colours = {item.key: item.colour for item in legend}
-    sheet_url = reverse("housing_registry:sheet", args=[0]).removesuffix("0/")  # + "<id>/"
-    features = []
-    for b in buildings:
-        cls = classes[b.pk]
-        properties = {
-            "id": b.pk,
-            "address": b.address,
-            "district": b.district,
-            "cls": cls,
-            "label": labels.get(cls, ""),
-            "colour": colours.get(cls, "#9ca3af"),
-            "url": f"{sheet_url}{b.pk}/",
-        }
-        features.append(
-            '{"type":"Feature","geometry":'
-            + b.geojson
-            + ',"properties":'
-            + json.dumps(properties, ensure_ascii=False)
-            + "}"
-        )
-    legend_json = json.dumps(
-        {
-            "attribute": attribute,
-            "title": str(COLOUR_ATTRIBUTES.get(attribute, "")),
-            "classes": [vars(item) for item in legend],
-        },
-        ensure_ascii=False,
-    )
-    body = '{"type":"FeatureCollection","legend":' + legend_json + ',"features":[' + ",".join(features) + "]}"
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # -- the sheet -----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /* Coverage maps: walking distance classes over the city, on the map static/js/map.js makes.
    Public mode draws hexagons (aggregates only) and switches service type in place;
-   staff modes draw buildings, suggested sites and what-if changes. Data come from
-   /api/v1/coverage/; the page's configuration from the #coverage-config JSON. */
+   staff modes draw homes (vector tiles), suggested sites and what-if changes. Data come from
+   /api/v1/coverage/ and /coverage/staff/tiles/; the page's configuration from the
+   #coverage-config JSON. */
 (function () {
   "use strict";
 
@@ -85,35 +86,83 @@
     return sets;
   }
 
+  // Staff modes: one dot per home at the point its walk is measured from (footprints are
+  // slivers at city scale), from the analysts' vector tiles (/coverage/staff/tiles/), coloured
+  // by distance class; homes a suggestion or a what-if concerns are ringed.
+  function homesGrid(url, sets) {
+    var styles = {};
+    styles[config.homesLayer] = function (p) {
+      var id = p.id, marked = sets.lost[id] || sets.gained[id] || sets.picked[id];
+      return {
+        radius: marked ? 8 : 5, weight: marked ? 3 : 1, fill: true,
+        color: sets.lost[id] ? "#7f1d1d" : marked ? "#1d4ed8" : "#44403c",
+        fillColor: colour(p.distance_class), fillOpacity: 0.95
+      };
+    };
+    // Not interactive: a canvas tile that takes clicks would hide the facilities' canvas above
+    // and the map's own clicks (what-if places a moved facility by a click). The map's click
+    // looks the home up in the tiles instead (homeAt).
+    return L.vectorGrid.protobuf(url, {
+      rendererFactory: L.canvas.tile,
+      interactive: false,
+      maxZoom: 19,
+      fetchOptions: { credentials: "same-origin" },
+      vectorTileLayerStyles: styles,
+      getFeatureId: function (f) { if (f.properties) f.properties.id = f.id; return f.id; }
+    });
+  }
+
+  // The home drawn where the map was clicked, if any: VectorGrid (1.3, vendored) keeps each
+  // tile's features as Leaflet layers of the tile's canvas renderer, which can say whether a
+  // point falls on them.
+  function homeAt(e) {
+    var tiles = (dataLayer && dataLayer._vectorTiles) || {}, zoom = map.getZoom(), found = null;
+    Object.keys(tiles).forEach(function (key) {
+      var renderer = tiles[key];
+      if (Number(key.split(":")[2]) !== zoom || !renderer._map) return;
+      var point = map.mouseEventToLayerPoint(e.originalEvent).subtract(renderer.getOffset());
+      Object.keys(renderer._layers).forEach(function (id) {
+        var layer = renderer._layers[id];
+        if (layer._containsPoint && layer._containsPoint(point)) found = layer;
+      });
+    });
+    return found;
+  }
+
+  map.on("click", function (e) {
+    if (config.mode === "public") return;
+    var home = homeAt(e);
+    if (home) L.popup().setLatLng(e.latlng).setContent(buildingPopup(home.properties || {})).openOn(map);
+  });
+
   function loadData(slug) {
     var staff = config.mode !== "public";
-    var url = config.api + slug + (staff ? "/buildings/" : "/hexagons/");
     var sets = highlightSets();
     setStatus(strings.loading);
     root.removeAttribute("data-coverage-loaded");
-    return json(url).then(function (data) {
-      if (dataLayer) map.removeLayer(dataLayer);
-      if (staff) {
-        // Homes as dots at the point where they are measured from: footprints are slivers
-        // at city scale. The GeoJSON keeps the footprints for QGIS.
-        dataLayer = L.featureGroup();
-        data.features.forEach(function (f) {
-          var p = f.properties, marked = sets.lost[f.id] || sets.gained[f.id] || sets.picked[f.id];
-          L.circleMarker([p.lat, p.lon], {
-            radius: marked ? 8 : 5, weight: marked ? 3 : 1,
-            color: sets.lost[f.id] ? "#7f1d1d" : marked ? "#1d4ed8" : "#44403c",
-            fillColor: colour(p.distance_class), fillOpacity: 0.95
-          }).bindPopup(buildingPopup(p)).addTo(dataLayer);
+    if (staff) {
+      return new Promise(function (resolve, reject) {
+        if (dataLayer) map.removeLayer(dataLayer);
+        dataLayer = homesGrid(config.homeTiles + "?type=" + encodeURIComponent(slug), sets);
+        dataLayer.on("tileerror", reject);
+        dataLayer.once("load", function () {
+          setStatus("");
+          // How many homes the tiles hold (the page knows; the tiles in view show some of them).
+          var homes = mapNode.getAttribute("data-homes") || "0";
+          root.setAttribute("data-coverage-features", homes);
+          resolve(Number(homes));
         });
         dataLayer.addTo(map);
-      } else {
-        dataLayer = L.geoJSON(data, {
-          style: function (f) {
-            return { color: "#ffffff", weight: 0.7, fillColor: colour(f.properties.distance_class), fillOpacity: 0.6 };
-          },
-          onEachFeature: function (f, layer) { layer.bindPopup(hexPopup(f.properties)); }
-        }).addTo(map);
-      }
+      });
+    }
+    return json(config.api + slug + "/hexagons/").then(function (data) {
+      if (dataLayer) map.removeLayer(dataLayer);
+      dataLayer = L.geoJSON(data, {
+        style: function (f) {
+          return { color: "#ffffff", weight: 0.7, fillColor: colour(f.properties.distance_class), fillOpacity: 0.6 };
+        },
+        onEachFeature: function (f, layer) { layer.bindPopup(hexPopup(f.properties)); }
+      }).addTo(map);
       if (!fitted && data.features.length) {
         map.fitBounds(dataLayer.getBounds(), { padding: [20, 20] });
         fitted = true;
@@ -244,5 +293,5 @@
   wireWhatIf();
   drawResult();
   show(mapNode.getAttribute("data-type"));
-  window.MistoCoverage = { map: map, show: show };
+  window.MistoCoverage = { map: map, show: show, homes: function () { return dataLayer; } };
 })();

@@ -17,6 +17,11 @@
 
   var Misto = (window.Misto = window.Misto || {});
 
+  // Leaflet.VectorGrid 1.3 answers a click on a canvas tile with L.DomEvent.fakeStop, which
+  // Leaflet 1.9 no longer has (the click then threw and nothing opened). Leaflet 1.9 keeps the
+  // map's own handlers off canvas tiles by itself, so nothing is left to do there.
+  if (window.L && L.DomEvent && !L.DomEvent.fakeStop) L.DomEvent.fakeStop = function () {};
+
   /* --- DOM helpers ------------------------------------------------------------------- */
 
   function el(tag, attrs, text) {

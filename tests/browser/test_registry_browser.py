@@ -1,6 +1,7 @@
-"""The housing registry in a real browser: a dispatcher logs in, opens a building from the staff
-map, edits the heating section and sees the change in the history; every registry page is
-photographed for review (test-artifacts/registry-*.png)."""
+"""The housing registry in a real browser: a dispatcher logs in, finds a building on the staff
+map (drawn from the registry's vector tiles), opens it with a click, edits the heating section
+and sees the change in the history; every registry page is photographed for review
+(test-artifacts/registry-*.png)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,22 @@ pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ADDRESS = "вулиця Миру, 9"
+
+# Where a point (lat, lon) is on the page, and the colour the staff map's tile canvas has there.
+DRAWN_AT = """([lat, lon]) => {
+  const map = window.MistoRegistry.map;
+  const box = map.getContainer().getBoundingClientRect();
+  const p = map.latLngToContainerPoint([lat, lon]);
+  const x = box.left + p.x, y = box.top + p.y;
+  for (const canvas of map.getContainer().querySelectorAll("canvas.leaflet-tile")) {
+    const r = canvas.getBoundingClientRect();
+    if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
+    const scale = canvas.width / r.width;
+    const px = canvas.getContext("2d").getImageData((x - r.left) * scale, (y - r.top) * scale, 1, 1).data;
+    if (px[3] > 0) return [x, y, Array.from(px)];
+  }
+  return [x, y, [0, 0, 0, 0]];
+}"""
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +76,11 @@ def test_dispatcher_opens_a_building_from_the_map_edits_heating_and_sees_it_in_h
     page, portal_url, artifacts, restore_building, django_db_blocker
 ):
     building = restore_building
+    tiles = []
+    page.on(
+        "response",
+        lambda r: tiles.append(r) if "/registry/map/tiles/" in r.url or ".geojson" in r.url else None,
+    )
     log_in(page, portal_url)
     page.wait_for_selector("html[data-buildings-loaded]", state="attached")
     with django_db_blocker.unblock():
@@ -80,9 +102,18 @@ def test_dispatcher_opens_a_building_from_the_map_edits_heating_and_sees_it_in_h
     page.fill("#id_q", "вул. миру 9")
     page.click("#map-filters button[type=submit]")
     page.wait_for_function("document.documentElement.dataset.buildingsLoaded === '1'")
-    page.wait_for_timeout(600)  # the map flies to the building
     page.screenshot(path=str(artifacts / "registry-map-search.png"))
-    page.locator("#registry-map path.leaflet-interactive").first.click()
+    # The buildings come from the staff tiles (no whole-city GeoJSON), drawn on canvas in the
+    # colour of their legend class: the pixel inside the building is its heat supplier's.
+    assert tiles and all("/registry/map/tiles/" in r.url and r.status in (200, 204, 304) for r in tiles)
+    assert any("q=" in r.url and "colour=heating_provider" in r.url and r.status == 200 for r in tiles)
+    swatch = page.locator(f'#legend li[data-class="{provider.pk}"] .swatch-box')
+    expected = [int(v) for v in swatch.evaluate("e => getComputedStyle(e).backgroundColor")[4:-1].split(",")]
+    inside = building.footprint.point_on_surface
+    x, y, rgba = page.evaluate(DRAWN_AT, [inside.y, inside.x])
+    assert rgba[3] > 200, rgba
+    assert all(abs(a - b) <= 12 for a, b in zip(rgba[:3], expected, strict=True)), (rgba, expected)
+    page.mouse.click(x, y)
     page.wait_for_url(f"**/registry/buildings/{building.pk}/")
     assert page.locator("h1").inner_text() == ADDRESS
     page.wait_for_timeout(400)

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connections
 
-from coverage.models import CoverageHexagon, ServiceType
+from coverage.models import BuildingAccess, BuildingCoverage, CoverageHexagon, ServiceType
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,6 +23,15 @@ def coverage_ready(computed_demo, db, django_db_blocker):
             t.slug: (t.name_uk, CoverageHexagon.objects.filter(service_type=t).count())
             for t in ServiceType.objects.all()
         }
+
+
+# Zoom the staff map onto a home (lat, lon), wait for its tiles, and say where it is on the page.
+HOME_AT = """async ([lat, lon]) => {
+  const map = window.MistoCoverage.map, homes = window.MistoCoverage.homes();
+  await new Promise((done) => { homes.once("load", done); map.setView([lat, lon], 18, { animate: false }); });
+  const box = map.getContainer().getBoundingClientRect(), p = map.latLngToContainerPoint([lat, lon]);
+  return [box.left + p.x, box.top + p.y];
+}"""
 
 
 def committed(fn):
@@ -82,9 +91,7 @@ def test_switching_the_service_type_changes_the_map_and_the_tables(
     assert page.locator(".coverage-legend tbody tr").first.inner_text().strip().startswith("до 250 м")
     # blob: URLs are the map library's own workers, made in the page from the portal's script.
     local = (portal_url, "blob:" + portal_url)
-    assert all(r.startswith(local) for r in requests), [
-        r for r in requests if not r.startswith(local)
-    ]
+    assert all(r.startswith(local) for r in requests), [r for r in requests if not r.startswith(local)]
     assert page.js_errors == []
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "coverage-public-stops.png"))
@@ -118,13 +125,35 @@ def test_phone_layout(browser, portal_url, artifacts, coverage_ready):
     context.close()
 
 
-def test_staff_see_homes_suggested_sites_and_what_if(page, portal_url, artifacts, coverage_ready):
+def test_staff_see_homes_suggested_sites_and_what_if(
+    page, portal_url, artifacts, coverage_ready, django_db_blocker
+):
     log_in(page, portal_url, "gisadmin")
+    tiles = []
+    page.on("response", lambda r: tiles.append(r) if "/coverage/staff/tiles/" in r.url else None)
     page.goto(portal_url + "/coverage/staff/?type=transport-stop")
     wait_loaded(page, "transport-stop")
-    assert page.locator("html").get_attribute("data-coverage-features") == "350"  # one dot per home
+    assert page.locator("html").get_attribute("data-coverage-features") == "350"  # homes of the type
     assert page.locator("#most-distant tbody tr").count() == 15
     page.screenshot(path=str(artifacts / "coverage-staff.png"))
+    # The homes are drawn from the analysts' tiles (no per-home GeoJSON); a click on one opens
+    # its popup with the address and the walk.
+    assert tiles and all("type=transport-stop" in r.url and r.status in (200, 204) for r in tiles)
+    assert any(r.status == 200 for r in tiles)
+    with django_db_blocker.unblock():
+        home = (
+            BuildingCoverage.objects.filter(service_type__slug="transport-stop", status="ok")
+            .select_related("building")
+            .order_by("building_id")
+            .first()
+        )
+        point = BuildingAccess.objects.get(building_id=home.building_id).point
+    x, y = page.evaluate(HOME_AT, [point.y, point.x])
+    page.mouse.click(x, y)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert home.building.address in popup.inner_text() and "пішки" in popup.inner_text()
+    page.screenshot(path=str(artifacts / "coverage-staff-home.png"))
 
     page.goto(portal_url + "/coverage/staff/suggest/?type=transport-stop")
     page.fill("#k", "3")

@@ -1,5 +1,6 @@
-"""Residents and visitors see nothing of the registry: every page, API endpoint, map data,
-file and export answers 403 (signed-in, not registry staff) or sends to login (anonymous).
+"""Residents and visitors see nothing of the registry: every page, API endpoint, file and export
+answers 403 (signed-in, not registry staff) or sends to login (anonymous); the staff map's
+tiles and summary answer 403 to both (test_staff_map.py).
 Registry staff edit only the sections their organisation answers for."""
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ URLS = [
     ("get", "/registry/"),
     ("get", "/registry/?q=миру"),
     ("get", "/registry/map/"),
-    ("get", "/registry/map/buildings.geojson"),
-    ("get", "/registry/map/buildings.geojson?colour=heating_provider"),
     ("get", "/registry/buildings/{b}/"),
     ("get", "/registry/buildings/{b}/edit/heating/"),
     ("post", "/registry/buildings/{b}/edit/heating/"),

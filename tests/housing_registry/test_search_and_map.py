@@ -1,5 +1,5 @@
 """Finding buildings: address search tolerant of "вул."/"вулиця", case and apostrophes,
-filters, the list view, and the staff map coloured by a chosen attribute with a legend."""
+filters and the list view (the staff map, with the same search and filters: test_staff_map.py)."""
 
 from __future__ import annotations
 
@@ -66,47 +66,3 @@ def test_unknown_values_read_as_unknown_in_the_list(client, dispatcher):
     html = client.get(f"/registry/?q={unknown.address}").content.decode()
     row = html.split(f">{unknown.address}</a>", 1)[1].split("</tr>")[0]
     assert '<span class="unknown">невідомо</span>' in row
-
-
-@pytest.mark.parametrize(
-    "attribute", ["technical_state", "management_form", "heating_provider", "year_built"]
-)
-def test_map_data_colours_every_building_with_a_legend_that_adds_up(client, dispatcher, attribute):
-    client.force_login(dispatcher)
-    data = client.get(f"/registry/map/buildings.geojson?colour={attribute}").json()
-    assert len(data["features"]) == Building.objects.count()
-    legend = {c["key"]: c for c in data["legend"]["classes"]}
-    assert sum(c["count"] for c in legend.values()) == len(data["features"])
-    for feature in data["features"]:
-        p = feature["properties"]
-        assert p["cls"] in legend and p["colour"] == legend[p["cls"]]["colour"]
-        assert p["url"] == f"/registry/buildings/{p['id']}/"
-        assert feature["geometry"]["type"] == "MultiPolygon"
-
-
-def test_map_legend_counts_match_the_registry(client, dispatcher):
-    client.force_login(dispatcher)
-    data = client.get("/registry/map/buildings.geojson?colour=management_form").json()
-    legend = {c["key"]: c["count"] for c in data["legend"]["classes"]}
-    assert legend["condominium"] == Building.objects.filter(management_form="condominium").count() == 36
-    data = client.get("/registry/map/buildings.geojson?colour=heating_provider").json()
-    names = {c["label"]: c["count"] for c in data["legend"]["classes"]}
-    assert (
-        names["КП «Теплоенерго»"]
-        == Building.objects.filter(heating_provider__source_id="svc-teploenergo").count()
-    )
-
-
-def test_map_data_follows_search_and_filters(client, dispatcher):
-    client.force_login(dispatcher)
-    data = client.get("/registry/map/buildings.geojson?q=вул.+миру+9").json()
-    assert [f["properties"]["address"] for f in data["features"]] == ["вулиця Миру, 9"]
-    data = client.get("/registry/map/buildings.geojson?technical_state=emergency").json()
-    assert len(data["features"]) == Building.objects.filter(technical_state="emergency").count()
-
-
-def test_the_map_page_uses_local_leaflet_and_its_own_script(client, dispatcher):
-    client.force_login(dispatcher)
-    html = client.get("/registry/map/").content.decode()
-    assert "/static/vendor/leaflet/leaflet.js" in html and "/static/js/registry_map.js" in html
-    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html

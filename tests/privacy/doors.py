@@ -42,22 +42,25 @@ class Viewer:
     dashboard: bool = False
     request_admin: bool = False  # reaches the requests in the Django admin
     api_key: bool = False  # an Open311 app: its key on every request, no session
+    analyst: bool = False  # coverage.analyse_coverage: per-home coverage results
 
 
 VIEWERS = [
     Viewer("anonymous"),
     Viewer("applicant", "resident", personal=True),
     Viewer("other_resident", "mx_neighbour"),
-    Viewer("other_service_head", "mx_otherhead", staff=True, dashboard=True, request_admin=True),
+    Viewer(
+        "other_service_head", "mx_otherhead", staff=True, dashboard=True, request_admin=True, analyst=True
+    ),
     Viewer("other_service_executor", "mx_otherexec", staff=True, request_admin=True),
     Viewer("registrar", "registrar", personal=True, staff=True, dashboard=True, request_admin=True),
-    Viewer("head", "head", personal=True, staff=True, dashboard=True, request_admin=True),
+    Viewer("head", "head", personal=True, staff=True, dashboard=True, request_admin=True, analyst=True),
     Viewer("executor", "executor", personal=True, staff=True, request_admin=True),
     Viewer("approver", "approver", personal=True, staff=True, request_admin=True),
     Viewer("leader", "leader", staff=True, dashboard=True),
     Viewer("dispatcher", "dispatcher", staff=True, registry=True),
     Viewer("layer_editor", "editor", staff=True),
-    Viewer("gisadmin", "gisadmin", staff=True, registry=True, importer=True),
+    Viewer("gisadmin", "gisadmin", staff=True, registry=True, importer=True, analyst=True),
     Viewer(
         "superuser",
         "admin",
@@ -67,6 +70,7 @@ VIEWERS = [
         importer=True,
         dashboard=True,
         request_admin=True,
+        analyst=True,
     ),  # fmt: skip
     Viewer("open311_app", api_key=True),
 ]
@@ -667,14 +671,36 @@ DOORS = [
         full_needs=(),
     ),
     Door(
-        "registry map data",
+        "registry map summary",
         "building sheet",
         "api",
-        lambda d: "/registry/map/buildings.geojson",
+        lambda d: f"/registry/map/summary.json?q={addr(d)}",
         REGISTRY,
         addr,
         secrets=S,
         full_needs=(),
+    ),
+    *[
+        Door(
+            f"registry map tiles ({colour})",
+            "building sheet",
+            "tiles",
+            lambda d, colour=colour: f"/registry/map/tiles/{tile(d)}.mvt?colour={colour}",
+            REGISTRY,
+            addr,
+            secrets=S,
+            full_needs=(),
+        )
+        for colour in ("technical_state", "heating_provider")
+    ],
+    Door(
+        "coverage homes tiles",
+        "building sheet",
+        "tiles",
+        lambda d: f"/coverage/staff/tiles/{tile(d)}.mvt?type=school",
+        _if("analyst", Kind.QUIET, Kind.DENIED),
+        addr,
+        secrets=S,
     ),
     Door(
         "place search",
