@@ -1,6 +1,6 @@
 """The public city map of facilities (/map/): the city's boundary, the public facilities in
 view as clustered markers coloured by category, and City IT's public GIS layers, drawn by the
-portal's one map front-end (core/maps.py, static/js/map.js and city_map.js)."""
+portal's one map front-end (core/maps.py, static/js/map.js and the city_map*.js modules)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ class MapState:
 
 def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
     """The public map: basemap, the city boundary, and the public facilities in view as
-    clustered markers coloured by category (static/js/city_map.js), fetched from
+    clustered markers coloured by category (static/js/city_map.js, its search box in
+    city_map_search.js, the GIS layers in city_map_layers.js), fetched from
     /api/v1/facilities/ as the view moves; City IT's GIS layers as vector tiles."""
     layers = []
     city = municipality()
@@ -71,13 +72,20 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
             "joinedFailed": _("The joined tables could not be loaded."),
         },
     }
-    layers += [{"call": "initFacilities", "options": facilities}, {"call": "initGisLayers", "options": gis}]
+    layers += [
+        {"call": "initFacilities", "options": facilities},
+        {
+            "call": "initMapSearch",
+            "options": {"searchApi": facilities["searchApi"], "lang": facilities["lang"], "strings": strings},
+        },
+        {"call": "initGisLayers", "options": gis},
+    ]
     config = map_options(center=list(state.centre), zoom=state.zoom, layers=layers)
     return map_render(
         config,
         label=strings["map_label"],
         vendor=["vendor/leaflet.markercluster/leaflet.markercluster.js", VECTORGRID],
-        page="js/city_map.js",
+        page=["js/city_map.js", "js/city_map_search.js", "js/city_map_layers.js"],
         css=[
             "vendor/leaflet.markercluster/MarkerCluster.css",
             "vendor/leaflet.markercluster/MarkerCluster.Default.css",
