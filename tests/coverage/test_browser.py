@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 
 from coverage.models import CoverageHexagon, ServiceType
+from tests.browser.test_map_legend_phone_browser import assert_phone_legend
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -82,9 +83,7 @@ def test_switching_the_service_type_changes_the_map_and_the_tables(
     assert page.locator(".coverage-legend tbody tr").first.inner_text().strip().startswith("до 250 м")
     # blob: URLs are the map library's own workers, made in the page from the portal's script.
     local = (portal_url, "blob:" + portal_url)
-    assert all(r.startswith(local) for r in requests), [
-        r for r in requests if not r.startswith(local)
-    ]
+    assert all(r.startswith(local) for r in requests), [r for r in requests if not r.startswith(local)]
     assert page.js_errors == []
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "coverage-public-stops.png"))
@@ -115,6 +114,9 @@ def test_phone_layout(browser, portal_url, artifacts, coverage_ready):
     box = page.locator("#coverage-map").bounding_box()
     assert box["width"] >= 380 and box["height"] >= 400
     page.screenshot(path=str(artifacts / "coverage-phone.png"))
+    # The legend of walking distances: under the map at full size, folding with a tap.
+    assert_phone_legend(page, ".coverage-legend tbody tr", 2)
+    page.screenshot(path=str(artifacts / "legend-390-coverage.png"), full_page=True)
     context.close()
 
 
