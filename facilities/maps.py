@@ -26,6 +26,12 @@ class MapState:
     focus: int | None = None
 
 
+# The page's scripts, in the order they load (after map.js): the facilities, the search box, the
+# GIS layers. Part of the key of the cached config (portal.views.map_page), so a config cached
+# before they changed is not served with scripts that no longer match it.
+CITY_MAP_SCRIPTS = ("js/city_map.js", "js/city_map_search.js", "js/city_map_layers.js")
+
+
 def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
     """The public map: basemap, the city boundary, and the public facilities in view as
     clustered markers coloured by category (static/js/city_map.js, its search box in
@@ -85,7 +91,7 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
         config,
         label=strings["map_label"],
         vendor=["vendor/leaflet.markercluster/leaflet.markercluster.js", VECTORGRID],
-        page=["js/city_map.js", "js/city_map_search.js", "js/city_map_layers.js"],
+        page=CITY_MAP_SCRIPTS,
         css=[
             "vendor/leaflet.markercluster/MarkerCluster.css",
             "vendor/leaflet.markercluster/MarkerCluster.Default.css",
