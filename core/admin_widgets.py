@@ -23,7 +23,7 @@ class AdminMapWidget(OSMWidget):
 
     class Media:
         extend = False  # OSMWidget's media name the CDN
-        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "css/admin_map_widget.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "js/admin_map_widget.js")
 
     def outline(self) -> dict | None:
