@@ -30,7 +30,8 @@ MEASURE_LEGEND = """(entries) => {
       clippers.push(n.tagName.toLowerCase() + "." + n.className + " " + n.clientHeight + "/" + n.scrollHeight);
     }
   }
-  const items = [...legend.querySelectorAll(entries)].filter((e) => e.getClientRects().length);
+  // checkVisibility: the content of a closed <details> keeps its boxes but is not shown.
+  const items = [...legend.querySelectorAll(entries)].filter((e) => e.checkVisibility());
   return {
     open: legend.open,
     legend: box(legend),
