@@ -236,19 +236,25 @@ class EventInline(admin.TabularInline):
     """The request's history as the request page shows it to the same person."""
 
     model = Event
-    fields = (
-        "created_at",
-        "kind",
-        "from_status",
-        "to_status",
-        "actor",
-        "actor_label",
-        "comment",
-        "is_public",
-    )
+    # The statuses and the actor's label as the request page shows them, in the page's
+    # language (stored as stable English keys: "submitted", "applicant (e-mail)").
+    fields = ("created_at", "kind", "from_status_shown", "to_status_shown", "actor", "actor_shown", "comment",
+              "is_public")  # fmt: skip
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("from"))
+    def from_status_shown(self, event):
+        return event.from_status_label
+
+    @admin.display(description=_("to"))
+    def to_status_shown(self, event):
+        return event.to_status_label
+
+    @admin.display(description=_("who (when not a user)"))
+    def actor_shown(self, event):
+        return event.actor_label_display
 
     def get_queryset(self, request):
         # Internal comments belong to the staff working the request (request_events_visible).

@@ -1,13 +1,18 @@
 """Addresses in the page's language: on English pages a street is named by its English name
 (city.Street.name_en, "Sadova Street, 1"), as districts are, so that an address never mixes
-Ukrainian streets with Latin district names. Ukrainian pages show the address as stored."""
+Ukrainian streets with Latin district names. Ukrainian pages show the address as stored.
+
+`address_sql` is the same rule in SQL, for the lists PostgreSQL builds as JSON (the facility
+list API, the requests map): one street lookup per row of the page."""
 
 from __future__ import annotations
 
 import re
 import time
 
+import translitua
 from django.utils.translation import get_language
+from translitua import UkrainianKMU
 
 from city.models import Street
 
@@ -35,5 +40,23 @@ def address_in_language(address: str, language: str | None = None) -> str:
         return address
     for name_uk, name_en in _street_names_en():
         if address.startswith(name_uk) and address[len(name_uk) : len(name_uk) + 1] in ("", ",", " "):
-            return name_en + address[len(name_uk) :]
+            # The house ("10-А", "3 (у дворі)") in the national transliteration, as the
+            # basemap's names (basemap/translit.py): one script in the whole address.
+            return name_en + translitua.translit(address[len(name_uk) :], UkrainianKMU)
     return address
+
+
+def address_sql(column: str, english: bool) -> str:
+    """SQL of the address in `column` as `address_in_language` shows it: on English pages the
+    longest street of the city (with an English name) the address starts with, followed by the
+    address's end, a comma or a space, is named in English and the rest transliterated (the
+    database's misto_translit_uk, made by basemap's migration from the same library);
+    otherwise the column as stored. `column` is SQL of the query (e.g. "p.address"), never
+    user input."""
+    if not english:
+        return column
+    table = Street._meta.db_table
+    rest = f"substr({column}, length(s.name_uk) + 1)"
+    return f"""coalesce((SELECT s.name_en || misto_translit_uk({rest}) FROM {table} s
+        WHERE s.name_en <> '' AND starts_with({column}, s.name_uk) AND left({rest}, 1) IN ('', ',', ' ')
+        ORDER BY length(s.name_uk) DESC LIMIT 1), {column})"""

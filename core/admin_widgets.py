@@ -4,14 +4,16 @@ GeoDjango's OSMWidget loads OpenLayers from a CDN, draws OpenStreetMap tiles and
 inline script (rendered without the request, so without the nonce). This widget keeps Django's
 own editor (gis/js/OLMapWidget.js) but loads the vendored OpenLayers (static/vendor/ol, pinned in
 package.json), writes its options as JSON (not executed, so CSP allows it) and is started by a
-static script, js/admin_map_widget.js. Its base layer is no tile server: an app may outline its
-territory with the portal's own vector data (outline()); the rest of the map stays blank.
+static script, js/admin_map_widget.js, which also titles the map's controls in the page's
+language. Its base layer is no tile server: an app may outline its territory with the portal's
+own vector data (outline()); the rest of the map stays blank.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
+from django.utils.translation import gettext as _
 
 
 class AdminMapWidget(OSMWidget):
@@ -21,7 +23,7 @@ class AdminMapWidget(OSMWidget):
 
     class Media:
         extend = False  # OSMWidget's media name the CDN
-        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "css/admin_map_widget.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "js/admin_map_widget.js")
 
     def outline(self) -> dict | None:
@@ -41,5 +43,12 @@ class AdminMapWidget(OSMWidget):
             "default_lon": context["default_lon"],
             "default_zoom": context["default_zoom"],
             "outline": self.outline(),
+            # OpenLayers titles its controls in English; these are the page's language.
+            "labels": {
+                "zoomIn": _("Zoom in"),
+                "zoomOut": _("Zoom out"),
+                "rotate": _("Reset rotation"),
+                "attribution": _("Attributions"),
+            },
         }
         return context

@@ -95,12 +95,13 @@ class RenderedMap:
     html: str  # the map element and its JSON config
 
 
-def map_render(config: dict, *, label: str, vendor=(), page=None, css=()) -> RenderedMap:
+def map_render(config: dict, *, label: str, vendor=(), page=(), css=()) -> RenderedMap:
     """The map element (filled by static/js/map.js from `config`) and the assets it needs:
-    Leaflet and its `vendor` plugins, map.js, then the `page` script that uses map.js."""
+    Leaflet and its `vendor` plugins, map.js, then the `page` script (or scripts, in order)
+    that use map.js."""
     config_id = "misto-map-config"
     styles = [LEAFLET_CSS, *css]
-    scripts = [LEAFLET_JS, *vendor, MAP_JS, *([page] if page else [])]
+    scripts = [LEAFLET_JS, *vendor, MAP_JS, *([page] if isinstance(page, str) else page)]
     header = "".join(f'<link rel="stylesheet" href="{static(path)}">' for path in styles) + "".join(
         f'<script defer src="{static(path)}"></script>' for path in scripts
     )

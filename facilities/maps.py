@@ -1,6 +1,6 @@
 """The public city map of facilities (/map/): the city's boundary, the public facilities in
 view as clustered markers coloured by category, and City IT's public GIS layers, drawn by the
-portal's one map front-end (core/maps.py, static/js/map.js and city_map.js)."""
+portal's one map front-end (core/maps.py, static/js/map.js and the city_map*.js modules)."""
 
 from __future__ import annotations
 
@@ -26,9 +26,16 @@ class MapState:
     focus: int | None = None
 
 
+# The page's scripts, in the order they load (after map.js): the facilities, the search box, the
+# GIS layers. Part of the key of the cached config (portal.views.map_page), so a config cached
+# before they changed is not served with scripts that no longer match it.
+CITY_MAP_SCRIPTS = ("js/city_map.js", "js/city_map_search.js", "js/city_map_layers.js")
+
+
 def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
     """The public map: basemap, the city boundary, and the public facilities in view as
-    clustered markers coloured by category (static/js/city_map.js), fetched from
+    clustered markers coloured by category (static/js/city_map.js, its search box in
+    city_map_search.js, the GIS layers in city_map_layers.js), fetched from
     /api/v1/facilities/ as the view moves; City IT's GIS layers as vector tiles."""
     layers = []
     city = municipality()
@@ -71,13 +78,20 @@ def city_map(*, state: MapState, strings: dict[str, str]) -> RenderedMap:
             "joinedFailed": _("The joined tables could not be loaded."),
         },
     }
-    layers += [{"call": "initFacilities", "options": facilities}, {"call": "initGisLayers", "options": gis}]
+    layers += [
+        {"call": "initFacilities", "options": facilities},
+        {
+            "call": "initMapSearch",
+            "options": {"searchApi": facilities["searchApi"], "lang": facilities["lang"], "strings": strings},
+        },
+        {"call": "initGisLayers", "options": gis},
+    ]
     config = map_options(center=list(state.centre), zoom=state.zoom, layers=layers)
     return map_render(
         config,
         label=strings["map_label"],
         vendor=["vendor/leaflet.markercluster/leaflet.markercluster.js", VECTORGRID],
-        page="js/city_map.js",
+        page=CITY_MAP_SCRIPTS,
         css=[
             "vendor/leaflet.markercluster/MarkerCluster.css",
             "vendor/leaflet.markercluster/MarkerCluster.Default.css",

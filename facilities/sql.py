@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from city.address_language import address_in_language
+from city.address_language import address_in_language, address_sql
 from facilities import opening_hours
 from facilities.filters import FacilityFilter
 from facilities.models import Facility
@@ -73,7 +73,7 @@ def page_sql(
         join_params = (local.weekday(), minute, minute, local.month)
         columns += ["address", "phones", "opening_hours"]
         properties |= {
-            "address": "p.address",
+            "address": address_sql("p.address", english),  # the street in the page's language
             "phones": "to_json(p.phones)",
             "opening_hours": "p.opening_hours",
             "open_now": "CASE WHEN p.opening_hours = '' THEN NULL ELSE open.yes IS NOT NULL END",
@@ -102,7 +102,7 @@ def facilities_collection(queryset: QuerySet[Facility], *, english: bool) -> str
     properties = {
         "name": "p.name",
         "category": "c.slug",
-        "address": "p.address",
+        "address": address_sql("p.address", english),
         "phones": "to_json(p.phones)",
         "opening_hours": "p.opening_hours",
     }

@@ -26,7 +26,7 @@ from city.selectors import basemap_parts
 from core.db_router import replica_configured, replica_report
 from core.roles import ROLES
 from facilities.filters import InvalidParameter, resolve_categories
-from facilities.maps import MapState, city_map
+from facilities.maps import CITY_MAP_SCRIPTS, MapState, city_map
 from facilities.models import Category
 from facilities.selectors import category_groups_with_counts
 from gis_layers.tiles import data_version
@@ -94,7 +94,9 @@ def map_page(request):
         "locating": _("Finding where you are…"),
         "locateFailed": _("Your location is not available (the browser did not share it)."),
     }
-    fingerprint = repr((get_language(), state, data_version("facilities"), settings.MISTO_BASEMAP_URL))
+    fingerprint = repr(
+        (get_language(), state, data_version("facilities"), settings.MISTO_BASEMAP_URL, CITY_MAP_SCRIPTS)
+    )
     key = "map-config:" + hashlib.sha1(fingerprint.encode()).hexdigest()
     rendered = cache.get(key)
     if rendered is None:

@@ -320,13 +320,18 @@ class Event(models.Model):
     def actor_label_display(self) -> str:
         return str(self.ACTOR_LABELS.get(self.actor_label, self.actor_label))
 
+    @staticmethod
+    def status_label(status: str) -> str:
+        """A stored status ("submitted") as people read it, in the page's language."""
+        return str(Request.Status(status).label) if status in Request.Status.values else status
+
     @property
     def to_status_label(self) -> str:
-        return (
-            Request.Status(self.to_status).label
-            if self.to_status in Request.Status.values
-            else self.to_status
-        )
+        return self.status_label(self.to_status)
+
+    @property
+    def from_status_label(self) -> str:
+        return self.status_label(self.from_status)
 
 
 class RegistrationCounter(models.Model):

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf
 from django.urls import reverse
 
 from citizen_requests.models import Request
+from city.address_language import address_sql
 from gis_layers.geojson import LocalISO, features_sql, fetch_one
 
 
@@ -39,7 +40,7 @@ def _map_columns(english: bool) -> tuple[dict, dict[str, str]]:
         "status_label": "p.status_label",
         "visibility": "p.visibility",
         "submitted_at": "p.submitted",
-        "address": "p.address",
+        "address": address_sql("p.address", english),  # the street in the page's language
         "url": "p.url",
     }
     return columns, properties

@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from city.address_language import address_in_language
 from facilities.api.serializers import (
     CategoryTreeSerializer,
     FacilityDetailSerializer,
@@ -249,7 +250,7 @@ def _nearest_feature(row, *, english: bool) -> dict:
         "properties": {
             "name": (f.name_en or f.name_uk) if english else f.name_uk,
             "category": f.category.slug,
-            "address": f.address,
+            "address": address_in_language(f.address, "en" if english else "uk"),
             "distance_m": round(row.distance_m),
             "walking_m": round(row.walking_m) if row.walking_m is not None else None,
             "straight_m": round(row.straight_m),

@@ -4,7 +4,10 @@ office), and the applicant's personal data shows only to those who may see it.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 
 from citizen_requests.models import Notification, Request, Service, ServiceMembership
@@ -121,3 +124,16 @@ def test_the_admin_and_the_queues_share_one_scope(water_request, water_head):
         assert in_scope == permissions.can_work_on(user, water_request)
     assert not permissions.can_work_on(User.objects.get(username="head"), water_request)
     assert permissions.can_work_on(water_head, water_request)
+
+
+def test_the_history_in_the_admin_names_statuses_in_the_page_language(water_request):
+    """The request's events store stable English keys ("submitted"); the admin's history (the
+    superuser's) shows them as the request page does: "подано" on a Ukrainian page."""
+    client = admin_client("admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "uk"
+    body = client.get(change_url(water_request)).content.decode()
+    history = body[body.index('id="events-group"') :]
+    cells = re.findall(r'<td class="field-to_status\w*">\s*<p>([^<]*)</p>', history)
+    assert cells and "подано" in cells, cells
+    assert not [c for c in cells if re.fullmatch(r"[a-z_]+", c)], cells
+    assert ">submitted<" not in history and "<p>submitted</p>" not in history

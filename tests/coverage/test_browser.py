@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 
 from coverage.models import BuildingAccess, BuildingCoverage, CoverageHexagon, ServiceType
+from tests.browser.test_map_legend_phone_browser import assert_phone_legend
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -122,6 +123,9 @@ def test_phone_layout(browser, portal_url, artifacts, coverage_ready):
     box = page.locator("#coverage-map").bounding_box()
     assert box["width"] >= 380 and box["height"] >= 400
     page.screenshot(path=str(artifacts / "coverage-phone.png"))
+    # The legend of walking distances: under the map at full size, folding with a tap.
+    assert_phone_legend(page, ".coverage-legend tbody tr", 2)
+    page.screenshot(path=str(artifacts / "legend-390-coverage.png"), full_page=True)
     context.close()
 
 

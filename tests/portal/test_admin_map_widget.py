@@ -59,3 +59,29 @@ def test_the_routing_rule_s_area_map_starts_without_inline_script(city, client):
     # Drawn by the portal's one map front-end from its JSON config (not executed).
     assert 'id="rule-area-config" type="application/json"' in html
     assert 'data-misto-map="rule-area-config"' in html and "js/map.js" in html
+
+
+def test_the_admin_map_widget_speaks_the_page_s_language_and_fits_a_phone(city):
+    """OpenLayers titles its controls in English and Django's Ukrainian names the clear link
+    "Видалити всі Features": on a Ukrainian page the widget gives its own words for both, and
+    its style sheet lets the 600 px map shrink to a phone's width."""
+    from django.contrib.staticfiles import finders
+    from django.utils import translation
+
+    superuser = get_user_model().objects.get(username="admin")
+    with translation.override("uk"):
+        label, bound, media = next(
+            field for field in admin_geometry_fields(superuser) if field[0] == "facilities.Facility.location"
+        )
+        html = str(bound)
+    options = json.loads(re.search(r'type="application/json">(.*?)</script>', html).group(1))
+    assert options["labels"] == {
+        "zoomIn": "Наблизити",
+        "zoomOut": "Віддалити",
+        "rotate": "Скинути поворот мапи",
+        "attribution": "Джерела даних мапи",
+    }
+    assert "Стерти все намальоване на мапі" in html and "Features" not in html
+    css = [url for urls in media._css.values() for url in urls]
+    assert "css/admin_map_widget.css" in css
+    assert "max-width: 100%" in open(finders.find("css/admin_map_widget.css"), encoding="utf-8").read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -128,3 +129,19 @@ def test_home_page_empty_state_without_data(city, client):
     Category.objects.filter(parent__isnull=False).delete()
     html = client.get("/").content.decode()
     assert "Об'єктів ще немає" in html
+
+
+def test_map_page_loads_the_city_map_modules_after_map_js_each_under_400_lines(city, client):
+    """city_map.js was split by concern (facilities, search box, GIS layers): the page loads
+    every module, after the map.js they use and in the order the config calls them."""
+    html = client.get("/map/").content.decode()
+    scripts = re.findall(r'<script defer src="/static/([^"]+)"', html)
+    modules = ["js/map.js", "js/city_map.js", "js/city_map_search.js", "js/city_map_layers.js"]
+    assert [s for s in scripts if s in modules] == modules
+    config = html[html.index('id="misto-map-config"') :]
+    calls = re.findall(r'"call": "(init\w+)"', config)
+    assert calls[-3:] == ["initFacilities", "initMapSearch", "initGisLayers"]
+    for module, call in zip(modules[1:], calls[-3:], strict=True):
+        source = Path(finders.find(module)).read_text(encoding="utf-8")
+        assert len(source.splitlines()) < 400, module
+        assert f"Misto.{call} = function" in source, module
