@@ -278,11 +278,18 @@ def buildings_geojson(service_type: ServiceType, *, limit: int, offset: int) -> 
          order by r.building_id
          limit %(limit)s offset %(offset)s
     """
-    params = {"type": service_type.pk, "threshold": service_type.threshold_m, "limit": limit, "offset": offset}
+    params = {
+        "type": service_type.pk,
+        "threshold": service_type.threshold_m,
+        "limit": limit,
+        "offset": offset,
+    }
     keys = ("address", "lon", "lat", "population", "status", "facility_id", "facility", "network_m", "minutes",
             "straight_m", "within_threshold", "distance_class")  # fmt: skip
     properties = {"building_id": "p.id"} | {key: f"p.{key}" for key in keys}
-    (features,) = fetch_one(*features_sql((rows, params), geometry="footprint", properties=properties, precision=6))
+    (features,) = fetch_one(
+        *features_sql((rows, params), geometry="footprint", properties=properties, precision=6)
+    )
     return homes_count(service_type), features
 
 

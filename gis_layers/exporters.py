@@ -288,9 +288,7 @@ def _export_table(layer: Layer, fmt: str, frame: gpd.GeoDataFrame, target: Path)
         for column in plain.columns:
             if plain[column].dtype == object:
                 plain[column] = plain[column].map(cell_safe)
-        pyogrio.write_dataframe(
-            plain, target, driver="CSV", layer_options={"WRITE_BOM": "YES"}
-        )
+        pyogrio.write_dataframe(plain, target, driver="CSV", layer_options={"WRITE_BOM": "YES"})
     elif fmt == "gpkg":
         pyogrio.write_dataframe(
             plain,

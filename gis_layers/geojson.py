@@ -129,11 +129,18 @@ class LocalISO(Func):
         )
         # Parameters in the order their placeholders appear in the text.
         params = (
-            *ts_params, zone,  # to_char(local)
+            *ts_params,
+            zone,  # to_char(local)
             *ts_params,  # microseconds
             *ts_params,  # .US
-            *ts_params, zone, *ts_params,  # offset < 0
-            *ts_params, zone, *ts_params,  # -offset
-            *ts_params, zone, *ts_params,  # offset
+            *ts_params,
+            zone,
+            *ts_params,  # offset < 0
+            *ts_params,
+            zone,
+            *ts_params,  # -offset
+            *ts_params,
+            zone,
+            *ts_params,  # offset
         )
         return f"CASE WHEN {ts} IS NULL THEN NULL ELSE {sql} END", (*ts_params, *params)

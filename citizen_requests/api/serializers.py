@@ -32,7 +32,9 @@ class RequestMapSerializer(GeoFeatureModelSerializer):
 class RequestDetailSerializer(RequestMapSerializer):
     """One request: the published text (the original only for those who may see it)."""
 
-    text = serializers.CharField(read_only=True, help_text="The published text (the original for those who may see it).")
+    text = serializers.CharField(
+        read_only=True, help_text="The published text (the original for those who may see it)."
+    )
     service = serializers.CharField(source="service.name", read_only=True, default=None)
     district = serializers.CharField(source="district.name", read_only=True, default=None)
     explanation = serializers.CharField(read_only=True)

@@ -391,5 +391,3 @@ def open311_rows(queryset: QuerySet[Request]) -> QuerySet:
     return queryset.annotate(lat=coordinate("y"), lon=coordinate("x"), photo_id=first_photo_id()).values(
         *OPEN311_FIELDS, "lat", "lon", "photo_id"
     )
-
-

@@ -170,15 +170,25 @@ def test_editing_one_field_keeps_the_exact_text_of_the_others(shelters, client, 
     """Imported text keeps its spaces and an empty text stays empty after someone edits another
     field of the feature in the editor (which sends every value back)."""
     feature = shelters.features.order_by("id").first()
-    Feature.objects.filter(pk=feature.pk).update(properties={"name": "  Укриття 1 ", "kind": "shelter", "capacity": 10})
+    Feature.objects.filter(pk=feature.pk).update(
+        properties={"name": "  Укриття 1 ", "kind": "shelter", "capacity": 10}
+    )
     client.force_login(gisadmin)
     sent = {"name": "  Укриття 1 ", "kind": "shelter", "capacity": 12}
-    response = put(client, f"/api/v1/layers/test-shelters/features/{feature.pk}/", {"version": 1, "properties": sent})
+    response = put(
+        client, f"/api/v1/layers/test-shelters/features/{feature.pk}/", {"version": 1, "properties": sent}
+    )
     assert response.status_code == 200
-    assert Feature.objects.get(pk=feature.pk).properties == {"name": "  Укриття 1 ", "kind": "shelter", "capacity": 12}
+    assert Feature.objects.get(pk=feature.pk).properties == {
+        "name": "  Укриття 1 ",
+        "kind": "shelter",
+        "capacity": 12,
+    }
     # What the person typed anew is still cleaned.
     sent = {"name": " Укриття перше ", "kind": "shelter", "capacity": 12}
-    response = put(client, f"/api/v1/layers/test-shelters/features/{feature.pk}/", {"version": 2, "properties": sent})
+    response = put(
+        client, f"/api/v1/layers/test-shelters/features/{feature.pk}/", {"version": 2, "properties": sent}
+    )
     assert Feature.objects.get(pk=feature.pk).properties["name"] == "Укриття перше"
 
 

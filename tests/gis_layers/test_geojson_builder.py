@@ -44,7 +44,9 @@ def test_local_iso_keeps_null():
 def test_a_single_request_feature_is_the_map_list_feature_with_more(city, client):
     """The request's API page carries every property its map marker has, with the same values."""
     file_request(location=area_point("area-housing-1"))
-    file_request(category="graffiti", text="Написи на паркані дитсадка.", location=area_point("area-housing-3"))
+    file_request(
+        category="graffiti", text="Написи на паркані дитсадка.", location=area_point("area-housing-3")
+    )
     listed = client.get("/api/v1/requests/", {"limit": 5}).json()["features"]
     assert len(listed) == 2
     for feature in listed:
@@ -55,7 +57,9 @@ def test_a_single_request_feature_is_the_map_list_feature_with_more(city, client
         assert one["id"] == feature["id"]
         assert one["geometry"] == feature["geometry"]
         assert one["properties"] | feature["properties"] == one["properties"]
-        assert {"text", "service", "district", "deadline", "explanation", "updated_at"} <= one["properties"].keys()
+        assert {"text", "service", "district", "deadline", "explanation", "updated_at"} <= one[
+            "properties"
+        ].keys()
 
 
 def test_a_single_facility_feature_agrees_with_the_list(city, client):
