@@ -29,6 +29,24 @@ class InvalidParameter(ValueError):
         return {"error": {"code": "invalid_parameter", "parameter": self.parameter, "message": self.message}}
 
 
+def page_params(params, *, default_size: int, max_size: int) -> tuple[int, int]:
+    """`page` and `page_size` of a paged API answer, each a whole number in its range."""
+
+    def number(name: str, default: int, lo: int, hi: int) -> int:
+        raw = params.get(name, "")
+        if raw == "":
+            return default
+        if not raw.isdigit() or not lo <= int(raw) <= hi:
+            raise InvalidParameter(
+                name,
+                _("%(name)s must be a whole number from %(lo)d to %(hi)d.")
+                % {"name": name, "lo": lo, "hi": hi},
+            )
+        return int(raw)
+
+    return number("page", 1, 1, 10_000_000), number("page_size", default_size, 1, max_size)
+
+
 @dataclass
 class FacilityFilter:
     categories: list[str] = field(default_factory=list)  # slugs as given (groups or categories)

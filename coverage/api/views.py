@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,7 +19,7 @@ from coverage.api.serializers import ServiceTypeSerializer, SummarySerializer
 from coverage.models import CoverageRun
 from coverage.permissions import REFUSALS, can
 from coverage.services import CoverageError, service_type_get
-from facilities.filters import InvalidParameter
+from facilities.filters import InvalidParameter, page_params
 from facilities.sql import facilities_collection
 
 GEOJSON = "application/geo+json"
@@ -124,22 +123,6 @@ PAGE_PARAMETERS = [
 ]
 
 
-def _page_params(params) -> tuple[int, int]:
-    def number(name: str, default: int, lo: int, hi: int) -> int:
-        raw = params.get(name, "")
-        if raw == "":
-            return default
-        if not raw.isdigit() or not lo <= int(raw) <= hi:
-            raise InvalidParameter(
-                name,
-                _("%(name)s must be a whole number from %(lo)d to %(hi)d.")
-                % {"name": name, "lo": lo, "hi": hi},
-            )
-        return int(raw)
-
-    return number("page", 1, 1, 10_000_000), number("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-
-
 @method_decorator(gzip_page, name="dispatch")
 @extend_schema(responses=OpenApiTypes.OBJECT)  # the schema cannot guess an APIView's answer
 class BuildingList(APIView):
@@ -153,7 +136,9 @@ class BuildingList(APIView):
     def get(self, request, slug):
         service_type = _service_type(request, slug)
         try:
-            page, page_size = _page_params(request.query_params)
+            page, page_size = page_params(
+                request.query_params, default_size=DEFAULT_PAGE_SIZE, max_size=MAX_PAGE_SIZE
+            )
         except InvalidParameter as exc:
             return Response(exc.as_dict(), status=400)
         count, features = selectors.buildings_geojson(

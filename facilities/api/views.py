@@ -23,7 +23,7 @@ from facilities.api.serializers import (
     FacilityDetailSerializer,
     FacilityListFeatureSerializer,
 )
-from facilities.filters import InvalidParameter, parse_facility_filter
+from facilities.filters import InvalidParameter, page_params, parse_facility_filter
 from facilities.nearest import facilities_nearest, nearest_query
 from facilities.search import DEFAULT_LIMIT, places_search
 from facilities.search import MAX_QUERY_LENGTH as MAX_SEARCH_LENGTH
@@ -51,22 +51,6 @@ FILTER_PARAMETERS = [
 ]  # fmt: skip
 
 
-def _page_params(params) -> tuple[int, int]:
-    def number(name: str, default: int, lo: int, hi: int) -> int:
-        raw = params.get(name, "")
-        if raw == "":
-            return default
-        if not raw.isdigit() or not lo <= int(raw) <= hi:
-            raise InvalidParameter(
-                name,
-                _("%(name)s must be a whole number from %(lo)d to %(hi)d.")
-                % {"name": name, "lo": lo, "hi": hi},
-            )
-        return int(raw)
-
-    return number("page", 1, 1, 10_000_000), number("page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-
-
 def _properties_param(params) -> bool:
     value = params.get("properties", "all")
     if value not in ("all", "minimal"):
@@ -88,7 +72,9 @@ class FacilityListView(APIView):
     def get(self, request):
         try:
             f = parse_facility_filter(request.query_params)
-            page, page_size = _page_params(request.query_params)
+            page, page_size = page_params(
+                request.query_params, default_size=DEFAULT_PAGE_SIZE, max_size=MAX_PAGE_SIZE
+            )
             minimal = _properties_param(request.query_params)
         except InvalidParameter as exc:
             return Response(exc.as_dict(), status=400)
