@@ -94,26 +94,38 @@ def main() -> int:
 
     rows: list[dict] = []
     measured: list[dict] = []
+    # A scenario that fails is reported and the run goes on: the other areas are still measured.
+    failed: list[str] = []
     for area, module in loaded:
         for scenario in getattr(module, "scenarios", lambda _c: [])(ctx):
-            check_once(ctx, scenario)
-            for clients in scenario.concurrency:
-                print(f"[bench] {area}: {scenario.name} at {clients} client(s)", flush=True)
-                web = run_wrk(ctx, scenario, clients)
-                raw = run_pgbench(ctx, scenario.sql, clients) if scenario.sql else None
-                rows.append(row(area, scenario, clients, web, raw))
-        for m in getattr(module, "measurements", lambda _c: [])(ctx):
-            measured.append({"area": area, **vars(m)})
-            print(f"[bench] {area}: {m.name}: {m.value:.3f} {m.unit} {m.note}", flush=True)
+            try:
+                check_once(ctx, scenario)
+                for clients in scenario.concurrency:
+                    print(f"[bench] {area}: {scenario.name} at {clients} client(s)", flush=True)
+                    web = run_wrk(ctx, scenario, clients)
+                    raw = run_pgbench(ctx, scenario.sql, clients) if scenario.sql else None
+                    rows.append(row(area, scenario, clients, web, raw))
+            except Exception as exc:  # noqa: BLE001 - said in the report, the run goes on
+                failed.append(f"{area}: {scenario.name}: {exc}")
+                print(f"[bench] FAILED {failed[-1]}", flush=True)
+        try:
+            for m in getattr(module, "measurements", lambda _c: [])(ctx):
+                measured.append({"area": area, **vars(m)})
+                print(f"[bench] {area}: {m.name}: {m.value:.3f} {m.unit} {m.note}", flush=True)
+        except Exception as exc:  # noqa: BLE001
+            failed.append(f"{area}: measurements: {exc}")
+            print(f"[bench] FAILED {failed[-1]}", flush=True)
 
     report = render(rows, measured, machine(), versions(ctx), args.duration)
+    if failed:
+        report += "\n## Failed\n\n" + "\n".join(f"- {line}" for line in failed) + "\n"
     print("\n" + report)
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
     (RESULTS / f"{stamp}.md").write_text(report, encoding="utf-8")
     dump(RESULTS / f"{stamp}.json", {"loads": rows, "measurements": measured})
     print(f"[bench] written bench/results/{stamp}.md")
-    return 0
+    return 1 if failed else 0
 
 
 def row(area: str, scenario: Scenario, clients: int, web: Load, raw: Load | None) -> dict:
