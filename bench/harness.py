@@ -261,6 +261,27 @@ def timed(fn, repeat: int = 3) -> tuple[float, float]:
     return min(runs), statistics.median(runs)
 
 
+def launch_chromium(playwright):
+    """Debian's headless Chromium as every browser measurement of the bench runs it."""
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    )
+
+
+def cache_off(context, page):
+    """A cold load each time: the page's HTTP cache off (CDP); returns the CDP session."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    return cdp
+
+
 def first_render(ctx: Context, path: str, ready: str, *, login_as: str, runs: int = 5) -> list[float]:
     """Seconds from navigation to `ready` (a JS expression) on a logged-in page in headless
     Chromium, cold cache, sorted: the staff maps' "first render"."""
@@ -273,22 +294,12 @@ def first_render(ctx: Context, path: str, ready: str, *, login_as: str, runs: in
     ]
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(p)
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             context.add_cookies(cookies)
             page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cache_off(context, page)
             started = time.perf_counter()
             page.goto(ctx.base_url + path)
             page.wait_for_function(ready, timeout=60000)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from harness import CENTRE, Measurement, Scenario, tile_xy
+from harness import CENTRE, Measurement, Scenario, cache_off, launch_chromium, tile_xy
 
 
 def basemap_sql(ctx, z: int) -> str:
@@ -38,21 +38,11 @@ def measurements(ctx):
     sizes, renders, firsts = [], [], []
     lat, lon = CENTRE
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(p)
         for _ in range(5):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cdp = cache_off(context, page)
             received: list[int] = []
             cdp.on("Network.loadingFinished", lambda e, got=received: got.append(e["encodedDataLength"]))
             started = time.perf_counter()

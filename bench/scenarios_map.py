@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from harness import CENTRE, Measurement, Scenario, tile_xy
+from harness import CENTRE, Measurement, Scenario, cache_off, launch_chromium, tile_xy
 
 CITY_BBOX = "33.60,48.99,33.68,49.03"
 PAGE_QUERY = f"bbox={CITY_BBOX}&page_size=1000"
@@ -62,21 +62,11 @@ def measurements(ctx):
 
     sizes, times = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch_chromium(p)
         for _ in range(5):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cdp = cache_off(context, page)
             received: list[int] = []
             cdp.on("Network.loadingFinished", lambda e, got=received: got.append(e["encodedDataLength"]))
             started = time.perf_counter()
