@@ -102,14 +102,7 @@
     // Not interactive: a canvas tile that takes clicks would hide the facilities' canvas above
     // and the map's own clicks (what-if places a moved facility by a click). The map's click
     // looks the home up in the tiles instead (homeAt).
-    return L.vectorGrid.protobuf(url, {
-      rendererFactory: L.canvas.tile,
-      interactive: false,
-      maxZoom: 19,
-      fetchOptions: { credentials: "same-origin" },
-      vectorTileLayerStyles: styles,
-      getFeatureId: function (f) { if (f.properties) f.properties.id = f.id; return f.id; }
-    });
+    return window.Misto.staffTiles(url, styles, false);
   }
 
   // The home drawn where the map was clicked, if any: VectorGrid (1.3, vendored) keeps each

@@ -22,6 +22,20 @@
   // map's own handlers off canvas tiles by itself, so nothing is left to do there.
   if (window.L && L.DomEvent && !L.DomEvent.fakeStop) L.DomEvent.fakeStop = function () {};
 
+  // Staff tiles (the registry's buildings, the analysts' homes): canvas vector tiles sent with
+  // the session cookie, fetched at every zoom (VectorGrid finds a clicked feature only on tiles
+  // of the map's own zoom), each feature's id also in its properties for the handlers.
+  Misto.staffTiles = function (url, styles, interactive) {
+    return L.vectorGrid.protobuf(url, {
+      rendererFactory: L.canvas.tile,
+      interactive: interactive,
+      maxZoom: 19,
+      fetchOptions: { credentials: "same-origin" },
+      vectorTileLayerStyles: styles,
+      getFeatureId: function (f) { if (f.properties) f.properties.id = f.id; return f.id; }
+    });
+  };
+
   /* --- DOM helpers ------------------------------------------------------------------- */
 
   function el(tag, attrs, text) {

@@ -45,17 +45,7 @@
     function makeGrid(url) {
       var styles = {};
       styles[options.tileLayer] = style;
-      var layer = L.vectorGrid.protobuf(url, {
-        rendererFactory: L.canvas.tile,
-        interactive: true,
-        // Tiles at every zoom: VectorGrid finds the clicked feature only on tiles of the map's
-        // own zoom (an over-zoomed tile answers clicks off by its scale).
-        maxZoom: 19,
-        fetchOptions: { credentials: "same-origin" },
-        vectorTileLayerStyles: styles,
-        // The id is the tile feature's id; the handlers below find it in the properties.
-        getFeatureId: function (f) { if (f.properties) f.properties.id = f.id; return f.id; }
-      });
+      var layer = Misto.staffTiles(url, styles, true);
       function where(e) { return e.latlng || map.mouseEventToLatLng(e.originalEvent); }
       layer.on("click", function (e) {
         var p = e.layer && e.layer.properties;
