@@ -47,6 +47,29 @@ def tile_xy(z: int, centre: tuple[float, float] = CENTRE) -> tuple[int, int]:
     return x, y
 
 
+def tile_sql_bound(sql: str, z: int) -> str:
+    """A tile's statement as psycopg sends it for the tile at zoom `z` over the centre: its
+    %(z)s, %(x)s and %(y)s bound and its escaped %% turned back into %."""
+    x, y = tile_xy(z)
+    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y)).replace("%%", "%")
+
+
+def tile_scenarios(name: str, path: str, sql: str, zooms: tuple[int, ...], **options) -> list[Scenario]:
+    """The tile over the centre at each zoom, uncached (the server with the tile cache off),
+    then cached, beside its statement. `name` and `path` are templates of {z}, {x}, {y} and
+    {label}; `sql` is the tile's statement with psycopg's placeholders."""
+    out = []
+    for z in zooms:
+        x, y = tile_xy(z)
+        bound = tile_sql_bound(sql, z)
+        for label, server in (("uncached", "nocache"), ("cached", "default")):
+            where = {"z": z, "x": x, "y": y, "label": label}
+            out.append(
+                Scenario(name.format(**where), path.format(**where), sql=bound, server=server, **options)
+            )
+    return out
+
+
 WRK_SCRIPT = r"""
 local method, body, headers = os.getenv("BENCH_METHOD"), os.getenv("BENCH_BODY"), os.getenv("BENCH_HEADERS")
 wrk.method = method

@@ -8,34 +8,34 @@ from __future__ import annotations
 import statistics
 import time
 
-from harness import CENTRE, Measurement, Scenario, cache_off, launch_chromium, tile_xy
-
-
-def basemap_sql(ctx, z: int) -> str:
-    x, y = tile_xy(z)
-    sql = ctx.manage(
-        "shell", "--no-imports", "-c", "from gis_layers.tiles import LAYERS; print(LAYERS['basemap'].sql)"
-    )
-    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y))
+from harness import CENTRE, Measurement, Scenario, cache_off, launch_chromium, tile_scenarios
 
 
 def scenarios(ctx):
-    out = []
-    for z in (12, 14, 16, 18):
-        x, y = tile_xy(z)
-        sql = basemap_sql(ctx, z)
-        path = f"/tiles/basemap/{z}/{x}/{y}.mvt"
-        out.append(Scenario(f"basemap tile z{z} uncached", path, sql=sql, server="nocache"))
-        out.append(Scenario(f"basemap tile z{z} cached", path, sql=sql))
+    sql = ctx.manage(
+        "shell", "--no-imports", "-c", "from gis_layers.tiles import LAYERS; print(LAYERS['basemap'].sql)"
+    )
+    out = tile_scenarios("basemap tile z{z} {label}", "/tiles/basemap/{z}/{x}/{y}.mvt", sql, (12, 14, 16, 18))
     out.append(Scenario("basemap style (uk)", "/basemap/style/uk.json"))
     out.append(Scenario("basemap glyphs (Cyrillic)", "/basemap/fonts/DejaVu%20Sans/1024-1279.pbf"))
     return out
+
+
+# Where the first render waits: when each step of the chain had arrived (seconds after the page
+# was requested; the first or the last of its requests).
+STAGES = [
+    ("the map library (MapLibre GL) downloaded", "/maplibre-gl.js", True),
+    ("the basemap style downloaded", "/basemap/style/", True),
+    ("the first basemap tile downloaded", "/tiles/basemap/", False),
+    ("the last label glyphs downloaded", "/basemap/fonts/", True),
+]
 
 
 def measurements(ctx):
     from playwright.sync_api import sync_playwright
 
     sizes, renders, firsts = [], [], []
+    stages: dict[str, list[float]] = {name: [] for name, _pattern, _last in STAGES}
     lat, lon = CENTRE
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -44,7 +44,21 @@ def measurements(ctx):
             page = context.new_page()
             cdp = cache_off(context, page)
             received: list[int] = []
-            cdp.on("Network.loadingFinished", lambda e, got=received: got.append(e["encodedDataLength"]))
+            urls: dict[str, str] = {}
+            finished: list[tuple[str, float]] = []  # (url, CDP monotonic time), workers' requests too
+            cdp.on(
+                "Network.requestWillBeSent",
+                lambda e, u=urls: u.setdefault(e["requestId"], e["request"]["url"]),
+            )
+            cdp.on(
+                "Network.loadingFinished",
+                lambda e, got=received, done=finished, u=urls: (
+                    got.append(e["encodedDataLength"]),
+                    done.append((u.get(e["requestId"], ""), e["timestamp"])),
+                ),
+            )
+            sent: list[float] = []
+            cdp.on("Network.requestWillBeSent", lambda e, s=sent: s or s.append(e["timestamp"]))
             started = time.perf_counter()
             page.goto(f"{ctx.base_url}/map/?z=16&c={lat},{lon}")
             page.wait_for_selector(".marker-cluster, .misto-marker", state="attached", timeout=30000)
@@ -53,6 +67,10 @@ def measurements(ctx):
             renders.append(time.perf_counter() - started)
             page.wait_for_load_state("networkidle")
             sizes.append(sum(received))
+            for name, pattern, last in STAGES:
+                times = [at - sent[0] for url, at in finished if pattern in url]
+                if times:
+                    stages[name].append(max(times) if last else min(times))
             context.close()
         browser.close()
     return [
@@ -74,4 +92,10 @@ def measurements(ctx):
             "MiB",
             "target <= 1.5 MiB; median of 5 cold loads",
         ),
+    ] + [
+        Measurement(
+            f"public map with the basemap: navigation to {name}", statistics.median(times), "s", "median"
+        )
+        for name, _pattern, _last in STAGES
+        if (times := stages[name])
     ]

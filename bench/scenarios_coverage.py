@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 
-from harness import PYTHON, ROOT, Measurement, Scenario, first_render, tile_xy
+from harness import PYTHON, ROOT, Measurement, Scenario, first_render, tile_scenarios
 
 SCALE_HOMES = int(os.environ.get("BENCH_COVERAGE_HOMES", "100000"))
 SCALE_FACILITIES = int(os.environ.get("BENCH_COVERAGE_FACILITIES", "2000"))
@@ -112,9 +112,9 @@ def scenarios(ctx) -> list[Scenario]:
     ]
 
 
-def homes_tile_sql(ctx, z: int) -> str:
-    """The analysts' homes tile of the school type, as the view runs it (Ukrainian names)."""
-    x, y = tile_xy(z)
+def homes_tile_scenarios(ctx) -> list[Scenario]:
+    """The analysts' map of homes: its tiles of the school type at z12/z14/z16 beside their
+    statement, as the view runs it (Ukrainian names), uncached and cached."""
     sql = ctx.manage(
         "shell",
         "--no-imports",
@@ -122,27 +122,10 @@ def homes_tile_sql(ctx, z: int) -> str:
         "from coverage.models import ServiceType; from coverage.tiles import homes_tile_sql; "
         "print(homes_tile_sql(ServiceType.objects.get(slug='school'), english=False))",
     )
-    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y))
-
-
-def homes_tile_scenarios(ctx) -> list[Scenario]:
-    """The analysts' map of homes: its tiles at z12/z14/z16 beside their SQL, uncached and cached."""
-    out = []
-    for z in (12, 14, 16):
-        x, y = tile_xy(z)
-        sql = homes_tile_sql(ctx, z)
-        path = f"/coverage/staff/tiles/{z}/{x}/{y}.mvt?type=school"
-        for label, server in (("uncached", "nocache"), ("cached", "default")):
-            out.append(
-                Scenario(
-                    f"coverage homes tile z{z} {label} (staff)",
-                    path,
-                    sql=sql,
-                    login_as="gisadmin",
-                    server=server,
-                )
-            )
-    return out
+    path = "/coverage/staff/tiles/{z}/{x}/{y}.mvt?type=school"
+    return tile_scenarios(
+        "coverage homes tile z{z} {label} (staff)", path, sql, (12, 14, 16), login_as="gisadmin"
+    )
 
 
 def _measure(label: str, numbers: dict) -> list[Measurement]:

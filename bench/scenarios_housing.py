@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from harness import Measurement, Scenario, first_render, tile_xy, timed
+from harness import Measurement, Scenario, first_render, tile_scenarios, timed
 
 WORKS_TOTAL = 10000
 
@@ -50,9 +50,9 @@ def scenarios(ctx) -> list[Scenario]:
     ]
 
 
-def map_tile_sql(ctx, z: int) -> str:
-    """The staff map tile's statement for MAP_QUERY, as the view runs it (filters bound)."""
-    x, y = tile_xy(z)
+def map_tile_scenarios(ctx) -> list[Scenario]:
+    """The staff map's tiles for MAP_QUERY beside their statement, as the view runs it (filters
+    bound)."""
     sql = ctx.manage(
         "shell",
         "--no-imports",
@@ -62,26 +62,10 @@ def map_tile_sql(ctx, z: int) -> str:
         f"form = MapForm(QueryDict({MAP_QUERY!r})); form.full_clean(); "
         "print(tile_sql(form.filters(), form.cleaned_data['colour']))",
     )
-    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y)).replace("%%", "%")
-
-
-def map_tile_scenarios(ctx) -> list[Scenario]:
-    out = []
-    for z in (12, 14, 16):
-        x, y = tile_xy(z)
-        sql = map_tile_sql(ctx, z)
-        path = f"/registry/map/tiles/{z}/{x}/{y}.mvt?{MAP_QUERY}"
-        for label, server in (("uncached", "nocache"), ("cached", "default")):
-            out.append(
-                Scenario(
-                    f"registry: staff map tile z{z} {label}",
-                    path,
-                    sql=sql,
-                    login_as="dispatcher",
-                    server=server,
-                )
-            )
-    return out
+    path = "/registry/map/tiles/{z}/{x}/{y}.mvt?" + MAP_QUERY
+    return tile_scenarios(
+        "registry: staff map tile z{z} {label}", path, sql, (12, 14, 16), login_as="dispatcher"
+    )
 
 
 def _download(ctx, path: str) -> int:

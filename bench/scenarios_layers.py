@@ -16,7 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import PYTHON, ROOT, Measurement, Scenario, tile_xy
+from harness import PYTHON, ROOT, Measurement, Scenario, tile_scenarios
 
 LAYER = "bench-shelters"
 IMPORT_LAYER = "bench-import"
@@ -47,17 +47,6 @@ def setup(ctx) -> None:
     ctx.psql("VACUUM ANALYZE gis_layers_feature")
 
 
-def tile_sql(ctx, slug: str, z: int) -> str:
-    x, y = tile_xy(z)
-    sql = ctx.manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        f"from gis_layers.tiles import gis_tiles; print(gis_tiles({slug!r}).layer.sql)",
-    )
-    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y))
-
-
 def scenarios(ctx):
     out = []
     for query, name in (
@@ -72,12 +61,15 @@ def scenarios(ctx):
                 sql=ctx.manage("ogcapi_items_sql", LAYER, query),
             )
         )
-    for z in (14, 16):
-        x, y = tile_xy(z)
-        path = f"/tiles/layers/{LAYER}/{z}/{x}/{y}.mvt"
-        sql = tile_sql(ctx, LAYER, z)
-        out.append(Scenario(f"GIS layer tile z{z} uncached", path, sql=sql, server="nocache"))
-        out.append(Scenario(f"GIS layer tile z{z} cached", path, sql=sql))
+    sql = ctx.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from gis_layers.tiles import gis_tiles; print(gis_tiles({LAYER!r}).layer.sql)",
+    )
+    out += tile_scenarios(
+        "GIS layer tile z{z} {label}", f"/tiles/layers/{LAYER}/{{z}}/{{x}}/{{y}}.mvt", sql, (14, 16)
+    )
     return out
 
 

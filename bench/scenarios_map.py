@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from harness import CENTRE, Measurement, Scenario, cache_off, launch_chromium, tile_xy
+from harness import CENTRE, Measurement, Scenario, cache_off, launch_chromium, tile_scenarios
 
 CITY_BBOX = "33.60,48.99,33.68,49.03"
 PAGE_QUERY = f"bbox={CITY_BBOX}&page_size=1000"
@@ -17,22 +17,11 @@ NEAREST_QUERY = (
 )
 
 
-def tile_sql(ctx, layer: str, z: int) -> str:
-    x, y = tile_xy(z)
-    sql = ctx.manage(
-        "shell", "--no-imports", "-c", f"from gis_layers.tiles import LAYERS; print(LAYERS[{layer!r}].sql)"
-    )
-    return sql.replace("%(z)s", str(z)).replace("%(x)s", str(x)).replace("%(y)s", str(y))
-
-
 def scenarios(ctx):
-    out = []
-    for z in (12, 14, 16):
-        x, y = tile_xy(z)
-        sql = tile_sql(ctx, "buildings", z)
-        path = f"/tiles/buildings/{z}/{x}/{y}.mvt"
-        out.append(Scenario(f"building tile z{z} uncached", path, sql=sql, server="nocache"))
-        out.append(Scenario(f"building tile z{z} cached", path, sql=sql))
+    sql = ctx.manage(
+        "shell", "--no-imports", "-c", "from gis_layers.tiles import LAYERS; print(LAYERS['buildings'].sql)"
+    )
+    out = tile_scenarios("building tile z{z} {label}", "/tiles/buildings/{z}/{x}/{y}.mvt", sql, (12, 14, 16))
     out.append(
         Scenario(
             "facilities GeoJSON, bbox page of 1,000",
