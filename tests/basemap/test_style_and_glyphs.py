@@ -146,6 +146,16 @@ def test_every_map_page_is_set_up_with_the_city_basemap(city, client, path, conf
     if config_id:
         basemap = map_config(html, config_id)["basemap"]
         assert basemap["style"] == "/basemap/style/en.json" and basemap["tiles"] == ""
+    # The first render's chain starts with the page: the library's scripts, its style sheet and
+    # the basemap's style are preloaded in the <head>, the style in MapLibre's CORS mode.
+    head = html.split("</head>")[0]
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="(\w+)"( crossorigin="anonymous")?>', head)
+    assert {(href.rsplit("/", 1)[-1], kind, bool(cors)) for href, kind, cors in preloads} == {
+        ("maplibre-gl.js", "script", False),
+        ("leaflet-maplibre-gl.js", "script", False),
+        ("maplibre-gl.css", "style", False),
+        ("en.json", "fetch", True),
+    }
 
 
 def test_a_configured_tile_server_replaces_the_city_basemap(city, client, settings):
@@ -153,4 +163,4 @@ def test_a_configured_tile_server_replaces_the_city_basemap(city, client, settin
     html = client.get("/map/?z=15").content.decode()
     basemap = map_config(html, "misto-map-config")["basemap"]
     assert basemap["tiles"] == settings.MISTO_BASEMAP_URL and "style" not in basemap
-    assert "maplibre-gl.js" not in html
+    assert "maplibre-gl.js" not in html and 'rel="preload"' not in html
