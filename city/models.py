@@ -57,7 +57,9 @@ class StreetSegment(SourcedModel):
         RESIDENTIAL = "residential", _("residential")
         SERVICE = "service", _("service")
 
-    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="segments")
+    street = models.ForeignKey(
+        Street, on_delete=models.CASCADE, related_name="segments", verbose_name=_("street")
+    )
     road_class = models.CharField(_("road class"), max_length=20, choices=RoadClass.choices)
     is_bridge = models.BooleanField(_("bridge"), default=False)
     is_crossing = models.BooleanField(_("railway crossing"), default=False)

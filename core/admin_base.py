@@ -88,3 +88,23 @@ class VersionLockedAdmin:
         if change and form.locked is not None:
             obj.version = form.locked.version + 1
         super().save_model(request, obj, form, change)
+
+
+class LabelledChangelistForm(forms.ModelForm):
+    """The form of a change list's editable columns: each row's input is named by its column
+    and its record ("Order: Schools"), as the column header alone names no input for a screen
+    reader (axe: label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside a related-widget wrapper
+            widget.attrs = {**widget.attrs, "aria-label": f"{field.label}: {self.instance}"}
+
+
+class LabelledChangelistAdmin:
+    """A ModelAdmin mixin: list_editable inputs named by LabelledChangelistForm."""
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", LabelledChangelistForm)
+        return super().get_changelist_form(request, **kwargs)

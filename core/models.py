@@ -29,8 +29,8 @@ class SourcedModel(models.Model):
     """A record loaded from a data set: `source_id` is its stable key for re-imports."""
 
     source_id = models.CharField(_("source id"), max_length=100, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         abstract = True
@@ -66,7 +66,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # The first characters of the token, to tell tokens apart (never enough to use one).
     prefix = models.CharField(_("begins with"), max_length=16)
-    digest = models.CharField(max_length=64, unique=True)  # sha256 of the whole token, hex
+    digest = models.CharField(
+        max_length=64, unique=True, verbose_name=_("SHA-256 digest")
+    )  # sha256 of the whole token, hex
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import LabelledChangelistAdmin
 from coverage.models import ResidentCount, ServiceType
 from coverage.services import service_type_changed
 
@@ -43,7 +44,7 @@ class ServiceTypeForm(forms.ModelForm):
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(LabelledChangelistAdmin, admin.ModelAdmin):
     form = ServiceTypeForm
     list_display = ("name_uk", "name_en", "slug", "threshold_m", "walking_speed_kmh", "is_public", "order")
     list_editable = ("order",)

@@ -46,7 +46,7 @@ class ServiceType(BilingualNameModel):
     is_public = models.BooleanField(
         _("shown on the public page"), default=True, help_text=_("Hidden types are analysed for staff only.")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("service type")

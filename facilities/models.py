@@ -88,7 +88,10 @@ class Facility(BilingualNameModel, SourcedModel):
     photo = models.ImageField(_("photo"), upload_to="facilities/%Y/", blank=True)
     data_source = models.CharField(_("data source"), max_length=255, blank=True)
     search_text = models.GeneratedField(
-        expression=_search_text(), output_field=models.TextField(), db_persist=True
+        expression=_search_text(),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("search text"),
     )
     history = HistoricalRecords(excluded_fields=["search_text"])
 

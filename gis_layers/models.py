@@ -50,14 +50,29 @@ class Tracked(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
     )
 
     objects = SoftDeleteQuerySet.as_manager()
@@ -317,21 +332,26 @@ class ImportJob(models.Model):
         Layer, verbose_name=_("layer"), on_delete=models.CASCADE, related_name="imports"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     original_name = models.CharField(_("file"), max_length=255)
-    stored_path = models.CharField(max_length=500, blank=True)
+    stored_path = models.CharField(max_length=500, blank=True, verbose_name=_("stored file"))
     size = models.BigIntegerField(_("size (bytes)"), default=0)
     format = models.CharField(_("format"), max_length=20, blank=True)
-    options = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(default=dict, blank=True, verbose_name=_("options"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
-    phase = models.CharField(max_length=200, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)
-    preview = models.JSONField(default=dict, blank=True)
-    report = models.JSONField(default=dict, blank=True)
-    message = models.TextField(blank=True)
+    phase = models.CharField(max_length=200, blank=True, verbose_name=_("phase"))
+    progress = models.PositiveSmallIntegerField(default=0, verbose_name=_("progress"))
+    preview = models.JSONField(default=dict, blank=True, verbose_name=_("preview"))
+    report = models.JSONField(default=dict, blank=True, verbose_name=_("report"))
+    message = models.TextField(blank=True, verbose_name=_("message"))
 
     class Meta:
         verbose_name = _("import")

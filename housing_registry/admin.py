@@ -5,6 +5,7 @@ at (the sheet form's optimistic lock). Documents are added and works logged on t
 pages (upload checks, section rights); here they are read, and superusers may correct them."""
 
 from django.contrib.gis import admin
+from django.utils.translation import gettext_lazy as _
 
 from city.admin_widgets import HromadaMapWidget
 from core.admin_base import ReadOnlyHistoryAdmin, VersionLockedAdmin, VersionLockedForm
@@ -16,6 +17,7 @@ from housing_registry.models import (
     ResponsibleOrganisation,
     WorkRecord,
 )
+from housing_registry.sections import SECTION_BY_SLUG
 
 
 class RegistryAdminMixin:
@@ -127,8 +129,13 @@ class ContractorAdmin(RegistryAdminMixin, admin.ModelAdmin):
 
 @admin.register(ResponsibleOrganisation)
 class ResponsibleOrganisationAdmin(RegistryAdminMixin, admin.ModelAdmin):
-    list_display = ("service", "sections")
+    list_display = ("service", "section_titles")
     filter_horizontal = ("members",)
+
+    @admin.display(description=_("sections"))
+    def section_titles(self, obj) -> str:
+        """The sheet's sections by their titles in the page's language, not their keys."""
+        return ", ".join(str(SECTION_BY_SLUG[s].title) for s in obj.sections if s in SECTION_BY_SLUG)
 
 
 @admin.register(BuildingDocument)

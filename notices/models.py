@@ -177,6 +177,7 @@ class Subscription(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notice_subscriptions",
+        verbose_name=_("user"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone for SMS"), max_length=20, blank=True)
@@ -187,13 +188,20 @@ class Subscription(models.Model):
     point = models.PointField(_("place"), srid=4326)
     # The house at the address (housing registry), when there is one: a household of it.
     building = models.ForeignKey(
-        "housing_registry.Building", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "housing_registry.Building",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("building"),
     )
     by_email = models.BooleanField(_("by e-mail"), default=True)
     by_sms = models.BooleanField(_("by SMS"), default=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    token = models.CharField(max_length=64, unique=True)  # the unsubscribe link's secret
-    created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(
+        max_length=64, unique=True, verbose_name=_("token")
+    )  # the unsubscribe link's secret
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("address subscription")
@@ -220,22 +228,32 @@ class Delivery(models.Model):
         FAILED = "failed", _("failed")
         INTERRUPTED = "interrupted", _("interrupted (not sent again)")
 
-    key = models.CharField(max_length=120, unique=True)
-    change = models.ForeignKey(NoticeChange, on_delete=models.CASCADE, related_name="deliveries")
-    subscription = models.ForeignKey(
-        Subscription, null=True, on_delete=models.SET_NULL, related_name="deliveries"
+    key = models.CharField(max_length=120, unique=True, verbose_name=_("key"))
+    change = models.ForeignKey(
+        NoticeChange, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("change")
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    subscription = models.ForeignKey(
+        Subscription,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+        verbose_name=_("alert subscription"),
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
     # Kept with the row (a subscription is a household; its address), so that what a notice
     # reached stays countable after an unsubscribe — without keeping who.
-    household = models.CharField(max_length=60)
-    address_label = models.CharField(max_length=255)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
-    not_before = models.DateTimeField()  # quiet hours push non-emergency messages to the morning
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    household = models.CharField(max_length=60, verbose_name=_("household"))
+    address_label = models.CharField(max_length=255, verbose_name=_("address"))
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    not_before = models.DateTimeField(
+        verbose_name=_("not before")
+    )  # quiet hours push non-emergency messages to the morning
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
 
     class Meta:
         verbose_name = _("notice message")

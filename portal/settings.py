@@ -161,7 +161,8 @@ LOGOUT_REDIRECT_URL = "home"
 # not from the browser's Accept-Language: a city portal speaks the city's language by default.
 LANGUAGE_CODE = "uk"
 LANGUAGES = [("uk", "Українська"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's own catalogue first, then Ukrainian for third-party apps that ship none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Kyiv")
 USE_I18N = True
 USE_TZ = True

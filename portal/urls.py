@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from portal import views
+
+# The admin named as the portal, not "Django site admin", in the page's language.
+admin.site.site_header = admin.site.site_title = _("City portal administration")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -15,7 +15,7 @@ class ApiClient(models.Model):
     name = models.CharField(_("app name"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False, verbose_name=_("key digest"))
     is_active = models.BooleanField(_("active"), default=True)
     is_document_system = models.BooleanField(
         _("document workflow system"),
@@ -25,8 +25,8 @@ class ApiClient(models.Model):
     requests_per_minute = models.PositiveIntegerField(
         _("requests per minute"), default=30, help_text=_("0: no limit (trusted apps only).")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used"))
 
     class Meta:
         verbose_name = _("Open311 app")

@@ -58,7 +58,9 @@ class Category(BilingualNameModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)  # Open311 discovery's changeset
+    updated_at = models.DateTimeField(
+        auto_now=True, verbose_name=_("updated")
+    )  # Open311 discovery's changeset
 
     class Meta:
         verbose_name = _("request category")

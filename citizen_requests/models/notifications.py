@@ -74,19 +74,29 @@ class Notification(models.Model):
         FAILED = "failed", _("failed")
 
     kind = models.CharField(_("kind"), max_length=40)
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    event = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("request")
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("user")
+    )
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.EMAIL, verbose_name=_("channel")
+    )
     address = models.CharField(_("address"), max_length=255)
-    language = models.CharField(max_length=8, default="uk")
-    context = models.JSONField(default=dict, blank=True)
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="uk", verbose_name=_("language"))
+    context = models.JSONField(default=dict, blank=True, verbose_name=_("context"))
+    dedupe_key = models.CharField(max_length=200, unique=True, verbose_name=_("deduplication key"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
 
     class Meta:
         verbose_name = _("notification")
@@ -101,7 +111,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("URL"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=128)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("webhook endpoint")
@@ -120,17 +130,23 @@ class WebhookDelivery(models.Model):
         SENT = "sent", _("delivered")
         FAILED = "failed", _("failed")
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField()
-    signature = models.CharField(max_length=100, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    body = models.TextField(verbose_name=_("body"))
+    signature = models.CharField(max_length=100, blank=True, verbose_name=_("signature"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    next_try_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    response_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("response status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -87,7 +87,9 @@ class Request(models.Model):
         _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    version = models.PositiveIntegerField(default=1, editable=False)  # every transition adds one
+    version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("version")
+    )  # every transition adds one
     status_notes = models.TextField(_("notes on the status"), blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
@@ -110,8 +112,12 @@ class Request(models.Model):
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     # A visitor (no account) holds a private link to the request: its key's hash is kept here.
     # Until the link is opened the request is unconfirmed, and the link expires.
-    access_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    confirmation_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    access_key_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, verbose_name=_("access key digest")
+    )
+    confirmation_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("confirmation expires")
+    )
 
     service = models.ForeignKey(
         Service,
@@ -148,7 +154,9 @@ class Request(models.Model):
     api_client = models.ForeignKey(
         ApiClient, verbose_name=_("Open311 app"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    open311_token = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    open311_token = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, editable=False, verbose_name=_("Open311 token")
+    )
     external_account_id = models.CharField(_("account id in the app"), max_length=100, blank=True)
     device_id = models.CharField(_("device id"), max_length=100, blank=True)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)

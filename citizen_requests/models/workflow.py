@@ -20,7 +20,7 @@ class ApprovalTemplate(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     is_default = models.BooleanField(_("used by default"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("approval route template")

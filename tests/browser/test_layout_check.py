@@ -150,22 +150,6 @@ ADMIN_MAPS_READY = "[...document.querySelectorAll('.dj_map_wrapper')].every((w) 
 MAP_IN_ADMIN_READY = "document.querySelector('#rule-area-map .leaflet-pane') !== null"
 
 
-# Admin pages whose findings are still open (issue 20): English field labels («E-mail», «State»,
-# «Street»), data shown as English words (slugs, user and group names) that the untranslated-text
-# check cannot yet tell from interface text, and Django's tabular inline / list-editable inputs
-# without labels (axe critical `label`, `select-name`). They are checked again once those are
-# fixed; every other admin page is in the check.
-ADMIN_OPEN = {
-    "/admin/auth/group/", "/admin/auth/user/", "/admin/citizen_requests/category/",
-    "/admin/citizen_requests/categorygroup/", "/admin/citizen_requests/notification/",
-    "/admin/citizen_requests/service/", "/admin/citizen_requests/service/1/change/",
-    "/admin/city/streetsegment/", "/admin/coverage/servicetype/", "/admin/facilities/category/",
-    "/admin/housing_registry/contractor/", "/admin/housing_registry/responsibleorganisation/",
-    # django-axes' logs list the user names of whoever logged in before (other tests, in any order).
-    "/admin/axes/accessattempt/", "/admin/axes/accessfailurelog/", "/admin/axes/accesslog/",
-}  # fmt: skip
-
-
 def admin_pages(role: str, ids: dict) -> list[Page]:
     """The Django admin where it differs by role: every staff role has its own index (the
     models its rights open); the superuser opens every changelist and one change page of each
@@ -175,14 +159,8 @@ def admin_pages(role: str, ids: dict) -> list[Page]:
     pages = [Page("admin-index", "/admin/")]
     if role == "admin":
         admin = ids["admin"]
-        pages += [
-            Page(f"admin-list-{label}", url) for label, url in admin["changelists"] if url not in ADMIN_OPEN
-        ]
-        pages += [
-            Page(f"admin-change-{label}", url, wait=ADMIN_MAPS_READY)
-            for label, url in admin["maps"]
-            if url not in ADMIN_OPEN
-        ]
+        pages += [Page(f"admin-list-{label}", url) for label, url in admin["changelists"]]
+        pages += [Page(f"admin-change-{label}", url, wait=ADMIN_MAPS_READY) for label, url in admin["maps"]]
         pages += [
             Page("admin-change-request", admin["request"]),
             Page("admin-change-routingrule", admin["routingrule"], wait=MAP_IN_ADMIN_READY),
@@ -451,10 +429,15 @@ MEASURE = r"""() => {
     for (const r of range.getClientRects()) { const c = r.width > 1 && clipped(el, r); if (c) items.push({el, box: c}); }
   }
   // Every text a person may read or hear, the map's and the hidden ones for screen readers too;
-  // names in the data (<code>) are the data's, not the interface's.
+  // names in the data (<code>) are the data's, not the interface's, and so are the admin's
+  // records: the rows of a change list, its filter's choices, read-only values, an inline row's
+  // record, the choices of a related record and the record a raw-id field names (user names,
+  // slugs, the English name of a category are data whatever the page's language).
+  const DATA = "script, style, noscript, template, code, kbd, samp, pre, #result_list tbody td, #result_list tbody th, "
+    + "#changelist-filter li, .readonly, td.original, .related-widget-wrapper option, .vForeignKeyRawIdAdminField ~ strong";
   const allText = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = allText.nextNode(); node; node = allText.nextNode()) {
-    if (node.data.trim() && !node.parentElement.closest("script, style, noscript, template, code, kbd, samp, pre")) {
+    if (node.data.trim() && !node.parentElement.closest(DATA)) {
       out.texts.push(node.data.trim().replace(/\s+/g, " "));
     }
   }
