@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "coverage",
     "notices",
     "demo",
-    "axes",
+    "core.apps.AxesConfig",  # django-axes, named in the page's language
 ]
 
 MIDDLEWARE = [

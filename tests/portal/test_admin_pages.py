@@ -66,6 +66,8 @@ def test_the_admin_shows_records_in_the_page_s_language_and_names_every_input(ci
         username="someone", ip_address="192.0.2.1", user_agent="curl", http_accept="*/*", path_info="/admin/login/",
         get_data="", post_data="", failures_since_start=1,
     )  # fmt: skip
+    index = client.get("/admin/").content.decode()
+    assert "Захист входу" in index and "Axes" not in index
     attempts = client.get("/admin/axes/accessattempt/").content.decode()
     assert "IP-адреса" in attempts and "IP Address" not in attempts
     assert "Адміністрування міського порталу" in attempts and "Django" not in attempts
