@@ -17,3 +17,8 @@ class BasemapConfig(AppConfig):
             registry.register_data_version_source(source, tables=tables)
         registry.register_tile_layer(basemap_tile_layer())
         registry.register_osm_target(OSM_TARGET)
+        # The label glyphs of every first view, preloaded with the map's page (core/maps.py).
+        from basemap.glyphs import first_view_glyphs
+        from core.maps import basemap_preload_register
+
+        basemap_preload_register(first_view_glyphs)

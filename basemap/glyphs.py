@@ -177,3 +177,22 @@ def covered_ranges(stack: str) -> list[int]:
             starts.add(code - code % RANGE_SIZE)
         code, index = face.get_next_char(code, index)
     return sorted(starts)
+
+
+# The ranges every view of the city's labels needs: Basic Latin (digits, punctuation; the
+# English names), and Cyrillic on Ukrainian pages. Preloaded with the map's page, they are no
+# longer fetched only once the first tiles have been laid out.
+FIRST_VIEW_RANGES = {"uk": (0, 1024), "en": (0,)}
+
+
+def first_view_glyphs(language: str) -> list[str]:
+    """The addresses of the label glyphs of a first view in `language`, as MapLibre asks for them."""
+    from django.urls import reverse
+
+    from basemap.style import FONT
+
+    stack = ",".join(FONT)
+    return [
+        reverse("basemap-fonts", args=[stack, f"{start}-{start + RANGE_SIZE - 1}"])
+        for start in FIRST_VIEW_RANGES.get(language, (0,))
+    ]

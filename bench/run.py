@@ -97,7 +97,13 @@ def main() -> int:
     # A scenario that fails is reported and the run goes on: the other areas are still measured.
     failed: list[str] = []
     for area, module in loaded:
-        for scenario in getattr(module, "scenarios", lambda _c: [])(ctx):
+        try:
+            scenarios = getattr(module, "scenarios", lambda _c: [])(ctx)
+        except Exception as exc:  # noqa: BLE001 - said in the report, the run goes on
+            scenarios = []
+            failed.append(f"{area}: scenarios: {exc}")
+            print(f"[bench] FAILED {failed[-1]}", flush=True)
+        for scenario in scenarios:
             try:
                 check_once(ctx, scenario)
                 for clients in scenario.concurrency:

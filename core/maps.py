@@ -10,6 +10,7 @@ CDN: every asset comes from static/, and data layers are fetched from the portal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -59,6 +60,17 @@ def basemap_config() -> dict:
     return config
 
 
+# What the app drawing the basemap adds to the preloads of its first view, registered from its
+# AppConfig.ready() (basemap/: the label glyphs every view of the city needs):
+# source(language) -> [URL, ...], each fetched as MapLibre fetches it (CORS mode).
+_BASEMAP_PRELOADS: list[Callable[[str], list[str]]] = []
+
+
+def basemap_preload_register(source: Callable[[str], list[str]]) -> None:
+    if source not in _BASEMAP_PRELOADS:
+        _BASEMAP_PRELOADS.append(source)
+
+
 def basemap_preload() -> str:
     """<link rel="preload"> tags for a page whose map draws the city's own basemap: the map
     library's scripts, its style sheet and the basemap's style start downloading with the page
@@ -68,11 +80,13 @@ def basemap_preload() -> str:
     if "library" not in config:
         return ""
     library = config["library"]
+    language = "en" if (get_language() or "uk").startswith("en") else "uk"
+    # MapLibre fetches in CORS mode with the page's credentials: "anonymous" matches.
+    fetched = [config["style"], *(url for source in _BASEMAP_PRELOADS for url in source(language))]
     return (
         "".join(f'<link rel="preload" href="{src}" as="script">' for src in library["scripts"])
         + f'<link rel="preload" href="{library["css"]}" as="style">'
-        # MapLibre fetches the style in CORS mode with the page's credentials: "anonymous" matches.
-        + f'<link rel="preload" href="{config["style"]}" as="fetch" crossorigin="anonymous">'
+        + "".join(f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">' for url in fetched)
     )
 
 

@@ -9,10 +9,10 @@ say "checking the floors of the house (import-linter contracts in pyproject.toml
 .venv/bin/lint-imports --no-cache
 .venv/bin/ruff check --quiet .
 # One test worker per core (pytest-xdist), each with its own test database (test_<db>_gw0, …);
-# TEST_WORKERS=0 runs everything in this process.
+# TEST_WORKERS=0 runs everything in this process. The 25 slowest tests are listed at the end.
 WORKERS=${TEST_WORKERS:-$(nproc)}
 say "running pytest against PostGIS ($WORKERS workers)"
 if [ "$WORKERS" -gt 0 ]; then
-  exec .venv/bin/python -m pytest -n "$WORKERS" --dist worksteal "$@"
+  exec .venv/bin/python -m pytest -n "$WORKERS" --dist worksteal --durations=25 "$@"
 fi
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest --durations=25 "$@"

@@ -113,8 +113,13 @@
   // map (streets and their names, buildings and house numbers, water, green areas, landmarks).
   // map.mistoBasemap is the layer once it is drawn; the page's <html data-basemap> says
   // "ready" when its first view has rendered (or "fallback" when the plain drawing is used).
+  // Each step of the first render is marked on the page's performance timeline
+  // ("basemap:library", "basemap:style", "basemap:idle"; the bench reads them).
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
+
   function vectorBasemap(map, basemap) {
     return loadBasemapLibrary(basemap.library).then(function () {
+      mark("basemap:library");
       // No fade-in of labels: the first view is complete as soon as it is drawn.
       var layer = L.maplibreGL({
         style: basemap.style, attribution: basemap.attribution, interactive: false, fadeDuration: 0,
@@ -123,7 +128,9 @@
       layer.addTo(map);
       map.mistoBasemap = layer;
       var gl = layer.getMaplibreMap();
+      gl.once("load", function () { mark("basemap:style"); });
       gl.once("idle", function () {
+        mark("basemap:idle");
         document.documentElement.dataset.basemap = "ready";
         map.fire("basemapready");
       });

@@ -64,6 +64,20 @@ def test_the_cyrillic_glyphs_decode_with_a_distance_field_per_letter(client, set
     assert (tmp_path / "DejaVu Sans" / "1024-1279.pbf").read_bytes() == response.content
 
 
+def test_a_ukrainian_first_view_preloads_the_latin_and_cyrillic_glyphs_it_draws(client, settings, tmp_path):
+    """The glyphs a Ukrainian map page preloads are the ranges of its labels' letters (digits and
+    Cyrillic), at the addresses MapLibre asks for, and each answers with glyphs."""
+    settings.MISTO_BASEMAP_GLYPH_DIR = tmp_path
+    urls = glyphs.first_view_glyphs("uk")
+    assert urls == ["/basemap/fonts/DejaVu%20Sans/0-255.pbf", "/basemap/fonts/DejaVu%20Sans/1024-1279.pbf"]
+    for url, letters in zip(urls, ("0123456789", "вулицяМиру"), strict=True):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="identity")
+        assert response.status_code == 200
+        message = glyphs_message_class()()
+        message.ParseFromString(response.content)
+        assert {ord(c) for c in letters} <= {g.id for g in message.stacks[0].glyphs}
+
+
 def test_a_range_the_font_lacks_is_an_empty_valid_pbf(client, settings, tmp_path):
     settings.MISTO_BASEMAP_GLYPH_DIR = tmp_path
     response = client.get("/basemap/fonts/DejaVu%20Sans/19968-20223.pbf")  # CJK: not in DejaVu
@@ -146,8 +160,9 @@ def test_every_map_page_is_set_up_with_the_city_basemap(city, client, path, conf
     if config_id:
         basemap = map_config(html, config_id)["basemap"]
         assert basemap["style"] == "/basemap/style/en.json" and basemap["tiles"] == ""
-    # The first render's chain starts with the page: the library's scripts, its style sheet and
-    # the basemap's style are preloaded in the <head>, the style in MapLibre's CORS mode.
+    # The first render's chain starts with the page: the library's scripts, its style sheet, the
+    # basemap's style and the labels' glyphs (Latin on an English page) are preloaded in the
+    # <head>, the style and glyphs in MapLibre's CORS mode.
     head = html.split("</head>")[0]
     preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="(\w+)"( crossorigin="anonymous")?>', head)
     assert {(href.rsplit("/", 1)[-1], kind, bool(cors)) for href, kind, cors in preloads} == {
@@ -155,7 +170,9 @@ def test_every_map_page_is_set_up_with_the_city_basemap(city, client, path, conf
         ("leaflet-maplibre-gl.js", "script", False),
         ("maplibre-gl.css", "style", False),
         ("en.json", "fetch", True),
+        ("0-255.pbf", "fetch", True),
     }
+    assert "/basemap/fonts/DejaVu%20Sans/0-255.pbf" in head
 
 
 def test_a_configured_tile_server_replaces_the_city_basemap(city, client, settings):

@@ -7,8 +7,8 @@ parameters filled in: `make bench` runs it with pgbench beside the endpoint.
 from django.core.management.base import BaseCommand
 from django.http import QueryDict
 
-from facilities.api.views import _page_params, _properties_param
-from facilities.filters import parse_facility_filter
+from facilities.api.views import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, _properties_param
+from facilities.filters import page_params, parse_facility_filter
 from facilities.sql import facilities_page_sql_text
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, query: str, **options):
         params = QueryDict(query)
         f = parse_facility_filter(params)
-        page, page_size = _page_params(params)
+        page, page_size = page_params(params, default_size=DEFAULT_PAGE_SIZE, max_size=MAX_PAGE_SIZE)
         english = params.get("lang", "uk") == "en"
         self.stdout.write(
             facilities_page_sql_text(
