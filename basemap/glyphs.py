@@ -179,10 +179,11 @@ def covered_ranges(stack: str) -> list[int]:
     return sorted(starts)
 
 
-# The ranges every view of the city's labels needs: Basic Latin (digits, punctuation; the
-# English names), and Cyrillic on Ukrainian pages. Preloaded with the map's page, they are no
-# longer fetched only once the first tiles have been laid out.
-FIRST_VIEW_RANGES = {"uk": (0, 1024), "en": (0,)}
+# The ranges the city's labels are written in: Basic Latin (digits, punctuation; the English
+# names), and on Ukrainian pages Cyrillic, general punctuation (— ’) and letterlike symbols (№ in
+# the names of schools and clinics). Preloaded with the map's page, they are no longer fetched
+# only once the first tiles have been laid out (tests/basemap: every label's letters are covered).
+FIRST_VIEW_RANGES = {"uk": (0, 1024, 8192, 8448), "en": (0,)}
 
 
 def first_view_glyphs(language: str) -> list[str]:

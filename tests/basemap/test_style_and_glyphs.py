@@ -64,18 +64,38 @@ def test_the_cyrillic_glyphs_decode_with_a_distance_field_per_letter(client, set
     assert (tmp_path / "DejaVu Sans" / "1024-1279.pbf").read_bytes() == response.content
 
 
-def test_a_ukrainian_first_view_preloads_the_latin_and_cyrillic_glyphs_it_draws(client, settings, tmp_path):
+def test_a_ukrainian_first_view_preloads_the_glyph_ranges_of_its_labels(client, settings, tmp_path):
     """The glyphs a Ukrainian map page preloads are the ranges of its labels' letters (digits and
     Cyrillic), at the addresses MapLibre asks for, and each answers with glyphs."""
     settings.MISTO_BASEMAP_GLYPH_DIR = tmp_path
     urls = glyphs.first_view_glyphs("uk")
-    assert urls == ["/basemap/fonts/DejaVu%20Sans/0-255.pbf", "/basemap/fonts/DejaVu%20Sans/1024-1279.pbf"]
-    for url, letters in zip(urls, ("0123456789", "вулицяМиру"), strict=True):
+    assert urls == [
+        f"/basemap/fonts/DejaVu%20Sans/{r}.pbf" for r in ("0-255", "1024-1279", "8192-8447", "8448-8703")
+    ]
+    for url, letters in zip(urls, ("0123456789", "вулицяМиру", "—’", "№"), strict=True):
         response = client.get(url, HTTP_ACCEPT_ENCODING="identity")
         assert response.status_code == 200
         message = glyphs_message_class()()
         message.ParseFromString(response.content)
         assert {ord(c) for c in letters} <= {g.id for g in message.stacks[0].glyphs}
+
+
+def test_the_preloaded_ranges_hold_every_letter_of_the_city_s_labels(city):
+    """Streets, house numbers, districts, water and green areas and landmarks (facilities) of the
+    demo city are written in the preloaded ranges: no label waits for a range fetched late."""
+    from django.db import connection
+
+    names = [("city_street", "name_uk"), ("housing_registry_building", "house_number"),
+             ("city_district", "name_uk"), ("basemap_maparea", "name_uk"), ("facilities_facility", "name_uk")]  # fmt: skip
+    union = " union all ".join(
+        f"select regexp_split_to_table(coalesce({c}, ''), '') ch from {t}" for t, c in names
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"select distinct ch from ({union}) s where ch <> ''")
+        letters = [row[0] for row in cursor.fetchall()]
+    assert len(letters) > 60
+    ranges = {ord(letter) // glyphs.RANGE_SIZE * glyphs.RANGE_SIZE for letter in letters}
+    assert ranges <= set(glyphs.FIRST_VIEW_RANGES["uk"]), sorted(ranges)
 
 
 def test_a_range_the_font_lacks_is_an_empty_valid_pbf(client, settings, tmp_path):
