@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,9 +11,3 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import roles  # noqa: F401  (keeps the role groups in step after every migrate)
-
-
-class AxesConfig(AxesAppConfig):
-    """django-axes (the login throttle) as the admin names it: in the page's language."""
-
-    verbose_name = _("Login protection")

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "coverage",
     "notices",
     "demo",
-    "core.apps.AxesConfig",  # django-axes, named in the page's language
+    "core.axes_app.AxesConfig",  # django-axes, named in the page's language
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ its underlined links."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
@@ -82,3 +83,16 @@ def test_the_admin_shows_records_in_the_page_s_language_and_names_every_input(ci
     types = client.get("/admin/coverage/servicetype/").content.decode()
     orders = re.findall(r'<input type="number" name="form-\d+-order"[^>]*>', types)
     assert orders and all('aria-label="Порядок: ' in tag for tag in orders)
+
+
+def test_every_app_of_the_portal_runs_its_own_configuration():
+    """Django falls back to a bare configuration, without ready() and with an untranslated name
+    («Core»), when an app's apps.py holds more than one; django-axes runs the portal's."""
+    from django.apps import AppConfig, apps
+
+    from core.axes_app import AxesConfig
+
+    root = Path(__file__).resolve().parents[2]
+    ours = [c for c in apps.get_app_configs() if Path(c.path).parent == root]
+    assert len(ours) > 8 and [c.name for c in ours if type(c) is AppConfig] == []
+    assert type(apps.get_app_config("axes")) is AxesConfig
