@@ -247,9 +247,10 @@ def most_distant(service_type: ServiceType, limit: int = 10) -> list[dict]:
     return building_rows(service_type, order="distance", limit=limit, where="r.status = 'ok'")
 
 
-def buildings_without_distance(service_type: ServiceType) -> list[dict]:
-    """Buildings not connected to the streets or reaching no facility: listed, never dropped."""
-    return building_rows(service_type, where="r.status <> 'ok'")
+def buildings_without_distance(service_type: ServiceType, *, limit: int | None = None) -> list[dict]:
+    """Buildings not connected to the streets or reaching no facility: listed, never dropped (the
+    first `limit` by address on the staff page; every one in the exports)."""
+    return building_rows(service_type, where="r.status <> 'ok'", limit=limit)
 
 
 def buildings_geojson(service_type: ServiceType, *, limit: int, offset: int) -> tuple[int, str]:

@@ -163,3 +163,28 @@ def test_a_service_type_without_facilities_says_so_and_stores_no_distances(empty
     run = run_ok()
     assert not BuildingCoverage.objects.filter(service_type=service_type).exists()
     assert "has no facilities" in " ".join(warning_texts(run.warnings))
+
+
+def test_the_staff_page_lists_the_first_homes_without_a_distance_and_says_how_many(
+    empty_city, login, monkeypatch
+):
+    """A network cut in two can leave tens of thousands of homes without a distance: the page
+    lists the first ones by address and says how many there are; the export holds every one."""
+    import coverage.views
+
+    city = empty_city
+    grid(city)
+    city.road((5000, 0), (6000, 0))  # an island: not joined to the grid
+    city.facility(0, -20)
+    city.home(500, 20)
+    islands = sorted([city.home(5500, 20), city.home(5600, 20), city.home(5700, 20)], key=lambda b: b.address)
+    service_type = city.service_type()
+    run_ok()
+    monkeypatch.setattr(coverage.views, "WITHOUT_DISTANCE_SHOWN", 2)
+    client = login("gis_admin")
+    html = client.get(f"/coverage/staff/?type={service_type.slug}").content.decode()
+    table = html.split('id="without-distance"')[1].split("</table>")[0]
+    assert table.count("<tr><td>") == 2 and islands[0].address in table and islands[2].address not in table
+    assert "Перші 2 з 3 за адресою" in html
+    export = client.get(f"/coverage/staff/export/{service_type.slug}.csv").content.decode("utf-8-sig")
+    assert all(b.address in export for b in islands)
