@@ -54,9 +54,13 @@ def measurements(ctx):
             received: list[int] = []
             urls: dict[str, str] = {}
             finished: list[tuple[str, float]] = []  # (url, CDP monotonic time)
+            sent: list[float] = []  # when the page itself was requested (CDP monotonic time)
             cdp.on(
                 "Network.requestWillBeSent",
-                lambda e, u=urls: u.setdefault(e["requestId"], e["request"]["url"]),
+                lambda e, u=urls, s=sent: (
+                    u.setdefault(e["requestId"], e["request"]["url"]),
+                    s or s.append(e["timestamp"]),
+                ),
             )
             cdp.on(
                 "Network.loadingFinished",
@@ -65,8 +69,6 @@ def measurements(ctx):
                     done.append((u.get(e["requestId"], ""), e["timestamp"])),
                 ),
             )
-            sent: list[float] = []
-            cdp.on("Network.requestWillBeSent", lambda e, s=sent: s or s.append(e["timestamp"]))
             started = time.perf_counter()
             page.goto(f"{ctx.base_url}/map/?z=16&c={lat},{lon}")
             page.wait_for_selector(".marker-cluster, .misto-marker", state="attached", timeout=30000)

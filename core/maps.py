@@ -37,6 +37,11 @@ def basemap_attribution() -> str:
     )
 
 
+def basemap_language() -> str:
+    """The language of the basemap's labels: the page's, of the two the style is made in."""
+    return "en" if (get_language() or "uk").startswith("en") else "uk"
+
+
 def basemap_config() -> dict:
     """The basemap of every map: the tile server MISTO_BASEMAP_URL names, or else the city's own
     vector basemap (its MapLibre style in the page's language and the scripts that draw it), with
@@ -50,8 +55,7 @@ def basemap_config() -> dict:
         "buildings": "/tiles/buildings/{z}/{x}/{y}.mvt",
     }
     if own:
-        language = "en" if (get_language() or "uk").startswith("en") else "uk"
-        config["style"] = reverse("basemap-style", args=[language])
+        config["style"] = reverse("basemap-style", args=[basemap_language()])
         config["title"] = _("Map")  # the map library's name for its canvas, in the page's language
         config["library"] = {
             "scripts": [static(MAPLIBRE_JS), static(MAPLIBRE_LEAFLET_JS)],
@@ -71,18 +75,18 @@ def basemap_preload_register(source: Callable[[str], list[str]]) -> None:
         _BASEMAP_PRELOADS.append(source)
 
 
-def basemap_preload() -> str:
-    """<link rel="preload"> tags for a page whose map draws the city's own basemap: the map
-    library's scripts, its style sheet and the basemap's style start downloading with the page
-    instead of one after another once the map has started (HTML, then Leaflet, then MapLibre,
-    then the style was the first render's wait). Empty with a tile server."""
-    config = basemap_config()
+def basemap_preload(config: dict | None = None) -> str:
+    """<link rel="preload"> tags for a page whose map draws the city's own basemap (`config`, the
+    map's basemap_config(), made here when the page has none at hand): the map library's
+    scripts, its style sheet, the basemap's style and the registered glyphs start downloading
+    with the page instead of one after another once the map has started (HTML, then Leaflet,
+    then MapLibre, then the style was the first render's wait). Empty with a tile server."""
+    config = config if config is not None else basemap_config()
     if "library" not in config:
         return ""
     library = config["library"]
-    language = "en" if (get_language() or "uk").startswith("en") else "uk"
     # MapLibre fetches in CORS mode with the page's credentials: "anonymous" matches.
-    fetched = [config["style"], *(url for source in _BASEMAP_PRELOADS for url in source(language))]
+    fetched = [config["style"], *(url for source in _BASEMAP_PRELOADS for url in source(basemap_language()))]
     return (
         "".join(f'<link rel="preload" href="{src}" as="script">' for src in library["scripts"])
         + f'<link rel="preload" href="{library["css"]}" as="style">'
@@ -136,7 +140,7 @@ def map_render(config: dict, *, label: str, vendor=(), page=(), css=()) -> Rende
     header = (
         "".join(f'<link rel="stylesheet" href="{static(path)}">' for path in styles)
         + "".join(f'<script defer src="{static(path)}"></script>' for path in scripts)
-        + (basemap_preload() if config.get("basemap") else "")
+        + (basemap_preload(config["basemap"]) if config.get("basemap") else "")
     )
     html = (
         f'<div class="misto-map" id="misto-map" data-misto-map="{config_id}" role="application" '
