@@ -116,8 +116,9 @@
         var marker = L.marker([c[1], c[0]], { icon: Misto.dotIcon(category.colour, category.icon), title: f.properties.name, alt: f.properties.name, keyboard: true });
         marker.mistoId = f.id;
         marker.mistoKind = category.name;
-        // Markers carry name and category only; the popup asks for the rest when opened.
-        marker.bindPopup(el("div", { "class": "popup" }, strings.loading));
+        // Markers carry name and category only; the popup asks for the rest when opened (and
+        // its placeholder is made then too: thousands of markers come in one response).
+        marker.bindPopup(function () { return el("div", { "class": "popup" }, strings.loading); });
         marker.on("popupopen", function (event) {
           var popup = event.popup;
           if (popup.options.misto_loaded) return;
