@@ -80,11 +80,43 @@ if headers and headers ~= "" then
     wrk.headers[k] = v
   end
 end
+-- Single-use bodies (a form's one-time token): BENCH_BODIES names a file of one body per line;
+-- thread i of n sends lines i+1, i+1+n, ... each once (the last again when they run out, and
+-- the refusal counts as an error).
+local bodies_file, stride = os.getenv("BENCH_BODIES"), tonumber(os.getenv("BENCH_THREADS") or "1")
+local threads = {}
+used = 0  -- bodies this thread has sent (read by done() through thread:get)
+if bodies_file and bodies_file ~= "" then
+  local mine = {}
+  setup = function(thread)
+    thread:set("index", #threads)
+    threads[#threads + 1] = thread
+  end
+  init = function(args)
+    local n = 0
+    for line in io.lines(bodies_file) do
+      if n % stride == index then mine[#mine + 1] = line end
+      n = n + 1
+    end
+  end
+  request = function()
+    used = math.min(used + 1, #mine)
+    return wrk.format(nil, nil, nil, mine[used])
+  end
+end
 local bad = 0
 response = function(status, hdrs, b)
   if status >= 400 then bad = bad + 1 end
 end
 done = function(summary, latency, requests)
+  -- The lines up to the last any thread took are spent (the threads take every n-th line and
+  -- need not go equally far).
+  local spent = 0
+  for i, thread in ipairs(threads) do
+    local used = thread:get("used")
+    if used > 0 then spent = math.max(spent, (i - 1) + stride * (used - 1) + 1) end
+  end
+  io.write(string.format("BENCH_SENT %d\n", spent))
   io.write(string.format("BENCH %d %d %f %f %f %f %d %d\n",
     summary.requests, summary.duration,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
@@ -106,6 +138,9 @@ class Scenario:
     concurrency: tuple[int, ...] = (1, 8)
     expect_status: int = 200
     server: str = "default"  # "nocache": a second gunicorn with the tile cache switched off
+    # One body per request, each sent once (a form whose token is spent by its first sending);
+    # the check sends the first, wrk the rest.
+    bodies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -135,6 +170,7 @@ class Context:
     duration: int = 5
     servers: dict[str, str] = field(default_factory=dict)
     _cookies: dict[str, str] = field(default_factory=dict)
+    bodies_used: dict[str, int] = field(default_factory=dict)  # single-use bodies sent, by scenario
 
     def url(self, scenario: Scenario) -> str:
         return self.servers.get(scenario.server, self.base_url) + scenario.path
@@ -181,6 +217,14 @@ class Context:
         return self._cookies[username]
 
 
+class _KeepRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect is the answer (wrk does not follow one either)
+
+
+NO_REDIRECTS = urllib.request.build_opener(_KeepRedirect)
+
+
 def check_once(ctx: Context, scenario: Scenario) -> None:
     """One request before loading: a scenario that answers wrongly is a broken benchmark."""
     headers = dict(scenario.headers)
@@ -188,14 +232,15 @@ def check_once(ctx: Context, scenario: Scenario) -> None:
         headers["Cookie"] = ctx.session_cookie(scenario.login_as)
     if scenario.content_type:
         headers["Content-Type"] = scenario.content_type
+    body = scenario.bodies[0] if scenario.bodies else scenario.body
     request = urllib.request.Request(
         ctx.url(scenario),
-        data=scenario.body.encode() if scenario.body else None,
+        data=body.encode() if body else None,
         method=scenario.method,
         headers=headers,
     )
     try:
-        status = urllib.request.urlopen(request).status
+        status = NO_REDIRECTS.open(request).status
     except urllib.error.HTTPError as exc:
         status = exc.code
     if status != scenario.expect_status:
@@ -212,13 +257,22 @@ def run_wrk(ctx: Context, scenario: Scenario, clients: int) -> Load:
         headers["Content-Type"] = scenario.content_type
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
+    threads = min(clients, 2)
+    bodies = ""
+    if scenario.bodies:
+        # Not yet sent: the check sent the first, an earlier load the ones it used.
+        fresh = scenario.bodies[1 + ctx.bodies_used.get(scenario.name, 0) :]
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+            listing.write("\n".join(fresh) + "\n")
+        bodies = listing.name
     env = {
         **os.environ,
         "BENCH_METHOD": scenario.method,
         "BENCH_BODY": scenario.body,
+        "BENCH_BODIES": bodies,
+        "BENCH_THREADS": str(threads),
         "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
     }
-    threads = min(clients, 2)
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{clients}", f"-d{ctx.duration}s", "-s", script.name, ctx.url(scenario)],
         capture_output=True,
@@ -226,10 +280,15 @@ def run_wrk(ctx: Context, scenario: Scenario, clients: int) -> Load:
         env=env,
     )
     os.unlink(script.name)
+    if bodies:
+        os.unlink(bodies)
     line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result for {scenario.name}:\n{result.stdout}\n{result.stderr}")
     _, requests, duration_us, p50, p95, p99, _mean, errors, bad = line.split()
+    if scenario.bodies:  # taken, answered or not (a request in flight at the end is spent too)
+        sent = next(int(ln.split()[1]) for ln in result.stdout.splitlines() if ln.startswith("BENCH_SENT "))
+        ctx.bodies_used[scenario.name] = ctx.bodies_used.get(scenario.name, 0) + sent
     return Load(
         rps=int(requests) / (int(duration_us) / 1e6),
         p50=float(p50),
