@@ -38,6 +38,16 @@ def _test_settings():
     settings.MISTO_TILE_VERSION_TTL = 0
 
 
+@pytest.fixture(autouse=True)
+def _fresh_version_caches():
+    """Per-process caches keyed by a data version: a test's changes are rolled back, and the
+    next test's changes bring the same version numbers back over other data."""
+    from facilities import filters, selectors
+
+    filters._trees.clear()
+    selectors._counted.clear()
+
+
 @pytest.fixture(scope="session")
 def demo_city(django_db_setup, django_db_blocker):
     """The demo city, loaded (and committed) once into the test database.

@@ -145,3 +145,27 @@ def test_map_page_loads_the_city_map_modules_after_map_js_each_under_400_lines(c
         source = Path(finders.find(module)).read_text(encoding="utf-8")
         assert len(source.splitlines()) < 400, module
         assert f"Misto.{call} = function" in source, module
+
+
+def test_the_map_counts_facilities_once_per_change_and_shows_a_new_one_at_once(
+    city, client, django_assert_num_queries
+):
+    """The layer panel's counts per category: counted once while the facilities stay as they
+    are (a count over every facility had been most of the page's time), and again as soon as
+    one is added."""
+
+    def pharmacies(html: str) -> int:
+        return int(re.search(r'for="c-pharmacy">.*?<span class="count">(\d+)</span>', html, re.S).group(1))
+
+    first = client.get("/map/").content.decode()
+    before = pharmacies(first)
+    # The data version (read twice: the tests re-read it every time), the panel's layers and their
+    # joins; no count, no categories.
+    with django_assert_num_queries(5):
+        again = client.get("/map/").content.decode()
+    assert pharmacies(again) == before
+    one = Facility.objects.filter(category__slug="pharmacy").first()
+    one.pk = None
+    one.source_id = "test-new-pharmacy"
+    one.save()
+    assert pharmacies(client.get("/map/").content.decode()) == before + 1
