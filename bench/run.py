@@ -56,6 +56,7 @@ def machine() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "memory": f"{int(mem) // 1024 // 1024} GiB",
         "os": platform.platform(),
+        "background work": os.environ.get("BENCH_BACKGROUND", "as configured"),
     }
 
 
