@@ -109,6 +109,26 @@ def fetch_one(sql: str, params) -> tuple:
         return cursor.fetchone()
 
 
+def local_iso_sql(ts: str, *, seconds: bool = False) -> str:
+    """SQL of the timestamp expression `ts` as ISO 8601 text in the site's time zone with its
+    offset (`timezone.localtime(value).isoformat()`; NULL stays NULL). `seconds`: without a
+    fraction of a second, as the W3C dates of Open311. Written for statements with parameters
+    (its % is doubled)."""
+    zone = "'" + settings.TIME_ZONE.replace("'", "''") + "'"
+    local = f"({ts} AT TIME ZONE {zone})"
+    offset = f"({local} - ({ts} AT TIME ZONE 'UTC'))"
+    fraction = (
+        "''"
+        if seconds
+        else f"CASE WHEN date_part('microseconds', {ts})::int %% 1000000 = 0 THEN '' ELSE to_char({ts}, '.US') END"
+    )
+    return (
+        f"CASE WHEN {ts} IS NULL THEN NULL ELSE (to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || {fraction}"
+        f" || CASE WHEN {offset} < interval '0' THEN '-' || to_char(-{offset}, 'HH24:MI')"
+        f" ELSE '+' || to_char({offset}, 'HH24:MI') END) END"
+    )
+
+
 class LocalISO(Func):
     """A timestamp as ISO 8601 text in the site's time zone with its offset — what
     `timezone.localtime(value).isoformat()` prints — computed by PostgreSQL."""
@@ -117,30 +137,6 @@ class LocalISO(Func):
 
     def as_sql(self, compiler, connection, **extra):
         ts, ts_params = compiler.compile(self.source_expressions[0])
-        zone = settings.TIME_ZONE
-        local = f"({ts} AT TIME ZONE %s)"
-        offset = f"({local} - ({ts} AT TIME ZONE 'UTC'))"
-        sql = (
-            f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN date_part('microseconds', {ts})::int %% 1000000 = 0 THEN ''"
-            f" ELSE to_char({ts}, '.US') END"
-            f" || CASE WHEN {offset} < interval '0' THEN '-' || to_char(-{offset}, 'HH24:MI')"
-            f" ELSE '+' || to_char({offset}, 'HH24:MI') END)"
-        )
-        # Parameters in the order their placeholders appear in the text.
-        params = (
-            *ts_params,
-            zone,  # to_char(local)
-            *ts_params,  # microseconds
-            *ts_params,  # .US
-            *ts_params,
-            zone,
-            *ts_params,  # offset < 0
-            *ts_params,
-            zone,
-            *ts_params,  # -offset
-            *ts_params,
-            zone,
-            *ts_params,  # offset
-        )
-        return f"CASE WHEN {ts} IS NULL THEN NULL ELSE {sql} END", (*ts_params, *params)
+        sql = local_iso_sql(ts)
+        # The expression's parameters, once for each place it is written in.
+        return sql, tuple(ts_params) * sql.count(ts)

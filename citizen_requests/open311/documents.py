@@ -4,6 +4,7 @@ the spec lists them; formats.py writes them as XML or JSON)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db.models import Max
@@ -14,18 +15,13 @@ from django.utils.translation import gettext as _
 
 from citizen_requests.attributes import CONFIDENTIAL_ATTRIBUTE, localized, value_name
 from citizen_requests.models import Category, Request
+from citizen_requests.open311.formats import RawJSON
 from citizen_requests.selectors.requests import CLOSED_STATUSES
 from citizen_requests.services.notifications import absolute_url
+from gis_layers.geojson import fetch_one, json_object, local_iso_sql
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 OFFICE_CLOSES = dt.time(18, 0)  # a deadline day ends when the offices close
-
-
-def w3c(value: dt.datetime | None) -> str | None:
-    """ISO 8601 with the UTC offset, as the spec requires (2026-03-01T08:15:30+02:00)."""
-    if value is None:
-        return None
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 def discovery() -> dict:
@@ -95,50 +91,100 @@ def service_notice(request: Request) -> str | None:
     return _notice(request.service.name if request.service else None, request.deadline)
 
 
-def _expected(status: str, deadline: dt.date | None) -> str | None:
-    if deadline is None or status in CLOSED_STATUSES:
-        return None
-    return w3c(dt.datetime.combine(deadline, OFFICE_CLOSES, timezone.get_current_timezone()))
+def _template_sql(template: str, **parts: str) -> tuple[str, list[str]]:
+    """A translated message with %(name)s placeholders as SQL: its text pieces as parameters
+    and each placeholder as the SQL expression in `parts` (a translation may reorder them)."""
+    pieces = re.split(r"%\((\w+)\)s", template)
+    sql, params = [], []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            sql.append(parts[piece])
+        elif piece:
+            sql.append("%s")
+            params.append(piece)
+    return "(" + " || ".join(sql) + ")", params
 
 
-def service_requests(rows, *, owner_id: int | None = None) -> list[dict]:
-    """Requests as the spec lists them, from selectors.open311_rows(). The app that filed a
-    request (`owner_id`) also gets its original text."""
+def service_requests_sql(rows, *, owner_id: int | None = None) -> tuple[str, tuple]:
+    """(SQL, parameters) writing the requests of `rows` (selectors.open311_rows(), ordered and
+    sliced) as the spec lists them — the JSON text of the list, built by PostgreSQL in the
+    page's language. The app that filed a request (`owner_id`) also gets its original text."""
+    inner, inner_params = rows.query.sql_with_params()
     english = (get_language() or "uk").startswith("en")
-    statuses = {value: str(label) for value, label in Request.Status.choices}
-    city = _("Horishni Plavni")
-    file_url = absolute_url(reverse("citizen_requests:file", args=["0000-000000", 0])).replace(
-        "/0000-000000/files/0/", "/{}/files/{}/"
+    closed = "x.closed"  # the row's facts in the lateral join x, each written once
+    service = "coalesce(nullif(p.service_name_en, ''), p.service_name_uk)" if english else "p.service_name_uk"
+    category = (
+        "coalesce(nullif(p.category_name_en, ''), p.category_name_uk)" if english else "p.category_name_uk"
     )
-    out = []
-    for r in rows:
-        closed = r["status"] in CLOSED_STATUSES
-        service = (r["service__name_en"] if english else "") or r["service__name_uk"]
-        media = r["media_url"] or None
-        if r["photo_id"] and r["visibility"] == Request.Visibility.PUBLIC:
-            media = file_url.format(r["number"], r["photo_id"])
-        out.append(
-            {
-                "service_request_id": r["number"],
-                "status": "closed" if closed else "open",
-                "status_notes": r["status_notes"] or statuses.get(r["status"], r["status"]),
-                "service_name": (r["category__name_en"] if english else "") or r["category__name_uk"],
-                "service_code": r["category__slug"],
-                "description": r["text"] if owner_id and r["api_client_id"] == owner_id else r["text_public"],
-                "agency_responsible": service,
-                "service_notice": _notice(service, r["deadline"]),
-                "requested_datetime": w3c(r["submitted_at"]),
-                "updated_datetime": w3c(r["closed_at"] if closed and r["closed_at"] else r["updated_at"]),
-                "expected_datetime": _expected(r["status"], r["deadline"]),
-                "address": ", ".join(p for p in (r["address"], city) if p),
-                "address_id": None,
-                "zipcode": None,
-                "lat": round(r["lat"], 7),
-                "long": round(r["lon"], 7),
-                "media_url": media,
-            }
-        )
-    return out
+    statuses = " ".join("WHEN %s THEN %s" for _ in Request.Status.choices)
+    status_params = [str(x) for value, label in Request.Status.choices for x in (value, label)]
+    due, due_params = _template_sql(
+        _("The request is with %(service)s; an answer is due by %(date)s."),
+        service="x.service",
+        date="to_char(p.deadline, 'DD.MM.YYYY')",
+    )
+    with_service, with_service_params = _template_sql(
+        _("The request is with %(service)s."), service="x.service"
+    )
+    file_url = absolute_url(reverse("citizen_requests:file", args=["0000-000000", 987654321]))
+    before_number, after_number = file_url.split("0000-000000")
+    before_photo, after_photo = after_number.split("987654321")
+    deadline_at = f"((p.deadline + time '{OFFICE_CLOSES:%H:%M}') AT TIME ZONE '{settings.TIME_ZONE}')"
+    fields = {
+        "service_request_id": "p.number",
+        "status": f"CASE WHEN {closed} THEN 'closed' ELSE 'open' END",
+        "status_notes": f"coalesce(nullif(p.status_notes, ''), CASE p.status {statuses} ELSE p.status END)",
+        "service_name": category,
+        "service_code": "p.category_slug",
+        "description": "CASE WHEN p.api_client_id = %s THEN p.text ELSE p.text_public END",
+        "agency_responsible": "x.service",
+        "service_notice": (
+            f"CASE WHEN coalesce(x.service, '') = '' THEN NULL WHEN p.deadline IS NOT NULL THEN {due}"
+            f" ELSE {with_service} END"
+        ),
+        "requested_datetime": local_iso_sql("p.submitted_at", seconds=True),
+        "updated_datetime": local_iso_sql("x.updated", seconds=True),
+        "expected_datetime": (
+            f"CASE WHEN p.deadline IS NULL OR {closed} THEN NULL"
+            f" ELSE {local_iso_sql(deadline_at, seconds=True)} END"
+        ),
+        "address": "concat_ws(', ', nullif(p.address, ''), %s)",
+        "address_id": "NULL",
+        "zipcode": "NULL",
+        "lat": "round(p.lat::numeric, 7)::float8",
+        "long": "round(p.lon::numeric, 7)::float8",
+        "media_url": (
+            "CASE WHEN p.photo_id IS NOT NULL AND p.visibility = %s"
+            " THEN %s || p.number || %s || p.photo_id || %s ELSE nullif(p.media_url, '') END"
+        ),
+    }
+    # The parameters in the order their placeholders are written above.
+    params = [
+        *status_params,  # status_notes
+        owner_id,  # description
+        *due_params,
+        *with_service_params,  # service_notice
+        _("Horishni Plavni"),  # address
+        Request.Visibility.PUBLIC, before_number, before_photo, after_photo,  # media_url
+    ]  # fmt: skip
+    document = json_object(fields)
+    sql = f"""
+SELECT coalesce(json_agg({document} ORDER BY p.open311_position), '[]'::json)::text
+FROM (SELECT q.*, row_number() OVER () AS open311_position FROM ({inner}) q) p
+CROSS JOIN LATERAL (
+    SELECT {service} AS service, p.status = ANY(%s) AS closed,
+           CASE WHEN p.status = ANY(%s) AND p.closed_at IS NOT NULL THEN p.closed_at ELSE p.updated_at END AS updated
+) x"""
+    # The placeholders in the order they are written: the document's, the rows', the facts'.
+    statuses_closed = list(CLOSED_STATUSES)
+    return sql, (*params, *inner_params, statuses_closed, statuses_closed)
+
+
+def service_requests(rows, *, owner_id: int | None = None) -> RawJSON:
+    """The requests of `rows` as the document's list: JSON text made by PostgreSQL (for the
+    XML, formats.respond reads it back)."""
+    (text,) = fetch_one(*service_requests_sql(rows, owner_id=owner_id))
+    return RawJSON(text)
 
 
 def created(request: Request) -> dict:

@@ -263,10 +263,11 @@ def _paging(request) -> tuple[int, int]:
 @endpoint
 def request_one(request, request_id: str, fmt):
     client = _client_of(request)
-    rows = list(open311_rows(requests_for_open311(client).filter(number=request_id)))
-    if not rows:
+    rows = open311_rows(requests_for_open311(client).filter(number=request_id))
+    found = documents.service_requests(rows, owner_id=client and client.pk)
+    if found == "[]":
         raise Refusal(404, _("service_request_id “%(id)s” was not found.") % {"id": request_id})
-    return respond(fmt, "service_requests", documents.service_requests(rows, owner_id=client and client.pk))
+    return respond(fmt, "service_requests", found)
 
 
 @require_GET

@@ -381,13 +381,18 @@ def first_photo_id() -> Subquery:
 OPEN311_FIELDS = (
     "id", "number", "status", "status_notes", "text", "text_public", "visibility", "api_client_id",
     "submitted_at", "updated_at", "closed_at", "deadline", "address", "media_url",
-    "category__slug", "category__name_uk", "category__name_en", "service__name_uk", "service__name_en",
 )  # fmt: skip
+# Columns of related rows under names of their own (the document's SQL reads them by name).
+OPEN311_RELATED = {
+    path.replace("__", "_"): path
+    for path in ("category__slug", "category__name_uk", "category__name_en", "service__name_uk", "service__name_en")
+}  # fmt: skip
 
 
 def open311_rows(queryset: QuerySet[Request]) -> QuerySet:
-    """Plain rows for Open311 documents: the columns they need, coordinates and the first
-    photo read in SQL — a thousand rows without building a thousand model objects."""
-    return queryset.annotate(lat=coordinate("y"), lon=coordinate("x"), photo_id=first_photo_id()).values(
-        *OPEN311_FIELDS, "lat", "lon", "photo_id"
-    )
+    """Plain rows for Open311 documents (citizen_requests/open311/documents.py wraps them in
+    the SQL that writes the document): the columns they need, coordinates and the first photo."""
+    related = {name: F(path) for name, path in OPEN311_RELATED.items()}
+    return queryset.annotate(
+        lat=coordinate("y"), lon=coordinate("x"), photo_id=first_photo_id(), **related
+    ).values(*OPEN311_FIELDS, *related, "lat", "lon", "photo_id")

@@ -359,3 +359,33 @@ def test_markup_tab_and_newline_in_a_description_survive_the_xml(app, client):
     number = post(client, "json", body).json()[0]["service_request_id"]
     root = xml(client.get(f"/open311/v2/requests/{number}.xml"))
     assert root.find("request/description").text == "Яма\tглибока,\n<b>тут</b> & там"
+
+
+def test_the_document_s_times_notes_and_notice_in_the_city_s_time_and_the_page_s_language(app, client):
+    """The request list is written by PostgreSQL: local times with the offset of their own day
+    (summer +03:00, winter +02:00), the deadline's day ending when the offices close, a closed
+    request updated when it was closed, the status's name as its notes, the notice in English."""
+    _client, key = app
+    number = post(client, "json", spec_post_body(key, building_point(CENTRE))).json()[0]["service_request_id"]
+    stored = Request.objects.get(number=number)
+    summer = dt.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    Request.objects.filter(pk=stored.pk).update(
+        submitted_at=summer, deadline=dt.date(2026, 7, 15), status_notes=""
+    )
+
+    def one(**params):
+        return client.get(f"/open311/v2/requests/{number}.json", params).json()[0]
+
+    data = one()
+    assert data["requested_datetime"] == "2026-07-01T12:30:15+03:00"
+    assert data["expected_datetime"] == "2026-07-15T18:00:00+03:00"
+    assert data["status_notes"] == str(Request.Status(stored.status).label)
+    english = one(lang="en")
+    assert english["service_notice"] == (
+        f"The request is with {stored.service.name_en or stored.service.name_uk}; an answer is due by 15.07.2026."
+    )
+    closed_at = dt.datetime(2026, 1, 20, 10, 0, tzinfo=dt.UTC)
+    Request.objects.filter(pk=stored.pk).update(status=Request.Status.CLOSED, closed_at=closed_at)
+    closed = one()
+    assert closed["status"] == "closed" and closed["expected_datetime"] is None
+    assert closed["updated_datetime"] == "2026-01-20T12:00:00+02:00"
