@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from city.models import District
 from facilities.models import Category
+from gis_layers.tiles import per_data_version
 
 MAX_RADIUS_M = 50_000
 MAX_QUERY_LENGTH = 100
@@ -103,25 +104,17 @@ class CategoryTree:
     hidden: frozenset[int] = frozenset()  # those and the groups the public must not see
 
 
-_trees: dict[int, CategoryTree] = {}
-
-
+@per_data_version("facilities")
 def category_tree() -> CategoryTree:
     """The category tree as visibility needs it, cached until the categories change (their
     table bumps the "facilities" data version)."""
-    from gis_layers.tiles import data_version
-
-    version = data_version("facilities")
-    if version not in _trees:
-        rows = list(Category.objects.select_related("parent"))
-        visible = {c.pk for c in rows if c.is_public and (c.parent is None or c.parent.is_public)}
-        _trees.clear()
-        _trees[version] = CategoryTree(
-            public={c.slug: (c.pk, c.parent_id) for c in rows if c.pk in visible},
-            hidden_leaves=frozenset(c.pk for c in rows if c.parent_id is not None and c.pk not in visible),
-            hidden=frozenset(c.pk for c in rows if c.pk not in visible),
-        )
-    return _trees[version]
+    rows = list(Category.objects.select_related("parent"))
+    visible = {c.pk for c in rows if c.is_public and (c.parent is None or c.parent.is_public)}
+    return CategoryTree(
+        public={c.slug: (c.pk, c.parent_id) for c in rows if c.pk in visible},
+        hidden_leaves=frozenset(c.pk for c in rows if c.parent_id is not None and c.pk not in visible),
+        hidden=frozenset(c.pk for c in rows if c.pk not in visible),
+    )
 
 
 def public_categories() -> dict[str, tuple[int, int | None]]:

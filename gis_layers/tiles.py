@@ -10,6 +10,7 @@ visibility and version — so a layer made staff-only is refused at once, by eve
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -129,6 +130,38 @@ def data_version(source: str) -> int:
     version = row[0] if row else 0
     _versions[source] = (version, now)
     return version
+
+
+# Every per_data_version cache of this process (tests empty them: a rolled-back test's version
+# numbers come back with other data).
+_per_version_caches: list[dict] = []
+
+
+def per_data_version(source: str):
+    """Decorator: keep a function's result (it takes no arguments) in this process until the
+    data version of `source` changes, e.g. what is read from a whole table on every page."""
+
+    def wrap(make):
+        kept: dict[int, object] = {}
+        _per_version_caches.append(kept)
+
+        @functools.wraps(make)
+        def cached():
+            version = data_version(source)
+            if version not in kept:
+                value = make()
+                kept.clear()
+                kept[version] = value
+            return kept[version]
+
+        return cached
+
+    return wrap
+
+
+def per_data_version_clear() -> None:
+    for kept in _per_version_caches:
+        kept.clear()
 
 
 def tile_etag(layer: TileLayer, z: int, x: int, y: int) -> str:

@@ -42,10 +42,9 @@ def _test_settings():
 def _fresh_version_caches():
     """Per-process caches keyed by a data version: a test's changes are rolled back, and the
     next test's changes bring the same version numbers back over other data."""
-    from facilities import filters, selectors
+    from gis_layers.tiles import per_data_version_clear
 
-    filters._trees.clear()
-    selectors._counted.clear()
+    per_data_version_clear()
 
 
 @pytest.fixture(scope="session")

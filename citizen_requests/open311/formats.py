@@ -61,17 +61,13 @@ class RawJSON(str):
 
 def respond(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
     """`data` under the XML root element `root` (JSON has no root: the data itself)."""
-    if isinstance(data, RawJSON):
-        if fmt == "json":
-            response = HttpResponse(data, content_type="application/json; charset=utf-8", status=status)
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
-        data = json.loads(data)
+    raw = isinstance(data, RawJSON)
     if fmt == "json":
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        body = data if raw else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         response = HttpResponse(body, content_type="application/json; charset=utf-8", status=status)
     else:
-        response = HttpResponse(to_xml(root, data), content_type="text/xml; charset=utf-8", status=status)
+        xml = to_xml(root, json.loads(data) if raw else data)
+        response = HttpResponse(xml, content_type="text/xml; charset=utf-8", status=status)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
